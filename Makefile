@@ -1,0 +1,76 @@
+# pilotchain — the two commands a newcomer needs are `make demo` and `make test`.
+# Every target installs what it needs on first use (a .venv from requirements.txt, npm packages
+# from package-lock.json, geth built from the Go module proxy) and is quick afterwards.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+GETH := $(CURDIR)/.cache/bin/geth
+GETH_VERSION := v1.13.15
+NETWORK ?= pilot-poa
+
+export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.cache/bin:$(BIN):$(PATH)
+export SOLCX_BINARY_PATH := $(CURDIR)/compiler/solcx
+export PYTHONDONTWRITEBYTECODE := 1
+
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
+
+.PHONY: demo test test-unit test-anvil test-ganache test-integration compile gas bench \
+        chain-start chain-stop chain-status clean
+
+## ---- installation (first run only) ----------------------------------------------------------
+
+$(PY_STAMP): requirements.txt pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+.cache/toolchain.stamp: $(PY_STAMP) $(NPM_STAMP) network-config.yaml brownie-config.yaml
+	mkdir -p .cache
+	$(BIN)/python -m pilotchain.toolchain
+	touch $@
+
+$(GETH):
+	@echo "building geth $(GETH_VERSION) from the Go module proxy (once per machine, a few minutes)"
+	mkdir -p .cache/bin
+	GOBIN=$(CURDIR)/.cache/bin go install -ldflags=-checklinkname=0 \
+	    github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+
+compile: $(TOOLS)
+	brownie compile
+
+## ---- the suite ------------------------------------------------------------------------------
+
+# Contract tests run on both dev chains; integration tests start their own geth network.
+test: test-anvil test-ganache test-integration
+
+test-anvil: $(TOOLS)
+	brownie test tests/unit --network pilot-anvil
+
+test-ganache: $(TOOLS)
+	brownie test tests/unit --network pilot-ganache
+
+test-integration: $(TOOLS) $(GETH)
+	$(BIN)/python -m pytest tests/integration -q
+
+## ---- the pilot ------------------------------------------------------------------------------
+
+demo: $(TOOLS) $(GETH)
+	$(BIN)/python -m pilotchain.demo --network $(NETWORK)
+
+## ---- benchmarks (write to reports/) ---------------------------------------------------------
+
+gas: $(TOOLS)
+	brownie run scripts/bench_gas.py --network pilot-anvil
+
+clean:
+	rm -rf build .hypothesis .cache/toolchain.stamp

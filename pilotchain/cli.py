@@ -1,0 +1,164 @@
+"""The pilotchain command line: argument parsing plus one library call per command.
+
+Commands are declared with `@command("group name", ...)`; the shared options `--network`,
+`--account`, `--yes` and `--json` are defined once (`SHARED`) and opted into per command.
+A handler returns plain data: `--json` prints it as JSON, otherwise its `render` prints it for
+people. Every `PilotchainError` becomes one line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field, is_dataclass
+from typing import Any, Callable
+
+from pilotchain.errors import PilotchainError
+
+
+def arg(*flags: str, **kwargs: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    return flags, kwargs
+
+
+SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "network": arg(
+        "--network",
+        default="pilot-poa",
+        help="pilot-poa, pilot-anvil, pilot-ganache or an http(s)/ws(s) URL (default: pilot-poa)",
+    ),
+    "account": arg(
+        "--account",
+        help="keystore id in the account store (password from PILOTCHAIN_PASSWORD or a prompt)",
+    ),
+    "yes": arg("--yes", action="store_true", help="do not ask for confirmation"),
+    "json": arg("--json", action="store_true", help="print machine-readable JSON"),
+}
+
+
+@dataclass
+class Command:
+    path: tuple[str, ...]
+    help: str
+    handler: Callable[[argparse.Namespace], Any]
+    arguments: tuple = ()
+    shared: tuple[str, ...] = ()
+    render: Callable[[Any], None] | None = None
+
+
+COMMANDS: list[Command] = []
+
+
+def command(path: str, help: str, *arguments, shared: tuple[str, ...] = ("json",), render=None):
+    def register(handler):
+        COMMANDS.append(Command(tuple(path.split()), help, handler, arguments, shared, render))
+        return handler
+
+    return register
+
+
+def to_plain(value: Any) -> Any:
+    """Dataclasses, bytes and tuples as JSON-ready values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return to_plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    return value
+
+
+def print_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
+    if not rows:
+        print("(none)")
+        return
+    columns = columns or list(rows[0])
+    cells = [[str(to_plain(row.get(c, ""))) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    print("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    for r in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def _default_render(result: Any) -> None:
+    plain = to_plain(result)
+    if plain is None:
+        return
+    if isinstance(plain, list) and plain and all(isinstance(r, dict) for r in plain):
+        print_table(plain)
+    elif isinstance(plain, dict):
+        width = max((len(k) for k in plain), default=0)
+        for key, value in plain.items():
+            shown = json.dumps(value) if isinstance(value, (dict, list)) else value
+            print(f"{key.ljust(width)}  {shown}")
+    else:
+        print(plain)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pilotchain",
+        description="Run the pilotchain consortium: the local PoA network, membership, "
+        "data sharing and provenance.",
+    )
+    groups: dict[tuple[str, ...], argparse._SubParsersAction] = {
+        (): parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    }
+    parsers: dict[tuple[str, ...], argparse.ArgumentParser] = {}
+    for cmd in sorted(COMMANDS, key=lambda c: c.path):
+        for depth in range(1, len(cmd.path)):
+            prefix = cmd.path[:depth]
+            if prefix not in groups:
+                group = groups[prefix[:-1]].add_parser(prefix[-1], help=f"{prefix[-1]} commands")
+                parsers[prefix] = group
+                groups[prefix] = group.add_subparsers(metavar="COMMAND", required=True)
+        sub = groups[cmd.path[:-1]].add_parser(cmd.path[-1], help=cmd.help, description=cmd.help)
+        for name in cmd.shared:
+            flags, kwargs = SHARED[name]
+            sub.add_argument(*flags, **kwargs)
+        for flags, kwargs in cmd.arguments:
+            sub.add_argument(*flags, **kwargs)
+        sub.set_defaults(_command=cmd)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_commands()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    cmd: Command = args._command
+    try:
+        result = cmd.handler(args)
+    except PilotchainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    if getattr(args, "json", False):
+        print(json.dumps(to_plain(result), indent=2, sort_keys=False))
+    else:
+        (cmd.render or _default_render)(result)
+    return 0
+
+
+def _load_commands() -> None:
+    """Import the command modules; each registers its commands with @command."""
+    if COMMANDS:
+        return
+    import importlib
+
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module)
+
+
+# One module per command group, each a thin layer of @command handlers over the library.
+_COMMAND_MODULES = [
+    "pilotchain.commands.chain",
+]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The exceptions of pilotchain: one root, clear subclasses.
+
+Every failure an operator can cause or meet is a `PilotchainError`; the CLI prints its message
+as one line and exits non-zero. On-chain custom errors are decoded into `ContractError`, which
+carries the error's name and arguments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PilotchainError(Exception):
+    """Root of every error pilotchain raises on purpose."""
+
+
+class ConfigError(PilotchainError):
+    """A missing or inconsistent file, setting or argument."""
+
+
+class ChainError(PilotchainError):
+    """The local PoA network or a node could not be managed as asked."""
+
+
+class ConnectionFailed(PilotchainError):
+    """No answer from the node, or the node is not the chain we expected."""
+
+
+class WrongChain(ConnectionFailed):
+    """The node's chain id differs from the deployment record's."""
+
+
+class TransactionFailed(PilotchainError):
+    """A transaction was not mined, was dropped, or reverted without a known error."""
+
+
+class ContractError(TransactionFailed):
+    """A contract rejected a call with a custom error, decoded from its ABI."""
+
+    def __init__(self, name: str, args: dict[str, Any], contract: str | None = None):
+        self.name = name
+        self.args_by_name = args
+        self.contract = contract
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in args.items())
+        where = f"{contract} rejected the call: " if contract else ""
+        super().__init__(f"{where}{name}({shown})")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    return str(value)

@@ -1,0 +1,104 @@
+"""Where the project's tools live, and how Brownie is told about them.
+
+The project installs its own toolchain: a `.venv` with the pinned Python packages, npm packages
+(solc-js behind `compiler/solcx/solc-v<version>`, anvil, ganache) and geth built into
+`.cache/bin`. `make` calls `python -m pilotchain.toolchain` once per install to point Brownie
+at them; nothing here downloads anything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+from pilotchain.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLCX_DIR = ROOT / "compiler" / "solcx"
+NODE_BIN = ROOT / "node_modules" / ".bin"
+CACHE_BIN = ROOT / ".cache" / "bin"
+BROWNIE_NETWORKS = ROOT / "network-config.yaml"
+BROWNIE_DATA = Path.home() / ".brownie"
+
+
+def solc_version_pins() -> dict[str, str]:
+    """The solc version as each of the three places that pin it says it."""
+    config = yaml.safe_load((ROOT / "brownie-config.yaml").read_text())
+    package = json.loads((ROOT / "package.json").read_text())
+    wrappers = sorted(p.name for p in SOLCX_DIR.glob("solc-v*"))
+    return {
+        "brownie-config.yaml": str(config["compiler"]["solc"]["version"]),
+        "package.json": package["dependencies"]["solc"],
+        "compiler/solcx": ",".join(w.removeprefix("solc-v") for w in wrappers),
+    }
+
+
+def check_solc_pins() -> str:
+    pins = solc_version_pins()
+    if len(set(pins.values())) != 1:
+        shown = ", ".join(f"{k}: {v}" for k, v in pins.items())
+        raise ConfigError(f"the solc version is pinned inconsistently ({shown}); make them agree")
+    return next(iter(pins.values()))
+
+
+def tool_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """An environment in which brownie, anvil, ganache and geth are the project's own."""
+    env = dict(os.environ if env is None else env)
+    env.setdefault("SOLCX_BINARY_PATH", str(SOLCX_DIR))
+    path = [str(NODE_BIN), str(CACHE_BIN), str(Path(sys.executable).parent)]
+    env["PATH"] = os.pathsep.join(path + [p for p in env.get("PATH", "").split(os.pathsep) if p not in path])
+    return env
+
+
+def register_brownie_networks(poa_host: str | None = None, poa_chain_id: int | None = None) -> None:
+    """Merge the project's networks into Brownie's network list (by id, replacing ours only).
+
+    Brownie keeps networks in ~/.brownie/network-config.yaml and its own `networks import`
+    cannot replace entries in 1.22.2 (a mypyc type check rejects the flag), so the merge is
+    done here. With `poa_host`/`poa_chain_id`, the pilot-poa entry points at a local network.
+    """
+    ours = yaml.safe_load(BROWNIE_NETWORKS.read_text())
+    if poa_host or poa_chain_id:
+        for chain in ours["live"]:
+            for net in chain["networks"]:
+                if net["id"] == "pilot-poa":
+                    net["host"] = poa_host or net["host"]
+                    net["chainid"] = poa_chain_id or net["chainid"]
+    target = BROWNIE_DATA / "network-config.yaml"
+    if target.exists():
+        current = yaml.safe_load(target.read_text())
+    else:
+        import brownie._config  # noqa: F401  (creates ~/.brownie with Brownie's defaults)
+
+        current = yaml.safe_load(target.read_text())
+    our_ids = {n["id"] for n in ours["development"]} | {
+        n["id"] for chain in ours["live"] for n in chain["networks"]
+    }
+    current["development"] = [n for n in current["development"] if n["id"] not in our_ids]
+    current["development"] += ours["development"]
+    for chain in current["live"]:
+        chain["networks"] = [n for n in chain["networks"] if n["id"] not in our_ids]
+    current["live"] = [c for c in current["live"] if c["networks"]]
+    current["live"] += ours["live"]
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(yaml.safe_dump(current, sort_keys=False))
+    tmp.replace(target)
+
+
+def main() -> int:
+    try:
+        version = check_solc_pins()
+        register_brownie_networks()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"toolchain: solc {version} (solc-js), Brownie networks pilot-anvil, pilot-ganache, pilot-poa")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
