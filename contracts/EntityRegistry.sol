@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.30;
+
+import {IEntityRegistry, CAP_INSPECTOR, CAP_RECALL_AUTHORITY} from "../interfaces/IEntityRegistry.sol";
+
+/// @title EntityRegistry
+/// @notice Consortium membership and council governance. See IEntityRegistry for the API docs.
+/// @dev Storage per entity: one packed `Entity` slot, the code index, one slot per account.
+/// Proposals commit to their payload by hash; the executor supplies the payload again.
+contract EntityRegistry is IEntityRegistry {
+    // ---------------------------------------------------------------- storage
+
+    uint16 private constant _BPS = 10_000;
+    uint8 private constant _ALL_CAPABILITIES = CAP_INSPECTOR | CAP_RECALL_AUTHORITY;
+
+    struct Membership {
+        uint32 entityId;
+        AccountRole role;
+    }
+
+    mapping(uint32 => Entity) private _entities;
+    mapping(bytes32 => uint32) private _idByCode;
+    mapping(address => Membership) private _members;
+    uint32 private _entityCount;
+    uint16 private _councilSize;
+
+    mapping(uint256 => Proposal) private _proposals;
+    /// @dev proposalId => word => bitmap of entity ids that voted
+    mapping(uint256 => mapping(uint256 => uint256)) private _voted;
+    uint32 private _proposalCount;
+    uint40 private immutable _votingPeriod;
+    mapping(ActionKind => VotingRule) private _rules;
+
+    // ---------------------------------------------------------------- construction
+
+    /// @param founders the founding entities; all of them form the first council
+    /// @param rules the voting rule of each ActionKind, in enum order
+    /// @param votingPeriod_ seconds a proposal stays open
+    constructor(NewEntity[] memory founders, VotingRule[9] memory rules, uint40 votingPeriod_) {
+        if (founders.length == 0) revert RegistryCouncilTooSmall(0);
+        for (uint256 i; i < rules.length; ++i) {
+            _setRule(ActionKind(i), rules[i]);
+        }
+        _votingPeriod = votingPeriod_;
+        for (uint256 i; i < founders.length; ++i) {
+            NewEntity memory founder = founders[i];
+            founder.council = true;
+            _admit(founder, i);
+        }
+    }
+
+    // ---------------------------------------------------------------- membership (hot path)
+
+    /// @inheritdoc IEntityRegistry
+    function memberOf(address account)
+        external
+        view
+        returns (uint32 entityId, AccountRole role, uint8 capabilities)
+    {
+        Membership memory m = _members[account];
+        if (m.entityId == 0) return (0, AccountRole.None, 0);
+        Entity storage e = _entities[m.entityId];
+        if (e.status != EntityStatus.Active) return (0, AccountRole.None, 0);
+        return (m.entityId, m.role, e.capabilities);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function isActiveMember(address account) external view returns (bool) {
+        uint32 id = _members[account].entityId;
+        return id != 0 && _entities[id].status == EntityStatus.Active;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function activeAdminOf(address account) external view returns (uint32) {
+        Membership memory m = _members[account];
+        if (m.role != AccountRole.Admin || _entities[m.entityId].status != EntityStatus.Active) return 0;
+        return m.entityId;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function isActiveEntity(uint32 entityId) external view returns (bool) {
+        return _entities[entityId].status == EntityStatus.Active;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function entityOf(address account) external view returns (uint32, AccountRole) {
+        Membership memory m = _members[account];
+        return (m.entityId, m.role);
+    }
+
+    // ---------------------------------------------------------------- accounts
+
+    /// @inheritdoc IEntityRegistry
+    function addAccount(address account, AccountRole role) external {
+        uint32 id = _requireActiveAdmin();
+        if (role == AccountRole.None) revert RegistryInvalidRole(role);
+        _addAccount(id, account, role);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function removeAccount(address account) external {
+        uint32 id = _requireActiveAdmin();
+        Membership memory m = _members[account];
+        if (m.entityId != id) revert RegistryUnknownAccount(account);
+        if (m.role == AccountRole.Admin) {
+            Entity storage e = _entities[id];
+            if (e.admins == 1) revert RegistryLastAdmin(id, account);
+            e.admins -= 1;
+        }
+        delete _members[account];
+        emit AccountRemoved(id, account);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function rotateAccount(address oldAccount, address newAccount) external {
+        uint32 id = _requireActiveAdmin();
+        Membership memory m = _members[oldAccount];
+        if (m.entityId != id) revert RegistryUnknownAccount(oldAccount);
+        delete _members[oldAccount];
+        emit AccountRemoved(id, oldAccount);
+        _setMembership(id, newAccount, m.role);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function updateDossier(bytes32 dossierHash, string calldata dossierURI) external {
+        uint32 id = _requireActiveAdmin();
+        _entities[id].updatedAt = uint40(block.timestamp);
+        emit DossierUpdated(id, dossierHash, dossierURI);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IEntityRegistry
+    function propose(ActionKind kind, bytes calldata payload) external returns (uint256 proposalId) {
+        uint32 proposer = _requireCouncilMember();
+        proposalId = ++_proposalCount;
+        bytes32 payloadHash = keccak256(payload);
+        uint40 expiresAt = uint40(block.timestamp) + _votingPeriod;
+        _proposals[proposalId] = Proposal({
+            kind: kind,
+            status: ProposalStatus.Open,
+            electorate: _councilSize,
+            yes: 1,
+            no: 0,
+            abstain: 0,
+            proposer: proposer,
+            createdAt: uint40(block.timestamp),
+            expiresAt: expiresAt,
+            payloadHash: payloadHash
+        });
+        _voted[proposalId][proposer >> 8] = 1 << (proposer & 0xff);
+        emit ProposalCreated(proposalId, proposer, kind, expiresAt, payloadHash, payload);
+        emit Voted(proposalId, proposer, Vote.Yes);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function vote(uint256 proposalId, Vote support) external {
+        uint32 voter = _requireActiveAdmin();
+        Proposal storage p = _requireOpen(proposalId);
+        if (!_inVotingSet(voter, proposalId)) revert RegistryNotInVotingSet(proposalId, voter);
+        uint256 bit = 1 << (voter & 0xff);
+        uint256 word = _voted[proposalId][voter >> 8];
+        if (word & bit != 0) revert RegistryAlreadyVoted(proposalId, voter);
+        _voted[proposalId][voter >> 8] = word | bit;
+        if (support == Vote.Yes) p.yes += 1;
+        else if (support == Vote.No) p.no += 1;
+        else p.abstain += 1;
+        emit Voted(proposalId, voter, support);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function execute(uint256 proposalId, bytes calldata payload) external {
+        Proposal storage p = _requireOpen(proposalId);
+        if (!_passed(p)) revert RegistryProposalNotPassed(proposalId, p.yes, p.electorate);
+        bytes32 actual = keccak256(payload);
+        if (actual != p.payloadHash) revert RegistryPayloadMismatch(proposalId, p.payloadHash, actual);
+        p.status = ProposalStatus.Executed;
+        _perform(p.kind, payload);
+        emit ProposalExecuted(proposalId);
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function cancel(uint256 proposalId) external {
+        uint32 caller = _requireActiveAdmin();
+        Proposal storage p = _proposals[proposalId];
+        if (p.status == ProposalStatus.None) revert RegistryUnknownProposal(proposalId);
+        if (p.status != ProposalStatus.Open) revert RegistryProposalNotOpen(proposalId, p.status);
+        if (caller != p.proposer) revert RegistryNotProposer(proposalId, caller);
+        p.status = ProposalStatus.Cancelled;
+        emit ProposalCancelled(proposalId);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IEntityRegistry
+    function entity(uint32 entityId) external view returns (Entity memory) {
+        Entity memory e = _entities[entityId];
+        if (e.status == EntityStatus.None) revert RegistryUnknownEntity(entityId);
+        return e;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function entityIdByCode(bytes32 code) external view returns (uint32) {
+        return _idByCode[code];
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function entityCount() external view returns (uint256) {
+        return _entityCount;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function councilSize() external view returns (uint256) {
+        return _councilSize;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function listEntities(EntityFilter calldata filter, uint256 cursor, uint256 limit)
+        external
+        view
+        returns (EntityView[] memory page, uint256 nextCursor)
+    {
+        page = new EntityView[](limit);
+        uint256 found;
+        uint256 id = cursor == 0 ? 1 : cursor;
+        for (; id <= _entityCount && found < limit; ++id) {
+            Entity memory e = _entities[uint32(id)];
+            if (filter.matchKind && e.kind != filter.kind) continue;
+            if (filter.matchStatus && e.status != filter.status) continue;
+            if (filter.matchRegion && e.region != filter.region) continue;
+            page[found++] = EntityView(uint32(id), e);
+        }
+        assembly {
+            mstore(page, found)
+        }
+        nextCursor = id <= _entityCount ? id : 0;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function proposal(uint256 proposalId) external view returns (ProposalView memory) {
+        Proposal memory p = _proposals[proposalId];
+        if (p.status == ProposalStatus.None) revert RegistryUnknownProposal(proposalId);
+        return ProposalView(proposalId, p, _passed(p));
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function proposalCount() external view returns (uint256) {
+        return _proposalCount;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function listOpenProposals(uint256 cursor, uint256 limit)
+        external
+        view
+        returns (ProposalView[] memory page, uint256 nextCursor)
+    {
+        page = new ProposalView[](limit);
+        uint256 found;
+        uint256 id = cursor == 0 ? 1 : cursor;
+        for (; id <= _proposalCount && found < limit; ++id) {
+            Proposal memory p = _proposals[id];
+            if (p.status != ProposalStatus.Open || block.timestamp >= p.expiresAt) continue;
+            page[found++] = ProposalView(id, p, _passed(p));
+        }
+        assembly {
+            mstore(page, found)
+        }
+        nextCursor = id <= _proposalCount ? id : 0;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function hasVoted(uint256 proposalId, uint32 entityId) external view returns (bool) {
+        return _voted[proposalId][entityId >> 8] & (1 << (entityId & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function votingRule(ActionKind kind) external view returns (VotingRule memory) {
+        return _rules[kind];
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function votingPeriod() external view returns (uint40) {
+        return _votingPeriod;
+    }
+
+    // ---------------------------------------------------------------- internal: actions
+
+    function _perform(ActionKind kind, bytes calldata payload) private {
+        if (kind == ActionKind.Admit) {
+            NewEntity[] memory batch = abi.decode(payload, (NewEntity[]));
+            for (uint256 i; i < batch.length; ++i) {
+                _admit(batch[i], i);
+            }
+        } else if (kind == ActionKind.Suspend) {
+            (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
+            _transition(id, EntityStatus.Active, EntityStatus.Suspended, reason);
+        } else if (kind == ActionKind.Reinstate) {
+            (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
+            _transition(id, EntityStatus.Suspended, EntityStatus.Active, reason);
+        } else if (kind == ActionKind.Revoke) {
+            (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
+            EntityStatus from = _entities[id].status;
+            if (from != EntityStatus.Active && from != EntityStatus.Suspended) {
+                revert RegistryInvalidTransition(id, from, EntityStatus.Revoked);
+            }
+            _transition(id, from, EntityStatus.Revoked, reason);
+            if (_entities[id].council) _leaveCouncil(id);
+        } else if (kind == ActionKind.AddCouncil) {
+            uint32 id = abi.decode(payload, (uint32));
+            Entity storage e = _requireEntity(id);
+            if (e.status != EntityStatus.Active) revert RegistryEntityNotActive(id, e.status);
+            if (e.council) revert RegistryAlreadyCouncil(id);
+            _joinCouncil(id, e);
+        } else if (kind == ActionKind.RemoveCouncil) {
+            uint32 id = abi.decode(payload, (uint32));
+            if (!_requireEntity(id).council) revert RegistryNotCouncil(id);
+            _leaveCouncil(id);
+        } else if (kind == ActionKind.SetCapabilities) {
+            (uint32 id, uint8 capabilities) = abi.decode(payload, (uint32, uint8));
+            Entity storage e = _requireEntity(id);
+            if (capabilities & ~_ALL_CAPABILITIES != 0) revert RegistryInvalidEntity(0, "capabilities");
+            e.capabilities = capabilities;
+            e.updatedAt = uint40(block.timestamp);
+            emit CapabilitiesChanged(id, capabilities);
+        } else if (kind == ActionKind.SetRule) {
+            (ActionKind target, VotingRule memory rule) = abi.decode(payload, (ActionKind, VotingRule));
+            _setRule(target, rule);
+        } else {
+            (address target, bytes memory data) = abi.decode(payload, (address, bytes));
+            (bool ok, bytes memory reason) = target.call(data);
+            if (!ok) revert RegistryCallFailed(target, reason);
+        }
+    }
+
+    function _admit(NewEntity memory n, uint256 index) private {
+        if (n.code == bytes32(0)) revert RegistryInvalidEntity(index, "code");
+        if (n.admin == address(0)) revert RegistryInvalidEntity(index, "admin");
+        if (bytes(n.name).length == 0) revert RegistryInvalidEntity(index, "name");
+        if (n.capabilities & ~_ALL_CAPABILITIES != 0) revert RegistryInvalidEntity(index, "capabilities");
+        uint32 existing = _idByCode[n.code];
+        if (existing != 0) revert RegistryDuplicateCode(n.code, existing);
+        uint32 id = ++_entityCount;
+        _idByCode[n.code] = id;
+        Entity storage e = _entities[id];
+        e.kind = n.kind;
+        e.status = EntityStatus.Active;
+        e.capabilities = n.capabilities;
+        e.region = n.region;
+        e.admittedAt = uint40(block.timestamp);
+        e.updatedAt = uint40(block.timestamp);
+        emit EntityAdmitted(id, n.code, n.kind, n.region, n.capabilities, n.name, n.dossierHash, n.dossierURI);
+        _addAccount(id, n.admin, AccountRole.Admin);
+        if (n.council) _joinCouncil(id, e);
+    }
+
+    function _addAccount(uint32 id, address account, AccountRole role) private {
+        if (role == AccountRole.Admin) _entities[id].admins += 1;
+        _setMembership(id, account, role);
+    }
+
+    function _setMembership(uint32 id, address account, AccountRole role) private {
+        if (account == address(0)) revert RegistryUnknownAccount(account);
+        uint32 holder = _members[account].entityId;
+        if (holder != 0) revert RegistryAccountTaken(account, holder);
+        _members[account] = Membership(id, role);
+        emit AccountAdded(id, account, role);
+    }
+
+    function _transition(uint32 id, EntityStatus from, EntityStatus to, bytes32 reason) private {
+        Entity storage e = _requireEntity(id);
+        if (e.status != from) revert RegistryInvalidTransition(id, e.status, to);
+        e.status = to;
+        e.updatedAt = uint40(block.timestamp);
+        emit EntityStatusChanged(id, to, reason);
+    }
+
+    /// @dev Joins the voting set of proposals created from now on (ids > current count).
+    function _joinCouncil(uint32 id, Entity storage e) private {
+        e.council = true;
+        e.councilFrom = _proposalCount;
+        e.councilUntil = 0;
+        _councilSize += 1;
+        emit CouncilJoined(id);
+    }
+
+    /// @dev Stays in the voting set of proposals created so far; the council may not empty.
+    function _leaveCouncil(uint32 id) private {
+        if (_councilSize == 1) revert RegistryCouncilTooSmall(0);
+        Entity storage e = _entities[id];
+        e.council = false;
+        e.councilUntil = _proposalCount;
+        _councilSize -= 1;
+        emit CouncilLeft(id);
+    }
+
+    function _setRule(ActionKind kind, VotingRule memory rule) private {
+        if (rule.thresholdBps == 0 || rule.thresholdBps > _BPS || rule.quorumBps > _BPS) {
+            revert RegistryInvalidRule(kind, rule.thresholdBps, rule.quorumBps);
+        }
+        _rules[kind] = rule;
+        emit RuleChanged(kind, rule.thresholdBps, rule.quorumBps);
+    }
+
+    // ---------------------------------------------------------------- internal: checks
+
+    function _requireActiveAdmin() private view returns (uint32 id) {
+        Membership memory m = _members[msg.sender];
+        if (m.entityId == 0) revert RegistryNotMember(msg.sender);
+        if (m.role != AccountRole.Admin) revert RegistryNotAdmin(msg.sender, m.entityId);
+        EntityStatus status = _entities[m.entityId].status;
+        if (status != EntityStatus.Active) revert RegistryEntityNotActive(m.entityId, status);
+        return m.entityId;
+    }
+
+    /// @dev The caller's entity, which must be active and on the council (to propose).
+    function _requireCouncilMember() private view returns (uint32 id) {
+        id = _requireActiveAdmin();
+        if (!_entities[id].council) revert RegistryNotCouncil(id);
+    }
+
+    function _requireEntity(uint32 id) private view returns (Entity storage e) {
+        e = _entities[id];
+        if (e.status == EntityStatus.None) revert RegistryUnknownEntity(id);
+    }
+
+    function _requireOpen(uint256 proposalId) private view returns (Proposal storage p) {
+        p = _proposals[proposalId];
+        if (p.status == ProposalStatus.None) revert RegistryUnknownProposal(proposalId);
+        if (p.status != ProposalStatus.Open) revert RegistryProposalNotOpen(proposalId, p.status);
+        if (block.timestamp >= p.expiresAt) revert RegistryProposalExpired(proposalId, p.expiresAt);
+    }
+
+    function _inVotingSet(uint32 id, uint256 proposalId) private view returns (bool) {
+        Entity storage e = _entities[id];
+        return proposalId > e.councilFrom && (e.council || proposalId <= e.councilUntil);
+    }
+
+    function _passed(Proposal memory p) private view returns (bool) {
+        VotingRule memory rule = _rules[p.kind];
+        uint256 cast = uint256(p.yes) + p.no + p.abstain;
+        return uint256(p.yes) * _BPS >= uint256(rule.thresholdBps) * p.electorate
+            && cast * _BPS >= uint256(rule.quorumBps) * p.electorate;
+    }
+}

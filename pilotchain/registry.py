@@ -1,0 +1,236 @@
+"""EntityRegistry in Python: the enums, the admission records and the proposal payloads.
+
+Proposals commit to their payload by hash; these functions build the exact bytes that are
+proposed and later executed, so every caller (CLI, pilot, tests) encodes them the same way.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
+
+from pilotchain.errors import ConfigError
+from pilotchain.toolchain import ROOT
+
+CONSORTIUM_CONFIG = ROOT / "config" / "consortium.yaml"
+
+
+class EntityKind(enum.IntEnum):
+    GovernmentDepartment = 0
+    University = 1
+    Bank = 2
+    Hospital = 3
+    CarMaker = 4
+    PowerCompany = 5
+    Regulator = 6
+    Other = 7
+
+
+class EntityStatus(enum.IntEnum):
+    None_ = 0
+    Active = 1
+    Suspended = 2
+    Revoked = 3
+
+
+class AccountRole(enum.IntEnum):
+    None_ = 0
+    Operator = 1
+    Admin = 2
+
+
+class ActionKind(enum.IntEnum):
+    Admit = 0
+    Suspend = 1
+    Reinstate = 2
+    Revoke = 3
+    AddCouncil = 4
+    RemoveCouncil = 5
+    SetCapabilities = 6
+    SetRule = 7
+    Call = 8
+
+
+class ProposalStatus(enum.IntEnum):
+    None_ = 0
+    Open = 1
+    Executed = 2
+    Cancelled = 3
+
+
+class Vote(enum.IntEnum):
+    Yes = 0
+    No = 1
+    Abstain = 2
+
+
+class Capability(enum.IntFlag):
+    INSPECTOR = 1
+    RECALL_AUTHORITY = 2
+
+
+NEW_ENTITY_TYPE = "(string,uint8,uint32,bytes32,bytes32,string,address,uint8,bool)"
+
+
+def registration_code(code: str) -> bytes:
+    """A registration code (up to 32 ASCII characters) as the contract's bytes32."""
+    raw = code.encode("ascii")
+    if not raw or len(raw) > 32:
+        raise ConfigError(f"registration code {code!r} must be 1 to 32 ASCII characters")
+    return raw.ljust(32, b"\0")
+
+
+def code_text(code: bytes) -> str:
+    return bytes(code).rstrip(b"\0").decode("ascii", errors="replace")
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """One entity of an admission proposal (`IEntityRegistry.NewEntity`)."""
+
+    name: str
+    kind: EntityKind
+    region: int
+    code: str
+    admin: str
+    dossier_hash: bytes = b"\0" * 32
+    dossier_uri: str = ""
+    capabilities: Capability = Capability(0)
+    council: bool = False
+
+    def as_tuple(self) -> tuple:
+        return (
+            self.name,
+            int(self.kind),
+            int(self.region),
+            registration_code(self.code),
+            bytes(self.dossier_hash),
+            self.dossier_uri,
+            to_checksum_address(self.admin),
+            int(self.capabilities),
+            bool(self.council),
+        )
+
+
+@dataclass(frozen=True)
+class VotingRule:
+    threshold_bps: int
+    quorum_bps: int
+
+    def as_tuple(self) -> tuple[int, int]:
+        return (self.threshold_bps, self.quorum_bps)
+
+
+# ---------------------------------------------------------------- payloads
+
+
+def admit_payload(entities: list[NewEntity]) -> bytes:
+    return encode([f"{NEW_ENTITY_TYPE}[]"], [[e.as_tuple() for e in entities]])
+
+
+def status_payload(entity_id: int, reason: str | bytes = b"") -> bytes:
+    """Payload of Suspend, Reinstate and Revoke: the entity and a reason (hashed if text)."""
+    if isinstance(reason, str):
+        reason = keccak(text=reason) if reason else b""
+    return encode(["uint32", "bytes32"], [entity_id, bytes(reason).rjust(32, b"\0")])
+
+
+def council_payload(entity_id: int) -> bytes:
+    return encode(["uint32"], [entity_id])
+
+
+def capabilities_payload(entity_id: int, capabilities: Capability) -> bytes:
+    return encode(["uint32", "uint8"], [entity_id, int(capabilities)])
+
+
+def rule_payload(kind: ActionKind, rule: VotingRule) -> bytes:
+    return encode(["uint8", "(uint16,uint16)"], [int(kind), rule.as_tuple()])
+
+
+def call_payload(target: str, data: bytes) -> bytes:
+    return encode(["address", "bytes"], [to_checksum_address(target), bytes(data)])
+
+
+def payload_hash(payload: bytes) -> bytes:
+    return keccak(payload)
+
+
+# ---------------------------------------------------------------- the consortium file
+
+
+@dataclass(frozen=True)
+class ConsortiumConfig:
+    """The founding council and voting rules of `config/consortium.yaml`."""
+
+    founders: list[dict]
+    rules: list[VotingRule]
+    voting_period: int
+    source: Path = field(default=CONSORTIUM_CONFIG)
+
+    def founder_entities(self, admins: list[str]) -> list[NewEntity]:
+        """The founders as admission records, bound to one admin account each."""
+        if len(admins) < len(self.founders):
+            raise ConfigError(
+                f"{self.source.name} names {len(self.founders)} founders but only "
+                f"{len(admins)} admin accounts were given"
+            )
+        return [
+            NewEntity(
+                name=f["name"],
+                kind=EntityKind[f["kind"]],
+                region=int(f["region"]),
+                code=str(f["code"]),
+                admin=admin,
+                dossier_hash=keccak(text=f"dossier:{f['code']}"),
+                dossier_uri=f.get("dossier_uri", f"pilot://dossiers/{f['code']}"),
+                capabilities=_capabilities(f.get("capabilities", [])),
+                council=True,
+            )
+            for f, admin in zip(self.founders, admins)
+        ]
+
+    def constructor_args(self, admins: list[str]) -> list:
+        """Arguments of `EntityRegistry(founders, rules, votingPeriod)`."""
+        return [
+            [e.as_tuple() for e in self.founder_entities(admins)],
+            [r.as_tuple() for r in self.rules],
+            self.voting_period,
+        ]
+
+
+def _capabilities(names: list[str]) -> Capability:
+    value = Capability(0)
+    for name in names:
+        try:
+            value |= Capability[name]
+        except KeyError:
+            raise ConfigError(f"unknown capability {name!r}; known: INSPECTOR, RECALL_AUTHORITY") from None
+    return value
+
+
+def load_consortium(path: Path = CONSORTIUM_CONFIG) -> ConsortiumConfig:
+    try:
+        data = yaml.safe_load(path.read_text())
+        rules = []
+        for kind in ActionKind:
+            rule = data["rules"][kind.name]
+            rules.append(VotingRule(_bps(rule["threshold"]), _bps(rule["quorum"])))
+        return ConsortiumConfig(
+            founders=list(data["founders"]),
+            rules=rules,
+            voting_period=int(float(data["voting_period_days"]) * 86400),
+            source=path,
+        )
+    except FileNotFoundError:
+        raise ConfigError(f"consortium file not found: {path}") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{path.name}: missing or invalid setting {exc}") from None
+
+
+def _bps(percent: float) -> int:
+    return round(float(percent) * 100)
