@@ -40,6 +40,10 @@ def create_keystore(path: str | Path, password: str) -> str:
     """Generate a new key, store it encrypted at `path` and return its checksummed address."""
     account = Account.create()
     encrypted = Account.encrypt(account.key, password, kdf="scrypt", iterations=SCRYPT_N)
+    # eth-keyfile writes the 16-byte AES IV as an integer, dropping leading zero bytes (1 key
+    # in 256); geth then panics with "bad IV length". Zero-padding keeps the same IV.
+    params = encrypted["crypto"]["cipherparams"]
+    params["iv"] = params["iv"].zfill(32)
     write_secret(path, json.dumps(encrypted))
     return account.address
 

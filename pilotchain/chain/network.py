@@ -160,7 +160,9 @@ def free_base_port(nodes: int, low: int = 20_000, high: int = 30_000) -> int:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether geth could listen on `port` of 127.0.0.1 now (like geth, ignoring TIME_WAIT)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, port))
         except OSError:

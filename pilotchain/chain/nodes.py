@@ -1,0 +1,247 @@
+"""Starting, stopping and inspecting the geth processes of a local network.
+
+Each node runs in the background in its own session, logs to `nodes/<node>/geth.log` and
+records its PID in `nodes/<node>/geth.pid`. A PID counts as ours only while the process behind
+it is a geth with that node's data dir on its command line, so `stop` never signals anything
+it did not start.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from pilotchain.chain.network import HOST, Network, Node, geth_binary, port_is_free
+from pilotchain.connection import connect
+from pilotchain.errors import ChainError, ConnectionFailed
+
+# Lets one account queue ~1,000 transactions (an orchestration batch) without the pool
+# dropping or delaying them; geth's defaults are 16 pending and 64 queued per account.
+TXPOOL_FLAGS = [
+    "--txpool.accountslots", "2048", "--txpool.accountqueue", "2048",
+    "--txpool.globalslots", "8192", "--txpool.globalqueue", "4096",
+]
+LOG_TAIL_LINES = 3
+
+# Processes started by this Python process, kept so that they are reaped when they exit.
+_children: dict[int, subprocess.Popen] = {}
+
+
+@dataclass
+class NodeStatus:
+    name: str
+    address: str
+    validator: bool
+    running: bool
+    pid: int | None
+    rpc_url: str
+    block: int | None
+    peers: int | None
+    signer: bool
+
+
+@dataclass
+class NetworkStatus:
+    dir: str
+    chain_id: int
+    period: int
+    signers: list[str]
+    nodes: list[NodeStatus]
+
+
+def geth_command(net: Network, node: Node) -> list[str]:
+    """The command line of a node: loopback only, no discovery, archive state."""
+    data = net.node_dir(node)
+    command = [
+        str(geth_binary()),
+        "--datadir", str(data),
+        "--config", str(data / "config.toml"),
+        "--networkid", str(net.chain_id),
+        "--nodekey", str(data / "nodekey"),
+        "--port", str(node.p2p_port),
+        "--nat", "none", "--nodiscover", "--netrestrict", "127.0.0.0/8",
+        "--http", "--http.addr", HOST, "--http.port", str(node.http_port),
+        "--http.api", "eth,net,web3,clique,txpool",
+        "--authrpc.addr", HOST, "--authrpc.port", str(node.authrpc_port),
+        "--ipcdisable",
+        # Archive mode writes every block's state at once, so a killed node restarts without
+        # having to rewind its head.
+        "--syncmode", "full", "--gcmode", "archive", "--cache", "256",
+        "--miner.gaslimit", str(net.gas_limit),
+        *TXPOOL_FLAGS,
+    ]
+    if node.validator:
+        # Clique signs with the unlocked etherbase; --allow-insecure-unlock is geth's consent
+        # to unlocking while HTTP RPC is open (on 127.0.0.1, without the personal API).
+        command += [
+            "--mine", "--miner.etherbase", node.address, "--unlock", node.address,
+            "--password", str(data / "password"), "--allow-insecure-unlock",
+        ]
+    return command
+
+
+def running_pid(net: Network, node: Node) -> int | None:
+    """The PID of the node's geth if it is running, else None (a stale PID file is removed)."""
+    for child in list(_children.values()):
+        if child.poll() is not None:
+            del _children[child.pid]
+    path = net.pid_path(node)
+    try:
+        pid = int(path.read_text())
+        process = psutil.Process(pid)
+        ours = str(net.node_dir(node)) in process.cmdline() and process.status() != psutil.STATUS_ZOMBIE
+    except (FileNotFoundError, ValueError, psutil.Error):
+        ours = False
+    if not ours:
+        path.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0) -> list[Node]:
+    """Start the named nodes (default: all) that are not running; wait until each follows the chain.
+
+    Returns the nodes started. If one fails, those started by this call are stopped again.
+    """
+    selected = [net.node(n) for n in names] if names else net.nodes
+    pending = [n for n in selected if running_pid(net, n) is None]
+    for node in pending:
+        for kind, port in node.ports.items():
+            if not port_is_free(port):
+                raise ChainError(
+                    f"port {port} ({node.name} {kind}) is already in use on {HOST}: "
+                    "stop whatever listens there, or init the network with another --base-port"
+                )
+    log_offsets: dict[str, int] = {}
+    try:
+        for node in pending:
+            log_offsets[node.name] = _launch(net, node)
+        _wait_following(net, pending, log_offsets, timeout)
+    except BaseException:
+        stop(net, list(log_offsets))
+        raise
+    return pending
+
+
+def stop(net: Network, names: list[str] | None = None, *, timeout: float = 20.0) -> list[Node]:
+    """Stop the named nodes (default: all): SIGTERM, wait up to `timeout`, then SIGKILL.
+
+    Returns the nodes that were running.
+    """
+    selected = [net.node(n) for n in names] if names else net.nodes
+    processes: dict[str, psutil.Process] = {}
+    for node in selected:
+        pid = running_pid(net, node)
+        if pid is not None:
+            processes[node.name] = psutil.Process(pid)
+            processes[node.name].terminate()
+    _, alive = psutil.wait_procs(list(processes.values()), timeout=timeout)
+    for process in alive:
+        process.kill()
+    psutil.wait_procs(alive, timeout=5)
+    for node in selected:
+        net.pid_path(node).unlink(missing_ok=True)
+    for process in processes.values():
+        _children.pop(process.pid, None)
+    return [n for n in selected if n.name in processes]
+
+
+def kill(net: Network, name: str) -> None:
+    """SIGKILL one node, as a crash would (its PID file stays behind, stale)."""
+    pid = running_pid(net, net.node(name))
+    if pid is None:
+        raise ChainError(f"{name} is not running")
+    os.kill(pid, signal.SIGKILL)
+    psutil.wait_procs([psutil.Process(pid)], timeout=10)
+
+
+def status(net: Network) -> NetworkStatus:
+    """Each node's process, head, peers and signer role, and the current Clique signer set."""
+    signers: list[str] | None = None
+    rows = []
+    for node in net.nodes:
+        pid = running_pid(net, node)
+        block = peers = None
+        if pid is not None:
+            try:
+                w3 = connect(node.rpc_url, timeout=3)
+                block = w3.eth.block_number
+                peers = w3.net.peer_count
+                if signers is None:
+                    signers = clique_signers(w3)
+            except ConnectionFailed:
+                pass
+        rows.append(NodeStatus(node.name, node.address, node.validator, pid is not None, pid,
+                               node.rpc_url, block, peers, False))
+    signers = signers or []
+    for row in rows:
+        row.signer = row.address in signers
+    return NetworkStatus(str(net.dir), net.chain_id, net.period, signers, rows)
+
+
+def clique_signers(w3) -> list[str]:
+    """The current signer set (checksummed addresses) as the node sees it."""
+    return [w3.to_checksum_address(a) for a in w3.manager.request_blocking("clique_getSigners", ["latest"])]
+
+
+def log_excerpt(path: Path, offset: int = 0, lines: int = LOG_TAIL_LINES) -> str:
+    """What a log says went wrong after `offset`, as one line: geth's `Fatal:` or `panic:`
+    line if there is one, else the last non-empty lines joined by " | "."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(offset)
+            text = log.read().decode(errors="replace")
+    except FileNotFoundError:
+        return "(no log)"
+    kept = [line.strip() for line in text.splitlines() if line.strip()]
+    fatal = [line for line in kept if line.startswith(("Fatal:", "panic:"))]
+    return " | ".join(fatal[:1] or kept[-lines:])
+
+
+def _launch(net: Network, node: Node) -> int:
+    """Start the node's geth; return the offset in its log where this run's output begins."""
+    with open(net.log_path(node), "ab") as log:
+        offset = log.tell()
+        process = subprocess.Popen(
+            geth_command(net, node),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a Ctrl-C in the terminal does not reach the nodes
+        )
+    _children[process.pid] = process
+    net.pid_path(node).write_text(f"{process.pid}\n")
+    return offset
+
+
+def _wait_following(net: Network, nodes: list[Node], log_offsets: dict[str, int], timeout: float) -> None:
+    """Wait until each node answers RPC and has seen a new block since it came up."""
+    deadline = time.monotonic() + timeout
+    first_head: dict[str, int] = {}
+    waiting = list(nodes)
+    while waiting:
+        for node in list(waiting):
+            if running_pid(net, node) is None:
+                excerpt = log_excerpt(net.log_path(node), log_offsets[node.name])
+                raise ChainError(f"{node.name} exited at start; {net.log_path(node)} says: {excerpt}")
+            try:
+                head = connect(node.rpc_url, timeout=2).eth.block_number
+            except ConnectionFailed:
+                continue
+            if first_head.setdefault(node.name, head) < head:
+                waiting.remove(node)
+        if waiting and time.monotonic() > deadline:
+            names = ", ".join(n.name for n in waiting)
+            first = waiting[0]
+            excerpt = log_excerpt(net.log_path(first), log_offsets[first.name])
+            raise ChainError(
+                f"no new block on {names} within {timeout:.0f} s (are enough validators running?); "
+                f"{net.log_path(first)} ends: {excerpt}"
+            )
+        time.sleep(0.2)
