@@ -11,6 +11,7 @@ contract EntityRegistry is IEntityRegistry {
     // ---------------------------------------------------------------- storage
 
     uint16 private constant _BPS = 10_000;
+    uint256 private constant _SEATS = 64;
     uint8 private constant _ALL_CAPABILITIES = CAP_INSPECTOR | CAP_RECALL_AUTHORITY;
 
     struct Membership {
@@ -22,12 +23,11 @@ contract EntityRegistry is IEntityRegistry {
     mapping(bytes32 => uint32) private _idByCode;
     mapping(address => Membership) private _members;
     uint32 private _entityCount;
-    uint16 private _councilSize;
+    uint8 private _councilSize;
+    uint64 private _seatsTaken;
+    uint32 private _proposalCount;
 
     mapping(uint256 => Proposal) private _proposals;
-    /// @dev proposalId => word => bitmap of entity ids that voted
-    mapping(uint256 => mapping(uint256 => uint256)) private _voted;
-    uint32 private _proposalCount;
     uint40 private immutable _votingPeriod;
     mapping(ActionKind => VotingRule) private _rules;
 
@@ -94,7 +94,13 @@ contract EntityRegistry is IEntityRegistry {
     function addAccount(address account, AccountRole role) external {
         uint32 id = _requireActiveAdmin();
         if (role == AccountRole.None) revert RegistryInvalidRole(role);
-        _addAccount(id, account, role);
+        if (role == AccountRole.Admin) {
+            unchecked {
+                _entities[id].admins += 1; // < 2^16 accounts per entity
+            }
+        }
+        _setMembership(id, account, role);
+        emit AccountAdded(id, account, role);
     }
 
     /// @inheritdoc IEntityRegistry
@@ -119,6 +125,7 @@ contract EntityRegistry is IEntityRegistry {
         delete _members[oldAccount];
         emit AccountRemoved(id, oldAccount);
         _setMembership(id, newAccount, m.role);
+        emit AccountAdded(id, newAccount, m.role);
     }
 
     /// @inheritdoc IEntityRegistry
@@ -131,26 +138,16 @@ contract EntityRegistry is IEntityRegistry {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IEntityRegistry
-    function propose(ActionKind kind, bytes calldata payload) external returns (uint256 proposalId) {
-        uint32 proposer = _requireCouncilMember();
-        proposalId = ++_proposalCount;
-        bytes32 payloadHash = keccak256(payload);
-        uint40 expiresAt = uint40(block.timestamp) + _votingPeriod;
-        _proposals[proposalId] = Proposal({
-            kind: kind,
-            status: ProposalStatus.Open,
-            electorate: _councilSize,
-            yes: 1,
-            no: 0,
-            abstain: 0,
-            proposer: proposer,
-            createdAt: uint40(block.timestamp),
-            expiresAt: expiresAt,
-            payloadHash: payloadHash
-        });
-        _voted[proposalId][proposer >> 8] = 1 << (proposer & 0xff);
-        emit ProposalCreated(proposalId, proposer, kind, expiresAt, payloadHash, payload);
-        emit Voted(proposalId, proposer, Vote.Yes);
+    function propose(ActionKind kind, bytes calldata payload) external returns (uint256) {
+        return _propose(kind, keccak256(payload), "");
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function proposeByHash(ActionKind kind, bytes32 payloadHash, string calldata payloadURI)
+        external
+        returns (uint256)
+    {
+        return _propose(kind, payloadHash, payloadURI);
     }
 
     /// @inheritdoc IEntityRegistry
@@ -158,13 +155,14 @@ contract EntityRegistry is IEntityRegistry {
         uint32 voter = _requireActiveAdmin();
         Proposal storage p = _requireOpen(proposalId);
         if (!_inVotingSet(voter, proposalId)) revert RegistryNotInVotingSet(proposalId, voter);
-        uint256 bit = 1 << (voter & 0xff);
-        uint256 word = _voted[proposalId][voter >> 8];
-        if (word & bit != 0) revert RegistryAlreadyVoted(proposalId, voter);
-        _voted[proposalId][voter >> 8] = word | bit;
-        if (support == Vote.Yes) p.yes += 1;
-        else if (support == Vote.No) p.no += 1;
-        else p.abstain += 1;
+        uint64 bit = uint64(1) << _entities[voter].seat;
+        if (p.ballots & bit != 0) revert RegistryAlreadyVoted(proposalId, voter);
+        p.ballots |= bit;
+        unchecked {
+            if (support == Vote.Yes) p.yes += 1;
+            else if (support == Vote.No) p.no += 1;
+            else p.abstain += 1;
+        }
         emit Voted(proposalId, voter, support);
     }
 
@@ -270,7 +268,8 @@ contract EntityRegistry is IEntityRegistry {
 
     /// @inheritdoc IEntityRegistry
     function hasVoted(uint256 proposalId, uint32 entityId) external view returns (bool) {
-        return _voted[proposalId][entityId >> 8] & (1 << (entityId & 0xff)) != 0;
+        return _inVotingSet(entityId, proposalId)
+            && _proposals[proposalId].ballots & (uint64(1) << _entities[entityId].seat) != 0;
     }
 
     /// @inheritdoc IEntityRegistry
@@ -284,6 +283,30 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     // ---------------------------------------------------------------- internal: actions
+
+    function _propose(ActionKind kind, bytes32 payloadHash, string memory payloadURI)
+        private
+        returns (uint256 proposalId)
+    {
+        uint32 proposer = _requireCouncilMember();
+        proposalId = ++_proposalCount;
+        uint40 expiresAt = uint40(block.timestamp) + _votingPeriod;
+        _proposals[proposalId] = Proposal({
+            kind: kind,
+            status: ProposalStatus.Open,
+            electorate: _councilSize,
+            yes: 1,
+            no: 0,
+            abstain: 0,
+            proposer: proposer,
+            createdAt: uint40(block.timestamp),
+            expiresAt: expiresAt,
+            ballots: uint64(1) << _entities[proposer].seat,
+            payloadHash: payloadHash
+        });
+        emit ProposalCreated(proposalId, proposer, kind, expiresAt, payloadHash, payloadURI);
+        emit Voted(proposalId, proposer, Vote.Yes);
+    }
 
     function _perform(ActionKind kind, bytes calldata payload) private {
         if (kind == ActionKind.Admit) {
@@ -339,7 +362,10 @@ contract EntityRegistry is IEntityRegistry {
         if (n.capabilities & ~_ALL_CAPABILITIES != 0) revert RegistryInvalidEntity(index, "capabilities");
         uint32 existing = _idByCode[n.code];
         if (existing != 0) revert RegistryDuplicateCode(n.code, existing);
-        uint32 id = ++_entityCount;
+        uint32 id;
+        unchecked {
+            id = ++_entityCount;
+        }
         _idByCode[n.code] = id;
         Entity storage e = _entities[id];
         e.kind = n.kind;
@@ -348,14 +374,10 @@ contract EntityRegistry is IEntityRegistry {
         e.region = n.region;
         e.admittedAt = uint40(block.timestamp);
         e.updatedAt = uint40(block.timestamp);
-        emit EntityAdmitted(id, n.code, n.kind, n.region, n.capabilities, n.name, n.dossierHash, n.dossierURI);
-        _addAccount(id, n.admin, AccountRole.Admin);
+        e.admins = 1;
+        _setMembership(id, n.admin, AccountRole.Admin);
+        emit EntityAdmitted(id, n.code, n.admin, n.name, n.dossierHash, n.dossierURI);
         if (n.council) _joinCouncil(id, e);
-    }
-
-    function _addAccount(uint32 id, address account, AccountRole role) private {
-        if (role == AccountRole.Admin) _entities[id].admins += 1;
-        _setMembership(id, account, role);
     }
 
     function _setMembership(uint32 id, address account, AccountRole role) private {
@@ -363,7 +385,6 @@ contract EntityRegistry is IEntityRegistry {
         uint32 holder = _members[account].entityId;
         if (holder != 0) revert RegistryAccountTaken(account, holder);
         _members[account] = Membership(id, role);
-        emit AccountAdded(id, account, role);
     }
 
     function _transition(uint32 id, EntityStatus from, EntityStatus to, bytes32 reason) private {
@@ -374,8 +395,16 @@ contract EntityRegistry is IEntityRegistry {
         emit EntityStatusChanged(id, to, reason);
     }
 
-    /// @dev Joins the voting set of proposals created from now on (ids > current count).
+    /// @dev Joins the voting set of proposals created from now on (ids > current count) on
+    /// the lowest free seat. A seat freed by a leaver may be reused at once: the leaver votes
+    /// only on older proposals, the newcomer only on newer ones, so a ballot bit is never shared.
     function _joinCouncil(uint32 id, Entity storage e) private {
+        uint64 taken = _seatsTaken;
+        if (taken == type(uint64).max) revert RegistryCouncilFull(_SEATS);
+        uint8 seat;
+        while (taken & (uint64(1) << seat) != 0) ++seat;
+        _seatsTaken = taken | (uint64(1) << seat);
+        e.seat = seat;
         e.council = true;
         e.councilFrom = _proposalCount;
         e.councilUntil = 0;
@@ -385,8 +414,9 @@ contract EntityRegistry is IEntityRegistry {
 
     /// @dev Stays in the voting set of proposals created so far; the council may not empty.
     function _leaveCouncil(uint32 id) private {
-        if (_councilSize == 1) revert RegistryCouncilTooSmall(0);
+        if (_councilSize == 1) revert RegistryCouncilTooSmall(1);
         Entity storage e = _entities[id];
+        _seatsTaken &= ~(uint64(1) << e.seat);
         e.council = false;
         e.councilUntil = _proposalCount;
         _councilSize -= 1;

@@ -98,6 +98,7 @@ interface IEntityRegistry {
         uint16 admins;
         uint32 councilFrom; // member of the voting set of proposals with id > councilFrom
         uint32 councilUntil; // ... and id <= councilUntil, when no longer on the council
+        uint8 seat; // council seat: the entity's bit in a proposal's ballot bitmap
     }
 
     struct EntityView {
@@ -115,16 +116,18 @@ interface IEntityRegistry {
         uint32 region;
     }
 
+    /// @dev One slot plus the payload hash: the ballot bitmap has one bit per council seat.
     struct Proposal {
         ActionKind kind;
         ProposalStatus status;
-        uint16 electorate; // size of the voting set, snapshotted at creation
-        uint16 yes;
-        uint16 no;
-        uint16 abstain;
+        uint8 electorate; // size of the voting set, snapshotted at creation
+        uint8 yes;
+        uint8 no;
+        uint8 abstain;
         uint32 proposer; // entity id
         uint40 createdAt;
         uint40 expiresAt;
+        uint64 ballots; // seats that have voted
         bytes32 payloadHash;
     }
 
@@ -136,12 +139,12 @@ interface IEntityRegistry {
 
     // ---------------------------------------------------------------- events
 
+    /// @notice An entity joined. Its kind, region and capabilities are in storage (`entity`);
+    /// the name and dossier only here. `admin` is its first admin account (no AccountAdded).
     event EntityAdmitted(
         uint32 indexed entityId,
         bytes32 indexed code,
-        EntityKind indexed kind,
-        uint32 region,
-        uint8 capabilities,
+        address indexed admin,
         string name,
         bytes32 dossierHash,
         string dossierURI
@@ -160,7 +163,7 @@ interface IEntityRegistry {
         ActionKind indexed kind,
         uint40 expiresAt,
         bytes32 payloadHash,
-        bytes payload
+        string payloadURI
     );
     event Voted(uint256 indexed proposalId, uint32 indexed entityId, Vote vote);
     event ProposalExecuted(uint256 indexed proposalId);
@@ -184,6 +187,7 @@ interface IEntityRegistry {
     error RegistryInvalidRule(ActionKind kind, uint16 thresholdBps, uint16 quorumBps);
     error RegistryAlreadyCouncil(uint32 entityId);
     error RegistryCouncilTooSmall(uint256 size);
+    error RegistryCouncilFull(uint256 seats);
     error RegistryUnknownProposal(uint256 proposalId);
     error RegistryProposalNotOpen(uint256 proposalId, ProposalStatus status);
     error RegistryProposalExpired(uint256 proposalId, uint40 expiresAt);
@@ -233,9 +237,16 @@ interface IEntityRegistry {
 
     // ---------------------------------------------------------------- governance
 
-    /// @notice A council member opens a proposal and votes yes on it.
+    /// @notice A council member opens a proposal and votes yes on it. The payload is not
+    /// stored or logged: it is in this transaction's input, and `execute` must supply it again.
     /// @return proposalId the new proposal's id (ids start at 1)
     function propose(ActionKind kind, bytes calldata payload) external returns (uint256 proposalId);
+
+    /// @notice As `propose`, committing to a payload published off chain at `payloadURI`
+    /// (a large admission batch): voters check the document against `payloadHash`.
+    function proposeByHash(ActionKind kind, bytes32 payloadHash, string calldata payloadURI)
+        external
+        returns (uint256 proposalId);
 
     /// @notice A council member of the proposal's voting set votes once.
     function vote(uint256 proposalId, Vote support) external;

@@ -14,7 +14,7 @@ import platform
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from pilotchain.registry import ActionKind, admit_payload, load_consortium
+from pilotchain.registry import ActionKind, admit_payload, load_consortium, payload_hash
 from pilotchain.sample import ENTITY_IDS, MEMBERS, member_entities
 from pilotchain.toolchain import ROOT
 
@@ -47,9 +47,13 @@ class Consortium:
     entity_ids: dict
     spare: list  # accounts that belong to no entity
 
-    def pass_proposal(self, kind: ActionKind, payload: bytes) -> list:
-        """Propose, vote until passed, execute; returns the transactions."""
-        txs = [self.registry.propose(kind, payload, {"from": self.council[0]})]
+    def pass_proposal(self, kind: ActionKind, payload: bytes, uri: str | None = None) -> list:
+        """Propose (by hash when the payload is published at `uri`), vote until passed,
+        execute; returns the transactions."""
+        if uri is None:
+            txs = [self.registry.propose(kind, payload, {"from": self.council[0]})]
+        else:
+            txs = [self.registry.proposeByHash(kind, payload_hash(payload), uri, {"from": self.council[0]})]
         pid = txs[0].events["ProposalCreated"]["proposalId"]
         for voter in self.council[1:]:
             if self.registry.proposal(pid)["passed"]:
@@ -82,7 +86,7 @@ def render(rows: list[GasRow], chain: str) -> str:
         "# Gas per operation",
         "",
         f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {chain} "
-        f"(Python {platform.python_version()}), solc 0.8.30, optimizer 200 runs, EVM london.",
+        f"(Python {platform.python_version()}), solc 0.8.30, optimizer 10,000 runs, EVM london.",
         "Whole-transaction `gasUsed` (21,000 base included) unless the note says otherwise.",
         "Regenerate with `make gas`.",
     ]

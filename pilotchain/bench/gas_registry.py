@@ -1,0 +1,60 @@
+"""EntityRegistry gas: accounts, votes, admissions (one by vote, and 164 in one batch)."""
+
+from __future__ import annotations
+
+from pilotchain.bench.gas import Consortium, GasRow
+from pilotchain.registry import AccountRole, ActionKind, EntityKind, NewEntity, Vote, admit_payload, status_payload
+
+SECTION = "EntityRegistry"
+
+
+def _entity(index: int, admin) -> NewEntity:
+    return NewEntity(
+        name=f"Pilot Entity {index:03d} of Guangzhou",
+        kind=EntityKind(index % 8),
+        region=440100,
+        code=f"91440100MA{index:08d}",
+        admin=str(admin),
+        dossier_hash=bytes(31) + bytes([index % 256]),
+        dossier_uri=f"pilot://dossiers/91440100MA{index:08d}",
+    )
+
+
+def measure(project, c: Consortium) -> list[GasRow]:
+    from brownie import accounts
+
+    registry, council, hospital = c.registry, c.council, c.admins["hospital"]
+    rows = []
+    fresh = [accounts.add() for _ in range(3)]
+
+    tx = registry.addAccount(fresh[0], AccountRole.Operator, {"from": hospital})
+    rows.append(GasRow(SECTION, "addAccount (operator)", tx.gas_used, 55_000))
+    tx = registry.addAccount(fresh[1], AccountRole.Admin, {"from": hospital})
+    rows.append(GasRow(SECTION, "addAccount (admin)", tx.gas_used, 55_000))
+    tx = registry.rotateAccount(fresh[0], fresh[2], {"from": hospital})
+    rows.append(GasRow(SECTION, "rotateAccount", tx.gas_used))
+    tx = registry.removeAccount(fresh[2], {"from": hospital})
+    rows.append(GasRow(SECTION, "removeAccount", tx.gas_used))
+
+    payload = status_payload(c.entity_ids["bank"], "audit")
+    propose = registry.propose(ActionKind.Suspend, payload, {"from": council[0]})
+    pid = propose.return_value
+    rows.append(GasRow(SECTION, "propose (suspend; proposer votes yes)", propose.gas_used))
+    vote = registry.vote(pid, Vote.Yes, {"from": council[1]})
+    rows.append(GasRow(SECTION, "vote", vote.gas_used, 60_000))
+    registry.vote(pid, Vote.Yes, {"from": council[2]})
+    execute = registry.execute(pid, payload, {"from": council[0]})
+    rows.append(GasRow(SECTION, "execute (suspend)", execute.gas_used))
+
+    single = admit_payload([_entity(1, accounts.add())])
+    txs = c.pass_proposal(ActionKind.Admit, single)
+    rows.append(GasRow(SECTION, f"admit one entity end to end ({len(txs) - 2} votes, 5-member council)",
+                       sum(t.gas_used for t in txs), 300_000,
+                       "propose " + " + ".join(f"{t.gas_used:,}" for t in txs)))
+
+    batch = admit_payload([_entity(100 + i, accounts.add()) for i in range(164)])
+    txs = c.pass_proposal(ActionKind.Admit, batch, uri="pilot://proposals/admission-batch-1.json")
+    total = sum(t.gas_used for t in txs)
+    rows.append(GasRow(SECTION, "admit 164 entities in one proposal, per entity", total // 164, 80_000,
+                       f"total {total:,} = propose {txs[0].gas_used:,} + votes + execute {txs[-1].gas_used:,}"))
+    return rows
