@@ -157,6 +157,7 @@ def _load_commands() -> None:
 # One module per command group, each a thin layer of @command handlers over the library.
 _COMMAND_MODULES = [
     "pilotchain.commands.chain",
+    "pilotchain.commands.pilot",
 ]
 
 

@@ -234,3 +234,77 @@ def load_consortium(path: Path = CONSORTIUM_CONFIG) -> ConsortiumConfig:
 
 def _bps(percent: float) -> int:
     return round(float(percent) * 100)
+
+
+# ---------------------------------------------------------------- on chain (through a Session)
+
+
+@dataclass(frozen=True)
+class Member:
+    """An entity as the member table shows it: storage joined with its admission event."""
+
+    id: int
+    name: str
+    code: str
+    kind: EntityKind
+    status: EntityStatus
+    region: int
+    council: bool
+    capabilities: Capability
+    admins: int
+    admitted_at: int
+    admin: str
+
+
+def propose(session, kind: ActionKind, payload: bytes, *, uri: str | None = None) -> int:
+    """Open a proposal (by hash when the payload is published at `uri`); returns its id."""
+    registry = session.contract("EntityRegistry")
+    fn = registry.functions.propose(kind, payload) if uri is None else registry.functions.proposeByHash(
+        kind, payload_hash(payload), uri
+    )
+    return proposal_id(session, session.transact(fn))
+
+
+def proposal_id(session, receipt: dict) -> int:
+    [created] = session.events(receipt, "EntityRegistry", "ProposalCreated")
+    return created["proposalId"]
+
+
+def vote(session, proposal: int, support: Vote = Vote.Yes) -> dict:
+    return session.transact(session.contract("EntityRegistry").functions.vote(proposal, support))
+
+
+def execute(session, proposal: int, payload: bytes) -> dict:
+    return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload))
+
+
+def votes_needed(session, kind: ActionKind, electorate: int) -> int:
+    """Yes votes a proposal of `kind` needs (the proposer's included)."""
+    rule = session.call(session.contract("EntityRegistry").functions.votingRule(kind))
+    threshold, quorum = rule
+    return max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
+
+
+def members(session, *, kind: EntityKind | None = None, status: EntityStatus | None = None,
+            region: int | None = None, page: int = 100) -> list[Member]:
+    """Every entity matching the filter: paged `listEntities` joined with EntityAdmitted logs."""
+    registry = session.contract("EntityRegistry")
+    query = (
+        kind is not None, int(kind or 0),
+        status is not None, int(status or 0),
+        region is not None, int(region or 0),
+    )
+    rows, cursor = [], 1
+    while cursor:
+        found, cursor = session.call(registry.functions.listEntities(query, cursor, page))
+        rows += found
+    admitted = {log["args"]["entityId"]: log["args"] for log in session.logs("EntityRegistry", "EntityAdmitted")}
+    result = []
+    for entity_id, e in rows:
+        event = admitted.get(entity_id, {})
+        result.append(Member(
+            id=entity_id, name=event.get("name", ""), code=code_text(event.get("code", b"")),
+            kind=EntityKind(e[0]), status=EntityStatus(e[1]), capabilities=Capability(e[2]),
+            council=e[3], region=e[4], admitted_at=e[5], admins=e[7], admin=event.get("admin", ""),
+        ))
+    return result

@@ -20,7 +20,7 @@ from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
 
 from pilotchain.artifacts import decode_error
-from pilotchain.errors import ContractError, TransactionFailed
+from pilotchain.errors import ConfigError, ContractError, TransactionFailed
 
 GWEI = 10**9
 REVERTS = (ContractCustomError, ContractLogicError, ValueError)
@@ -137,6 +137,12 @@ class Sender:
             self.nonces.resync()
             raise
 
+    def sign(self, tx: dict):
+        """The signed transaction (for callers that must keep the raw bytes, like a journal)."""
+        if self._local is None:
+            raise ConfigError(f"{self.address} is a node-unlocked account; this needs a keystore account")
+        return self._local.sign_transaction(tx)
+
     def _submit(self, tx: dict) -> Pending:
         if self._local is not None:
             signed = self._local.sign_transaction(tx)
@@ -182,6 +188,14 @@ class Sender:
 
     def transact(self, call: Any, *, gas: int | None = None, value: int = 0) -> dict:
         return self.wait(self.send(call, gas=gas, value=value))
+
+    def top_up(self, addresses: list[str], *, minimum: int, amount: int) -> list[str]:
+        """Send `amount` wei to each address holding less than `minimum`; returns those funded."""
+        needy = [a for a in addresses if self.w3.eth.get_balance(a) < minimum]
+        pending = [self.send({"to": a}, value=amount, gas=21_000) for a in needy]
+        for p in pending:
+            self.wait(p)
+        return needy
 
     def _dropped(self, pending: Pending) -> bool:
         try:

@@ -1,0 +1,105 @@
+"""Deployment records: which contracts live where on one chain, and how they got there.
+
+One JSON file per chain (`<chain id>.json`) under `.pilotchain/deployments/` (or
+$PILOTCHAIN_DEPLOYMENTS). A record names the chain by id *and* genesis hash, so a fresh local
+chain that reuses an id is never mistaken for the old one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from web3 import Web3
+
+from pilotchain.errors import ConfigError, WrongChain
+from pilotchain.toolchain import ROOT
+
+DEFAULT_DIR = ROOT / ".pilotchain" / "deployments"
+
+
+def records_dir(path: str | Path | None = None) -> Path:
+    return Path(path or os.environ.get("PILOTCHAIN_DEPLOYMENTS") or DEFAULT_DIR)
+
+
+@dataclass
+class DeployedContract:
+    name: str
+    address: str
+    tx_hash: str
+    block: int
+    constructor_args: list
+    bytecode_hash: str
+
+
+@dataclass
+class Deployment:
+    chain_id: int
+    genesis_hash: str
+    network: str
+    deployer: str
+    contracts: dict[str, DeployedContract] = field(default_factory=dict)
+
+    @property
+    def addresses(self) -> dict[str, str]:
+        return {name: c.address for name, c in self.contracts.items()}
+
+    @property
+    def first_block(self) -> int:
+        return min((c.block for c in self.contracts.values()), default=0)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Deployment:
+        contracts = {name: DeployedContract(**c) for name, c in data.get("contracts", {}).items()}
+        return cls(data["chain_id"], data["genesis_hash"], data["network"], data["deployer"], contracts)
+
+
+def chain_identity(w3: Web3) -> tuple[int, str]:
+    """The chain id and genesis block hash of the chain `w3` is connected to."""
+    return w3.eth.chain_id, w3.eth.get_block(0)["hash"].to_0x_hex()
+
+
+def record_path(chain_id: int, directory: str | Path | None = None) -> Path:
+    return records_dir(directory) / f"{chain_id}.json"
+
+
+def load(chain_id: int, directory: str | Path | None = None) -> Deployment | None:
+    path = record_path(chain_id, directory)
+    if not path.exists():
+        return None
+    try:
+        return Deployment.from_json(json.loads(path.read_text()))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"deployment record {path} is unreadable ({exc}); delete it to deploy afresh") from None
+
+
+def save(deployment: Deployment, directory: str | Path | None = None) -> Path:
+    path = record_path(deployment.chain_id, directory)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(deployment.to_json(), indent=2) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def for_chain(w3: Web3, directory: str | Path | None = None) -> Deployment:
+    """The record of the chain `w3` is connected to; refuses a record of another chain."""
+    chain_id, genesis = chain_identity(w3)
+    deployment = load(chain_id, directory)
+    if deployment is None:
+        raise ConfigError(
+            f"nothing is deployed on chain {chain_id} (no {record_path(chain_id, directory)}); "
+            "run `brownie run scripts/deploy.py --network <network>` or `pilotchain deploy`"
+        )
+    if deployment.genesis_hash != genesis:
+        raise WrongChain(
+            f"the deployment record for chain id {chain_id} belongs to another chain "
+            f"(genesis {deployment.genesis_hash[:12]}…, this node's is {genesis[:12]}…); "
+            "redeploy to this chain or connect to the right node"
+        )
+    return deployment

@@ -1,0 +1,123 @@
+"""The pilot: the whole consortium scenario, run through the library on one network.
+
+`run_pilot` brings up (or reuses) the network, deploys the suite with
+`brownie run scripts/deploy.py`, onboards the roster by council vote, runs the data-sharing and
+provenance scenarios and returns a summary. Every transaction goes through per-account journals
+(`.pilotchain/journals/…`), so a second run on the same deployment resumes or sends nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tqdm import tqdm
+
+from pilotchain import chain, deployments, devnode, endpoints, registry, toolchain
+from pilotchain.accounts import AccountStore
+from pilotchain.errors import ChainError, ConfigError
+from pilotchain.pilot.crew import Crew
+from pilotchain.pilot.onboarding import onboard
+from pilotchain.pilot.roster import load_roster
+
+JOURNALS = toolchain.ROOT / ".pilotchain" / "journals"
+
+
+@dataclass
+class PilotSummary:
+    network: str
+    chain_id: int
+    members: int
+    members_by_kind: dict[str, int]
+    members_by_city: dict[str, int]
+    proposals: list[int]
+    sections: dict[str, dict] = field(default_factory=dict)
+    transactions: int = 0
+    gas: int = 0
+    seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def network_up(network: str, log: Callable[[str], None]):
+    """The network running for the pilot: the local PoA network is started if needed and left
+    running; an anvil dev node is started for the run and stopped afterwards."""
+    endpoint = endpoints.resolve(network)
+    if endpoint.local_poa:
+        folder = chain.network_dir()
+        if not (folder / "network.json").exists():
+            log(f"creating the local PoA network in {folder}")
+            chain.init_network(None)
+        net = chain.Network.load(folder)
+        started = chain.start(net)
+        log(f"PoA network: {len(net.validators)} validators, {'started ' + str(len(started)) + ' nodes' if started else 'already running'}")
+        yield endpoint
+    elif endpoint.command == "anvil":
+        node = devnode.start_anvil(int(endpoint.url.rsplit(":", 1)[1]), chain_id=endpoint.chain_id or 31337)
+        log(f"anvil dev node at {node.url} (pid {node.process.pid}), stopped at the end")
+        try:
+            yield endpoint
+        finally:
+            node.stop()
+    else:
+        yield endpoint
+
+
+def deploy(network: str, log: Callable[[str], None]) -> None:
+    """`brownie run scripts/deploy.py --network <network>`, as an operator would run it."""
+    command = [str(toolchain.ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", network]
+    done = subprocess.run(command, cwd=toolchain.ROOT, env=toolchain.tool_env(), capture_output=True, text=True)
+    lines = [l for l in done.stdout.splitlines() if l.startswith(("EntityRegistry", "DataSharing", "Provenance", "nothing to deploy", "deployed"))]
+    for line in lines:
+        log(f"  {line}")
+    if done.returncode != 0:
+        raise ConfigError(f"deployment failed (brownie run scripts/deploy.py --network {network}):\n{done.stdout[-2000:]}{done.stderr[-1000:]}")
+
+
+def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print, progress: bool = True) -> PilotSummary:
+    started = time.monotonic()
+    with network_up(network, log) as endpoint:
+        log(f"deploying with `brownie run scripts/deploy.py --network {endpoint.name}`")
+        deploy(endpoint.name, log)
+        w3, _ = endpoints.connect(endpoint.name)
+        deployment = deployments.for_chain(w3)
+        store = AccountStore(endpoint.accounts_dir)
+        journal_dir = JOURNALS / f"{deployment.chain_id}-{deployment.addresses['EntityRegistry'][2:10].lower()}"
+        crew = Crew(w3, deployment, store, journal_dir)
+        council = [f"council-{i}" for i in range(1, 6)]
+        roster = load_roster()
+
+        log(f"onboarding {len(roster)} entities by council vote")
+        with _bar(progress, "onboarding") as bar:
+            result = onboard(crew, roster, council, progress=bar.update)
+        log(f"  admitted through proposals {', '.join(map(str, result.proposals))}; {result.operators} operator accounts added")
+
+        members = registry.members(crew.session("deployer"))
+        summary = PilotSummary(
+            network=endpoint.name,
+            chain_id=deployment.chain_id,
+            members=len(members),
+            members_by_kind=dict(Counter(m.kind.name for m in members).most_common()),
+            members_by_city=dict(Counter(_city(m.region) for m in members).most_common()),
+            proposals=result.proposals,
+        )
+        summary.transactions, summary.gas = crew.sent, crew.gas
+    summary.seconds = round(time.monotonic() - started, 1)
+    return summary
+
+
+CITIES = {110000: "Beijing", 310000: "Shanghai", 440100: "Guangzhou", 440300: "Shenzhen", 330100: "Hangzhou",
+          510100: "Chengdu", 420100: "Wuhan", 120000: "Tianjin", 500000: "Chongqing", 320100: "Nanjing",
+          610100: "Xi'an", 320500: "Suzhou"}
+
+
+def _city(region: int) -> str:
+    return CITIES.get(region, str(region))
+
+
+def _bar(enabled: bool, label: str):
+    return tqdm(desc=label, unit="tx", disable=not enabled or not sys.stderr.isatty(), leave=False)
