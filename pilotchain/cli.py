@@ -156,7 +156,10 @@ def _load_commands() -> None:
 
 # One module per command group, each a thin layer of @command handlers over the library.
 _COMMAND_MODULES = [
+    "pilotchain.commands.accounts",
     "pilotchain.commands.chain",
+    "pilotchain.commands.deploy",
+    "pilotchain.commands.entity",
     "pilotchain.commands.pilot",
 ]
 

@@ -107,17 +107,21 @@ def _plain(value):
     return value
 
 
-def deploy_with_brownie(network: str, w3: Web3, dev_accounts, **kwargs) -> DeployResult:
-    """What `scripts/deploy.py` runs. The deployer and the founding council are accounts of
-    the network's account store (`deployer`, `council-N`, created if missing), so the same
-    keys can go on to govern; on a dev node Brownie's first unlocked account funds them."""
+def deploy_network(network: str, w3: Web3, *, funder: str | None = None, **kwargs) -> DeployResult:
+    """Deploy with the network's account store: `deployer` deploys and `council-N` (created if
+    missing, funded by the deployer) found the council, so the same keys go on to govern.
+    On a dev node, `funder` (an unlocked account) first funds the deployer."""
     consortium = load_consortium()
     store = AccountStore(endpoints.resolve(network).accounts_dir)
-    council_names = [f"council-{i}" for i in range(1, len(consortium.founders) + 1)]
-    if len(dev_accounts):
+    if funder is not None:
         store.ensure(["deployer"])
-        Sender(w3, str(dev_accounts[0])).top_up([store.address("deployer")], minimum=DEPLOYER_FUNDS // 2, amount=DEPLOYER_FUNDS)
+        Sender(w3, funder).top_up([store.address("deployer")], minimum=DEPLOYER_FUNDS // 2, amount=DEPLOYER_FUNDS)
     signer = store.load("deployer")
-    council = store.ensure(council_names)
+    council = store.ensure([f"council-{i}" for i in range(1, len(consortium.founders) + 1)])
     Sender(w3, signer).top_up(council, minimum=COUNCIL_FUNDS // 2, amount=COUNCIL_FUNDS)
     return deploy_all(w3, signer, council_admins=council, network=network, consortium=consortium, **kwargs)
+
+
+def deploy_with_brownie(network: str, w3: Web3, dev_accounts, **kwargs) -> DeployResult:
+    """What `scripts/deploy.py` runs: on a dev node Brownie's first account funds the deployer."""
+    return deploy_network(network, w3, funder=str(dev_accounts[0]) if len(dev_accounts) else None, **kwargs)

@@ -103,3 +103,23 @@ def for_chain(w3: Web3, directory: str | Path | None = None) -> Deployment:
             "redeploy to this chain or connect to the right node"
         )
     return deployment
+
+
+def export_frontend(deployment: Deployment, out_dir: str | Path) -> Path:
+    """One JSON file per chain that ethers, viem or web3.js load as is:
+    `{"chainId", "network", "contracts": {name: {"address", "abi", "blockNumber"}}}`."""
+    from pilotchain import artifacts
+
+    document = {
+        "chainId": deployment.chain_id,
+        "network": deployment.network,
+        "genesisHash": deployment.genesis_hash,
+        "contracts": {
+            name: {"address": c.address, "blockNumber": c.block, "abi": artifacts.load(name).abi}
+            for name, c in deployment.contracts.items()
+        },
+    }
+    path = Path(out_dir) / f"{deployment.chain_id}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    return path

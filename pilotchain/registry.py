@@ -308,3 +308,81 @@ def members(session, *, kind: EntityKind | None = None, status: EntityStatus | N
             council=e[3], region=e[4], admitted_at=e[5], admins=e[7], admin=event.get("admin", ""),
         ))
     return result
+
+
+@dataclass(frozen=True)
+class ProposalInfo:
+    id: int
+    kind: ActionKind
+    status: ProposalStatus
+    electorate: int
+    yes: int
+    no: int
+    abstain: int
+    proposer: int
+    expires_at: int
+    passed: bool
+    payload_uri: str
+
+
+def proposals(session, *, open_only: bool = True) -> list[ProposalInfo]:
+    """Proposals with their tallies: the open ones (paged view), or all of them."""
+    registry = session.contract("EntityRegistry")
+    uris = {log["args"]["proposalId"]: log["args"]["payloadURI"] for log in session.logs("EntityRegistry", "ProposalCreated")}
+    if open_only:
+        views, cursor = [], 1
+        while cursor:
+            page, cursor = session.call(registry.functions.listOpenProposals(cursor, 100))
+            views += page
+    else:
+        count = session.call(registry.functions.proposalCount())
+        views = [session.call(registry.functions.proposal(pid)) for pid in range(1, count + 1)]
+    return [_proposal_info(view, uris.get(view[0], "")) for view in views]
+
+
+def _proposal_info(view, uri: str) -> ProposalInfo:
+    pid, p, passed = view
+    return ProposalInfo(pid, ActionKind(p[0]), ProposalStatus(p[1]), p[2], p[3], p[4], p[5], p[6], p[8], passed, uri)
+
+
+def proposal_payload(session, proposal: int) -> bytes:
+    """The payload of a proposal opened with `propose`, read back from its transaction input."""
+    registry = session.contract("EntityRegistry")
+    logs = session.logs("EntityRegistry", "ProposalCreated", argument_filters={"proposalId": proposal})
+    if not logs:
+        raise ConfigError(f"no proposal {proposal} on this chain")
+    if logs[0]["args"]["payloadURI"]:
+        raise ConfigError(
+            f"proposal {proposal} commits to a document published at {logs[0]['args']['payloadURI']}; "
+            "give its payload with --payload-file"
+        )
+    tx = session.w3.eth.get_transaction(logs[0]["transactionHash"])
+    _fn, arguments = registry.decode_function_input(tx["input"])
+    return bytes(arguments["payload"])
+
+
+def accounts_of(session, entity_id: int) -> list[dict]:
+    """An entity's current accounts and roles, replayed from its membership events."""
+    current: dict[str, AccountRole] = {}
+    events = []
+    for name in ("EntityAdmitted", "AccountAdded", "AccountRemoved"):
+        for log in session.logs("EntityRegistry", name, argument_filters={"entityId": entity_id}):
+            events.append((log["blockNumber"], log["logIndex"], name, log["args"]))
+    for _block, _index, name, args in sorted(events, key=lambda e: (e[0], e[1])):
+        if name == "EntityAdmitted":
+            current[args["admin"]] = AccountRole.Admin
+        elif name == "AccountAdded":
+            current[args["account"]] = AccountRole(args["role"])
+        else:
+            current.pop(args["account"], None)
+    return [{"account": a, "role": r.name} for a, r in current.items()]
+
+
+def find_member(session, entity: str) -> Member:
+    """A member by id or registration code."""
+    registry = session.contract("EntityRegistry")
+    entity_id = int(entity) if entity.isdigit() else session.call(registry.functions.entityIdByCode(registration_code(entity)))
+    if entity_id == 0:
+        raise ConfigError(f"no entity with registration code {entity}")
+    session.call(registry.functions.entity(entity_id))  # RegistryUnknownEntity if absent
+    return next(m for m in members(session) if m.id == entity_id)

@@ -1,0 +1,147 @@
+"""`pilotchain entity …`: consortium membership and council governance."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from pilotchain import registry
+from pilotchain.cli import arg, command
+from pilotchain.endpoints import open_session
+from pilotchain.errors import ConfigError
+from pilotchain.pilot.roster import load_roster
+from pilotchain.registry import AccountRole, ActionKind, EntityKind, EntityStatus, Vote
+
+SESSION = ("network", "account", "json")
+ENTITY = arg("entity", help="entity id or registration code")
+STATUS_ACTIONS = {"suspend": ActionKind.Suspend, "reinstate": ActionKind.Reinstate, "revoke": ActionKind.Revoke}
+
+
+def _member_rows(members):
+    return [
+        {"id": m.id, "name": m.name, "kind": m.kind.name, "region": m.region, "status": m.status.name,
+         "council": "yes" if m.council else "", "code": m.code}
+        for m in members
+    ]
+
+
+@command(
+    "entity list", "member entities, filtered by kind, status or region",
+    arg("--kind", choices=[k.name for k in EntityKind]),
+    arg("--status", choices=[s.name for s in EntityStatus if s.value]),
+    arg("--region", type=int, help="administrative division code, e.g. 110000 (Beijing)"),
+    shared=SESSION,
+)
+def list_entities(args):
+    session = open_session(args.network, args.account)
+    found = registry.members(
+        session,
+        kind=EntityKind[args.kind] if args.kind else None,
+        status=EntityStatus[args.status] if args.status else None,
+        region=args.region,
+    )
+    return _member_rows(found)
+
+
+@command("entity show", "one entity: details and accounts", ENTITY, shared=SESSION)
+def show(args):
+    session = open_session(args.network, args.account)
+    member = registry.find_member(session, args.entity)
+    return {**_member_rows([member])[0], "capabilities": str(member.capabilities),
+            "admins": member.admins, "accounts": registry.accounts_of(session, member.id)}
+
+
+@command(
+    "entity propose", "open a council proposal (the proposer's entity votes yes)",
+    arg("action", choices=[*STATUS_ACTIONS, "add-council", "remove-council", "admit"]),
+    arg("--entity", help="entity id (suspend, reinstate, revoke, add-council, remove-council)"),
+    arg("--reason", default="", help="reason, kept on chain as a hash"),
+    arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
+    arg("--admins", type=Path, help="admit: a CSV of code,admin_address"),
+    shared=SESSION,
+)
+def propose(args):
+    session = open_session(args.network, args.account)
+    if args.action == "admit":
+        if not args.csv or not args.admins:
+            raise ConfigError("admit needs --csv (the entities) and --admins (code,admin_address)")
+        admins = {row["code"]: row["admin_address"] for row in csv.DictReader(args.admins.open())}
+        missing = [e.code for e in load_roster(args.csv) if e.code not in admins]
+        if missing:
+            raise ConfigError(f"no admin address for {', '.join(missing[:5])}")
+        payload = registry.admit_payload([e.admission(admins[e.code]) for e in load_roster(args.csv)])
+        kind = ActionKind.Admit
+    else:
+        if not args.entity or not args.entity.isdigit():
+            raise ConfigError(f"{args.action} needs --entity ID")
+        entity_id = int(args.entity)
+        if args.action in STATUS_ACTIONS:
+            kind, payload = STATUS_ACTIONS[args.action], registry.status_payload(entity_id, args.reason)
+        else:
+            kind = ActionKind.AddCouncil if args.action == "add-council" else ActionKind.RemoveCouncil
+            payload = registry.council_payload(entity_id)
+    return {"proposal": registry.propose(session, kind, payload), "action": kind.name,
+            "payload": "0x" + payload.hex()}
+
+
+@command("entity proposals", "council proposals and their tallies",
+         arg("--all", action="store_true", help="also executed, cancelled and expired ones"), shared=SESSION)
+def proposals(args):
+    session = open_session(args.network, args.account)
+    return [
+        {"id": p.id, "action": p.kind.name, "status": p.status.name, "yes": p.yes, "no": p.no,
+         "abstain": p.abstain, "electorate": p.electorate, "passed": "yes" if p.passed else "", "document": p.payload_uri}
+        for p in registry.proposals(session, open_only=not args.all)
+    ]
+
+
+@command("entity vote", "vote on a proposal as your entity",
+         arg("proposal", type=int), arg("--support", choices=[v.name.lower() for v in Vote], default="yes"),
+         shared=SESSION)
+def vote(args):
+    session = open_session(args.network, args.account)
+    receipt = registry.vote(session, args.proposal, Vote[args.support.capitalize()])
+    return {"proposal": args.proposal, "vote": args.support, "tx": receipt["transactionHash"].to_0x_hex()}
+
+
+@command("entity execute", "execute a passed proposal",
+         arg("proposal", type=int),
+         arg("--payload-file", type=Path, help="the published document (JSON with a 'payload' field) or raw hex"),
+         shared=SESSION)
+def execute(args):
+    session = open_session(args.network, args.account)
+    payload = _read_payload(args.payload_file) if args.payload_file else registry.proposal_payload(session, args.proposal)
+    receipt = registry.execute(session, args.proposal, payload)
+    return {"proposal": args.proposal, "executed": True, "tx": receipt["transactionHash"].to_0x_hex()}
+
+
+def _read_payload(path: Path) -> bytes:
+    import json
+
+    try:
+        text = path.read_text().strip()
+    except FileNotFoundError:
+        raise ConfigError(f"no payload file {path}") from None
+    value = json.loads(text)["payload"] if text.startswith("{") else text
+    return bytes.fromhex(value.removeprefix("0x"))
+
+
+@command("entity account", "add, remove or rotate an account of your entity (as its admin)",
+         arg("action", choices=["add", "remove", "rotate"]),
+         arg("address"),
+         arg("--role", choices=["operator", "admin"], default="operator"),
+         arg("--new", dest="new_address", help="rotate: the replacing address"),
+         shared=SESSION)
+def account(args):
+    session = open_session(args.network, args.account)
+    fns = session.contract("EntityRegistry").functions
+    if args.action == "add":
+        fn = fns.addAccount(args.address, AccountRole[args.role.capitalize()])
+    elif args.action == "remove":
+        fn = fns.removeAccount(args.address)
+    else:
+        if not args.new_address:
+            raise ConfigError("rotate needs --new ADDRESS")
+        fn = fns.rotateAccount(args.address, args.new_address)
+    receipt = session.transact(fn)
+    return {"action": args.action, "account": args.address, "tx": receipt["transactionHash"].to_0x_hex()}

@@ -1,0 +1,241 @@
+"""The off-chain store of EPCIS events: canonical JSON keyed by its keccak hash (SQLite).
+
+The chain holds only `keccak256(canonical JSON)`; this store keeps the JSON, which document
+(import) it came from, and an index from every item id the event touches to the event, in the
+order events were stored. `pending()` lists events not yet recorded on chain, so an import
+can resume. Bytes are returned exactly as stored: the caller detects tampering by comparing
+`keccak(get_canonical(h))` with the hash on chain.
+
+    with EventStore() as store:
+        store.put_document(doc)
+        for stored in store.pending(): ...
+        store.mark_recorded(event.hash, tx_hash, block)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eth_utils import keccak
+
+from pilotchain import toolchain
+from pilotchain.epcis import EpcisDocument, EpcisEvent, canonical_json
+from pilotchain.errors import PilotchainError
+
+DEFAULT_PATH = toolchain.ROOT / ".pilotchain" / "eventstore.sqlite"
+PATH_ENV = "PILOTCHAIN_EVENTSTORE"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    import_id TEXT PRIMARY KEY,
+    header    TEXT NOT NULL                 -- JSON: @context and other top-level fields
+);
+CREATE TABLE IF NOT EXISTS events (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash       BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),
+    canonical  BLOB NOT NULL,
+    import_id  TEXT,
+    event_type TEXT NOT NULL,
+    event_id   TEXT,
+    tx_hash    BLOB,
+    block      INTEGER
+);
+CREATE TABLE IF NOT EXISTS item_events (
+    item_id BLOB NOT NULL CHECK (length(item_id) = 32),
+    seq     INTEGER NOT NULL REFERENCES events(seq),
+    role    TEXT NOT NULL,
+    PRIMARY KEY (item_id, seq, role)
+);
+CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE tx_hash IS NULL;
+"""
+
+
+class EventStoreError(PilotchainError):
+    """An event missing from the store, or a recording that contradicts the stored one."""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """A stored event: its hash, its canonical bytes as stored, and where it was recorded."""
+
+    hash: bytes
+    canonical: bytes
+    import_id: str | None
+    event_type: str
+    event_id: str | None
+    tx_hash: bytes | None
+    block: int | None
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The event JSON, decoded from the stored canonical bytes."""
+        return json.loads(self.canonical)
+
+    @property
+    def recorded(self) -> bool:
+        return self.tx_hash is not None
+
+
+class EventStore:
+    """Events by hash in an SQLite file (WAL), with an item id → events index. A context manager."""
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __contains__(self, event_hash: bytes | str) -> bool:
+        return self._row(event_hash) is not None
+
+    def put(
+        self,
+        event: EpcisEvent,
+        *,
+        import_id: str | None = None,
+        tx_hash: bytes | str | None = None,
+        block: int | None = None,
+    ) -> bool:
+        """Store an event and index its items; True if new, False if its hash was already here.
+
+        Storing the same event again changes nothing, except that a recording (`tx_hash`,
+        `block`) is added to an event stored as pending.
+        """
+        with self._db:
+            return self._put(event, import_id, tx_hash, block)
+
+    def put_document(self, doc: EpcisDocument, import_id: str | None = None) -> str:
+        """Store a document's header and all its events in one transaction; returns the import id.
+
+        The default import id is the document's own hash, so importing it again is a no-op.
+        """
+        import_id = import_id or "0x" + keccak(canonical_json(doc.raw)).hex()
+        header = {"@context": list(doc.context), **doc.header}
+        with self._db:
+            self._db.execute(
+                "INSERT OR IGNORE INTO documents (import_id, header) VALUES (?, ?)",
+                (import_id, canonical_json(header).decode()),
+            )
+            for event in doc.events:
+                self._put(event, import_id, None, None)
+        return import_id
+
+    def header(self, import_id: str) -> dict[str, Any] | None:
+        """The top-level fields (`@context`, id, sender…) of an imported document, if known."""
+        row = self._db.execute(
+            "SELECT header FROM documents WHERE import_id = ?", (import_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get(self, event_hash: bytes | str) -> dict[str, Any]:
+        """The event JSON stored under `event_hash`."""
+        return json.loads(self.get_canonical(event_hash))
+
+    def get_canonical(self, event_hash: bytes | str) -> bytes:
+        """The event's canonical JSON exactly as stored (compare its keccak with the chain's)."""
+        return self.stored(event_hash).canonical
+
+    def stored(self, event_hash: bytes | str) -> StoredEvent:
+        """The stored record of an event; `EventStoreError` if it is not here."""
+        row = self._row(event_hash)
+        if row is None:
+            raise EventStoreError(f"event 0x{_hash32(event_hash).hex()} is not in {self.path}")
+        return _stored(row)
+
+    def events_for_item(self, item_id: bytes | str) -> list[StoredEvent]:
+        """Every event that touches the item (any role), in the order they were stored."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE seq IN "
+            "(SELECT seq FROM item_events WHERE item_id = ?) ORDER BY seq",
+            (_hash32(item_id),),
+        )
+        return [_stored(row) for row in rows]
+
+    def pending(self) -> list[StoredEvent]:
+        """Events stored but not yet recorded on chain, in the order they were stored."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE tx_hash IS NULL ORDER BY seq"
+        )
+        return [_stored(row) for row in rows]
+
+    def mark_recorded(self, event_hash: bytes | str, tx_hash: bytes | str, block: int) -> None:
+        """Note the transaction and block that recorded the event (replaces an earlier note)."""
+        with self._db:
+            cursor = self._db.execute(
+                "UPDATE events SET tx_hash = ?, block = ? WHERE hash = ?",
+                (_hash32(tx_hash), block, _hash32(event_hash)),
+            )
+        if cursor.rowcount == 0:
+            raise EventStoreError(f"event 0x{_hash32(event_hash).hex()} is not in {self.path}")
+
+    def _put(
+        self, event: EpcisEvent, import_id: str | None, tx_hash: bytes | str | None,
+        block: int | None,
+    ) -> bool:
+        tx = _hash32(tx_hash) if tx_hash is not None else None
+        row = self._row(event.hash)
+        if row is not None:
+            stored = _stored(row)
+            if tx is not None and stored.tx_hash not in (None, tx):
+                raise EventStoreError(
+                    f"{event.label} is already recorded by tx 0x{stored.tx_hash.hex()}, "
+                    f"not 0x{tx.hex()}"
+                )
+            if tx is not None and stored.tx_hash is None:
+                self._db.execute("UPDATE events SET tx_hash = ?, block = ? WHERE hash = ?",
+                                 (tx, block, event.hash))
+            return False
+        seq = self._db.execute(
+            "INSERT INTO events (hash, canonical, import_id, event_type, event_id, tx_hash, block)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (event.hash, event.canonical, import_id, event.type, event.event_id, tx, block),
+        ).lastrowid
+        self._db.executemany(
+            "INSERT OR IGNORE INTO item_events (item_id, seq, role) VALUES (?, ?, ?)",
+            [(ident.item_id, seq, ident.role) for ident in event.identifiers()],
+        )
+        return True
+
+    def _row(self, event_hash: bytes | str) -> tuple | None:
+        return self._db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE hash = ?", (_hash32(event_hash),)
+        ).fetchone()
+
+
+_COLUMNS = "hash, canonical, import_id, event_type, event_id, tx_hash, block"
+
+
+def _stored(row: tuple) -> StoredEvent:
+    event_hash, canonical, *rest = row
+    if isinstance(canonical, str):  # a row edited by hand as TEXT: still its exact bytes
+        canonical = canonical.encode("utf-8")
+    return StoredEvent(event_hash, canonical, *rest)
+
+
+def _hash32(value: bytes | str) -> bytes:
+    """A 32-byte hash from bytes or a 0x-prefixed hex string."""
+    if isinstance(value, str):
+        try:
+            value = bytes.fromhex(value.removeprefix("0x"))
+        except ValueError:
+            raise EventStoreError(f"{value!r} is not a hex hash") from None
+    value = bytes(value)
+    if len(value) != 32:
+        raise EventStoreError(f"a hash must be 32 bytes, not {len(value)}")
+    return value
