@@ -46,11 +46,15 @@ class AccountStore:
     def exists(self, name: str) -> bool:
         return self._paths(name)[0].exists()
 
+    def check_available(self, name: str) -> None:
+        """Raise unless `name` is a valid name that no account has yet."""
+        if self._paths(name)[0].exists():
+            raise ConfigError(f"account {name!r} already exists in {self.folder}")
+
     def create(self, name: str, password: str | None = None) -> str:
         """A new key under `name`; without a password, one is generated and kept beside it."""
+        self.check_available(name)
         path, password_path = self._paths(name)
-        if path.exists():
-            raise ConfigError(f"account {name!r} already exists in {self.folder}")
         if password is None:
             password = keystore.generate_password()
             keystore.write_secret(password_path, password)
@@ -61,9 +65,8 @@ class AccountStore:
         return [self.address(n) if self.exists(n) else self.create(n) for n in names]
 
     def import_key(self, name: str, private_key: str, password: str) -> str:
+        self.check_available(name)
         path, _ = self._paths(name)
-        if path.exists():
-            raise ConfigError(f"account {name!r} already exists in {self.folder}")
         try:
             account = Account.from_key(private_key)
         except (ValueError, TypeError):
@@ -84,6 +87,8 @@ class AccountStore:
         if name in self._cache:
             return self._cache[name]
         path, password_path = self._paths(name)
+        if not path.exists():
+            raise ConfigError(f"no account {name!r} in {self.folder} (see `pilotchain accounts list`)")
         if password is None:
             password = (
                 password_path.read_text() if password_path.exists() else keystore.password_from_env_or_prompt()

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from hexbytes import HexBytes
+from web3.exceptions import TransactionNotFound
 
 from pilotchain.errors import ConfigError, TransactionFailed
 from pilotchain.session import Session
-from pilotchain.tx import Pending
+from pilotchain.tx import NODE_ERRORS, Pending
 
 
 @dataclass
@@ -44,7 +45,8 @@ class Journal:
         self.path = Path(path)
         self.session = session
         self.steps: dict[str, Step] = {}
-        self.sent = 0  # transactions broadcast by this run (re-broadcasts included)
+        self.sent = 0  # new transactions signed and sent by this run
+        self.resent = 0  # transactions of an earlier run broadcast again
         self.gas = 0  # gas of the transactions mined by this run
         self._load()
 
@@ -102,8 +104,9 @@ class Journal:
                 if progress:
                     progress(1)
                 continue
-            pending = self._resume(step) if step is not None else None
-            if pending is None:
+            if step is not None:
+                pending = self._resume(step)
+            else:
                 pending = self._send(key, make_call(self.session), gas)
             in_flight.append((key, pending))
             settle(window)
@@ -121,21 +124,24 @@ class Journal:
         step = Step(key, signed.hash.to_0x_hex(), tx["nonce"], signed.raw_transaction.to_0x_hex())
         self._append({"key": key, "tx": step.tx, "nonce": step.nonce, "raw": step.raw})
         self.steps[key] = step
-        return self._broadcast(step)
+        self.sent += 1
+        return self._broadcast(Pending(HexBytes(step.tx), step.nonce, raw=HexBytes(step.raw)), key)
 
-    def _resume(self, step: Step) -> Pending | None:
-        """A step signed by an earlier run: its receipt if mined, else broadcast it again."""
-        if step.raw is None:
-            return None
-        return self._broadcast(step)
-
-    def _broadcast(self, step: Step) -> Pending:
+    def _resume(self, step: Step) -> Pending:
+        """A step signed by an earlier run: broadcast again unless the chain already has it."""
         pending = Pending(HexBytes(step.tx), step.nonce or 0, raw=HexBytes(step.raw))
         try:
+            self.session.w3.eth.get_transaction(pending.tx_hash)
+        except TransactionNotFound:
+            self._broadcast(pending, step.key)
+            self.resent += 1
+        return pending
+
+    def _broadcast(self, pending: Pending, key: str) -> Pending:
+        try:
             self.session.sender.resend(pending)
-        except ValueError as exc:
-            raise TransactionFailed(f"journal step {step.key!r}: the node refused {step.tx}: {exc}") from None
-        self.sent += 1
+        except NODE_ERRORS as exc:
+            raise TransactionFailed(f"journal step {key!r}: the node refused {pending.tx_hash.hex()}: {exc}") from None
         return pending
 
     def _mined(self, key: str, receipt: dict) -> dict:

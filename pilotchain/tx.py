@@ -17,13 +17,14 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from hexbytes import HexBytes
 from web3 import Web3
-from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound
+from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
 from pilotchain.artifacts import decode_error
 from pilotchain.errors import ConfigError, ContractError, TransactionFailed
 
 GWEI = 10**9
-REVERTS = (ContractCustomError, ContractLogicError, ValueError)
+NODE_ERRORS = (Web3RPCError, ValueError)  # a JSON-RPC error answer, by web3 version
+REVERTS = (ContractCustomError, ContractLogicError, *NODE_ERRORS)
 
 
 class NonceManager:
@@ -157,7 +158,7 @@ class Sender:
                 self.w3.eth.send_raw_transaction(pending.raw)
             else:
                 self.w3.eth.send_transaction(pending.tx)
-        except ValueError as exc:
+        except NODE_ERRORS as exc:
             if "already known" not in str(exc) and "nonce too low" not in str(exc):
                 raise
 

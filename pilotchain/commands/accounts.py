@@ -29,6 +29,7 @@ def list_accounts(args):
          NAME, shared=("network", "json"))
 def create(args):
     store = _store(args.network)
+    store.check_available(args.name)
     address = store.create(args.name, password_from_env_or_prompt())
     return {"name": args.name, "address": address, "keystore": str(store.folder / f"{args.name}.json")}
 
@@ -36,11 +37,12 @@ def create(args):
 @command("accounts import", "import a private key ($PILOTCHAIN_IMPORT_KEY or prompt) as an encrypted keystore",
          NAME, shared=("network", "json"))
 def import_key(args):
+    store = _store(args.network)
+    store.check_available(args.name)
     key = os.environ.get("PILOTCHAIN_IMPORT_KEY")
     if key is None:
         if not os.isatty(0):
             raise ConfigError("no key: set PILOTCHAIN_IMPORT_KEY or run from a terminal")
         key = getpass.getpass("private key (hex): ")
-    store = _store(args.network)
     address = store.import_key(args.name, key, password_from_env_or_prompt())
     return {"name": args.name, "address": address}

@@ -1,0 +1,89 @@
+"""The CLI: one library call per command, JSON for scripts, one clear line on every failure."""
+
+import json
+import re
+
+import pytest
+
+from pilotchain.accounts import AccountStore
+from pilotchain.cli import main
+from pilotchain.endpoints import resolve
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys, *argv):
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_governance_round_trip_through_the_cli(capsys, network, deployed):
+    proposal = run_json(capsys, "entity", "propose", "suspend", "--entity", 3, "--reason", "audit",
+                        "--network", network, "--account", "council-1")["proposal"]
+    run_json(capsys, "entity", "vote", proposal, "--network", network, "--account", "council-2")
+    open_ = run_json(capsys, "entity", "proposals", "--network", network, "--account", "council-1")
+    assert not next(p for p in open_ if p["id"] == proposal)["passed"]  # 2 yes of 5: not yet
+    run_json(capsys, "entity", "vote", proposal, "--network", network, "--account", "council-3")
+    run_json(capsys, "entity", "execute", proposal, "--network", network, "--account", "council-4")
+
+    shown = run_json(capsys, "entity", "show", 3, "--network", network)
+    assert shown["status"] == "Suspended"
+    assert shown["accounts"] == [{"account": AccountStore(resolve(network).accounts_dir).address("council-3"), "role": "Admin"}]
+
+
+def test_entity_list_filters_by_kind(capsys, network, deployed):
+    rows = run_json(capsys, "entity", "list", "--kind", "Regulator", "--network", network)
+    assert [r["id"] for r in rows] == [4]
+    assert rows[0]["name"] == "State Administration for Market Regulation, Pilot Office"
+
+
+def test_export_abi_writes_one_loadable_file_per_chain(capsys, network, deployed, tmp_path):
+    written = run_json(capsys, "export-abi", "--out", tmp_path, "--network", network)["written"]
+    document = json.loads(open(written).read())
+    assert document["chainId"] == 31337
+    assert set(document["contracts"]) == {"EntityRegistry", "DataSharing", "Provenance"}
+    assert any(item.get("name") == "memberOf" for item in document["contracts"]["EntityRegistry"]["abi"])
+
+
+def test_accounts_list_shows_the_store(capsys, network, deployed):
+    names = [a["name"] for a in run_json(capsys, "accounts", "list", "--network", network)]
+    assert {"deployer", "council-1", "council-5"} <= set(names)
+
+
+ERRORS = [
+    (["entity", "list", "--network", "nowhere"], r"unknown network 'nowhere'"),
+    (["entity", "list", "--network", "http://127.0.0.1:9"], r"no node answers at http://127.0.0.1:9"),
+    (["entity", "show", "99", "--network", "{net}"], r"RegistryUnknownEntity\(entityId=99\)"),
+    (["entity", "show", "NOSUCHCODE", "--network", "{net}"], r"no entity with registration code NOSUCHCODE"),
+    (["entity", "vote", "999", "--network", "{net}", "--account", "council-2"], r"RegistryUnknownProposal\(proposalId=999\)"),
+    (["entity", "vote", "1", "--network", "{net}", "--account", "deployer"], r"RegistryNotMember\(account=0x"),
+    (["entity", "propose", "suspend", "--network", "{net}", "--account", "council-1"], r"suspend needs --entity ID"),
+    (["entity", "propose", "admit", "--network", "{net}", "--account", "council-1"], r"admit needs --csv"),
+    (["entity", "execute", "999", "--network", "{net}"], r"no proposal 999 on this chain"),
+    (["entity", "account", "rotate", "0x0000000000000000000000000000000000000001", "--network", "{net}", "--account", "council-1"], r"rotate needs --new"),
+    (["entity", "list", "--network", "{net}", "--account", "nobody"], r"no account 'nobody'|no keystore"),
+    (["accounts", "create", "deployer", "--network", "{net}"], r"account 'deployer' already exists"),
+    (["accounts", "create", "bad name!", "--network", "{net}"], r"invalid account name"),
+    (["accounts", "import", "someone", "--network", "{net}"], r"no key: set PILOTCHAIN_IMPORT_KEY"),
+    (["export-abi", "--network", "nowhere"], r"unknown network 'nowhere'"),
+    (["deploy", "--network", "http://127.0.0.1:9"], r"no node answers"),
+    (["pilot", "run", "--network", "nowhere"], r"unknown network 'nowhere'"),
+]
+
+
+@pytest.mark.parametrize("argv, message", ERRORS, ids=[" ".join(a[:2]) + f" #{i}" for i, (a, _m) in enumerate(ERRORS)])
+def test_every_failure_is_one_clear_line_and_a_nonzero_exit(capsys, network, deployed, argv, message, monkeypatch):
+    monkeypatch.delenv("PILOTCHAIN_PASSWORD", raising=False)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, out, err = run(capsys, *[a.replace("{net}", network) for a in argv])
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    assert re.search(message, lines[0]), lines[0]
+    assert "Traceback" not in err
