@@ -18,7 +18,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
 
-.PHONY: demo test test-unit test-anvil test-ganache test-integration compile gas bench \
+.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas \
         chain-start chain-stop chain-status clean
 
 ## ---- installation (first run only) ----------------------------------------------------------
@@ -50,8 +50,11 @@ compile: $(TOOLS)
 
 ## ---- the suite ------------------------------------------------------------------------------
 
-# Contract tests run on both dev chains; integration tests start their own geth network.
-test: test-anvil test-ganache test-integration
+# Contract tests run on both dev chains (Brownie starts and stops them); the library, CLI and
+# EPCIS tests are plain pytest on their own anvil; integration tests start their own geth network.
+PYTEST := $(BIN)/python -m pytest -p no:pytest-brownie -q
+
+test: test-anvil test-ganache test-python test-integration
 
 test-anvil: $(TOOLS)
 	brownie test tests/unit --network pilot-anvil
@@ -59,13 +62,16 @@ test-anvil: $(TOOLS)
 test-ganache: $(TOOLS)
 	brownie test tests/unit --network pilot-ganache
 
+test-python: $(TOOLS)
+	$(PYTEST) tests/library tests/epcis
+
 test-integration: $(TOOLS) $(GETH)
-	$(BIN)/python -m pytest tests/integration -q
+	$(PYTEST) tests/integration
 
 ## ---- the pilot ------------------------------------------------------------------------------
 
 demo: $(TOOLS) $(GETH)
-	$(BIN)/python -m pilotchain.demo --network $(NETWORK)
+	$(BIN)/pilotchain pilot run --network $(NETWORK)
 
 ## ---- benchmarks (write to reports/) ---------------------------------------------------------
 
