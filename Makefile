@@ -18,8 +18,8 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
 
-.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas \
-        chain-start chain-stop chain-status clean
+.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas bench-poa \
+        bench-pilot chain-start chain-stop chain-status clean
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -70,13 +70,31 @@ test-integration: $(TOOLS) $(GETH)
 
 ## ---- the pilot ------------------------------------------------------------------------------
 
-demo: $(TOOLS) $(GETH)
+demo: $(TOOLS) $(if $(filter pilot-poa poa,$(NETWORK)),$(GETH))
 	$(BIN)/pilotchain pilot run --network $(NETWORK)
+
+## ---- the local PoA network (.pilotchain/networks/local) --------------------------------------
+
+chain-start: $(TOOLS) $(GETH)
+	test -f .pilotchain/networks/local/network.json || $(BIN)/pilotchain chain init
+	$(BIN)/pilotchain chain start
+
+chain-stop: $(TOOLS)
+	$(BIN)/pilotchain chain stop
+
+chain-status: $(TOOLS)
+	$(BIN)/pilotchain chain status
 
 ## ---- benchmarks (write to reports/) ---------------------------------------------------------
 
 gas: $(TOOLS)
 	brownie run scripts/bench_gas.py --network pilot-anvil
+
+bench-poa: $(TOOLS) $(GETH)
+	$(BIN)/python -m pilotchain.bench.poa
+
+bench-pilot: $(TOOLS) $(GETH)
+	$(BIN)/python -m pilotchain.bench.pilot
 
 clean:
 	rm -rf build .hypothesis .cache/toolchain.stamp

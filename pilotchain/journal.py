@@ -41,9 +41,10 @@ class Step:
 
 
 class Journal:
-    def __init__(self, path: str | Path, session: Session):
+    def __init__(self, path: str | Path, session: Session, *, window: int = 256):
         self.path = Path(path)
         self.session = session
+        self.window = window
         self.steps: dict[str, Step] = {}
         self.sent = 0  # new transactions signed and sent by this run
         self.resent = 0  # transactions of an earlier run broadcast again
@@ -83,10 +84,12 @@ class Journal:
         return self.session.w3.eth.get_transaction_receipt(self.steps[key].tx)
 
     def run(self, items: Iterable[tuple[str, Callable[[Session], Any]]], *, gas: int | None = None,
-            window: int = 64, progress: Callable[[int], None] | None = None) -> list[dict]:
-        """Send each (key, make_call) not done yet, up to `window` in flight; returns receipts
-        of all items in order. `make_call(session)` returns a contract function call."""
+            window: int | None = None, progress: Callable[[int], None] | None = None) -> list[dict]:
+        """Send each (key, make_call) not done yet, up to `window` in flight (default: the
+        journal's); returns the receipts of all items in order. `make_call(session)` returns
+        a contract function call or a transaction dict."""
         items = list(items)
+        window = window or self.window
         receipts: dict[str, dict] = {}
         in_flight: list[tuple[str, Pending]] = []
 
@@ -109,7 +112,7 @@ class Journal:
             else:
                 pending = self._send(key, make_call(self.session), gas)
             in_flight.append((key, pending))
-            settle(window)
+            settle(window - 1)
         settle(0)
         return [receipts[key] for key, _ in items]
 

@@ -33,7 +33,9 @@ class Crew:
 
     def journal(self, account: str) -> Journal:
         if account not in self._journals:
-            self._journals[account] = Journal(self.journal_dir / f"{account}.jsonl", self.session(account))
+            self._journals[account] = Journal(
+                self.journal_dir / f"{account}.jsonl", self.session(account), window=self.window
+            )
         return self._journals[account]
 
     @property
@@ -44,10 +46,15 @@ class Crew:
     def gas(self) -> int:
         return sum(j.gas for j in self._journals.values())
 
+    window: int = 256  # transactions in flight per account; 1 = the naive send-and-wait way
+    parallel: bool = True  # accounts act at once (False: one after another)
+
     def in_parallel(self, work: dict[str, Callable[[Journal], T]]) -> dict[str, T]:
         """Run `work[account](journal)` for several accounts at once (one thread each: every
         account has its own nonces, so their transactions can share blocks)."""
         journals = {account: self.journal(account) for account in work}  # load keys first
-        with ThreadPoolExecutor(max_workers=min(16, len(work)) or 1) as pool:
+        if not self.parallel:
+            return {account: fn(journals[account]) for account, fn in work.items()}
+        with ThreadPoolExecutor(max_workers=min(64, len(work)) or 1) as pool:
             futures = {account: pool.submit(fn, journals[account]) for account, fn in work.items()}
             return {account: future.result() for account, future in futures.items()}

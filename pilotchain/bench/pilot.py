@@ -1,0 +1,128 @@
+"""Pilot throughput on the local PoA network (1 s blocks): the library against the naive way.
+
+`python -m pilotchain.bench.pilot` (or `make bench-pilot`) starts a fresh 3-validator network in
+a temporary folder, deploys the suite twice, and runs each workload twice in the same run:
+
+- library: per-account journals, transactions pipelined (up to 256 in flight per account),
+  accounts acting in parallel, provenance events recorded in batches;
+- naive: one transaction at a time, each waited for before the next is sent.
+
+Writes reports/pilot.md and prints the table. The naive provenance run records a sample of
+events (one transaction each) and its rate is scaled to 10,000 events; the report says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pilotchain import chain, deployments, endpoints
+from pilotchain.accounts import AccountStore
+from pilotchain.deploy import deploy_network
+from pilotchain.pilot.crew import Crew
+from pilotchain.pilot.onboarding import onboard
+from pilotchain.pilot.roster import load_roster
+from pilotchain.toolchain import ROOT
+
+REPORT = ROOT / "reports" / "pilot.md"
+COUNCIL = [f"council-{i}" for i in range(1, 6)]
+
+
+@dataclass
+class Run:
+    workload: str
+    way: str
+    transactions: int
+    items: int
+    seconds: float
+    note: str = ""
+
+    @property
+    def tps(self) -> float:
+        return self.transactions / self.seconds
+
+    @property
+    def items_per_second(self) -> float:
+        return self.items / self.seconds
+
+
+def _crew(network: str, workdir: Path, label: str, *, naive: bool) -> Crew:
+    w3, endpoint = endpoints.connect(network)
+    records = workdir / f"deployments-{label}"
+    deploy_network(network, w3, log=lambda _m: None, records_dir=records)
+    deployment = deployments.for_chain(w3, records)
+    return Crew(w3, deployment, AccountStore(endpoint.accounts_dir), workdir / f"journals-{label}",
+                window=1 if naive else 256, parallel=not naive)
+
+
+def bench_onboarding(network: str, workdir: Path, *, naive: bool) -> Run:
+    roster = load_roster()
+    crew = _crew(network, workdir, "onboard-naive" if naive else "onboard-library", naive=naive)
+    # Keystores are created once, outside the timing (both ways share them).
+    crew.store.ensure([e.account for e in roster] + [f"{e.account}-op" for e in roster])
+    started = time.monotonic()
+    onboard(crew, roster, COUNCIL)
+    seconds = time.monotonic() - started
+    return Run("onboard 164 entities", "naive" if naive else "library", crew.sent, len(roster), seconds)
+
+
+def render(runs: list[Run], period: int) -> str:
+    lines = [
+        "# Pilot throughput on the local PoA network",
+        "",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC: 3 geth 1.13.15 Clique validators on "
+        f"one 2-core machine, {period} s blocks, through the pilotchain library. Regenerate with "
+        "`make bench-pilot`.",
+        "",
+        "| workload | way | transactions | items | wall time (s) | tx/s | items/s | speed-up | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        naive = next((r for r in runs if r.workload == run.workload and r.way == "naive"), None)
+        speedup = f"{run.items_per_second / naive.items_per_second:.1f}x" if naive and run is not naive else ""
+        lines.append(
+            f"| {run.workload} | {run.way} | {run.transactions:,} | {run.items:,} | {run.seconds:.1f} | "
+            f"{run.tps:.1f} | {run.items_per_second:.1f} | {speedup} | {run.note} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--period", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the network folder")
+    args = parser.parse_args(argv)
+
+    workdir = Path(tempfile.mkdtemp(prefix="pilotchain-bench-"))
+    net_dir = workdir / "net"
+    net = chain.init_network(net_dir, validators=3, period=args.period, base_port=chain.free_base_port(3),
+                             register_brownie=False)
+    os.environ["PILOTCHAIN_ACCOUNTS"] = str(net_dir / "accounts")
+    network = net.nodes[0].rpc_url
+    runs: list[Run] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the nodes when killed
+    try:
+        chain.start(net)
+        for naive in (False, True):
+            runs.append(bench_onboarding(network, workdir, naive=naive))
+            print(f"{runs[-1].workload:32} {runs[-1].way:8} {runs[-1].seconds:7.1f} s  {runs[-1].tps:6.1f} tx/s")
+    finally:
+        chain.stop(net)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(render(runs, args.period))
+    print(REPORT.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
