@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
@@ -66,14 +65,10 @@ class AccountStore:
 
     def import_key(self, name: str, private_key: str, password: str) -> str:
         self.check_available(name)
-        path, _ = self._paths(name)
         try:
-            account = Account.from_key(private_key)
+            return keystore.save_key(self._paths(name)[0], private_key, password)
         except (ValueError, TypeError):
             raise ConfigError("not a valid private key (expected 32 bytes as hex)") from None
-        encrypted = Account.encrypt(account.key, password, kdf="scrypt", iterations=keystore.SCRYPT_N)
-        keystore.write_secret(path, json.dumps(encrypted))
-        return account.address
 
     def address(self, name: str) -> str:
         path, _ = self._paths(name)

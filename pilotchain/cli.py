@@ -165,4 +165,7 @@ _COMMAND_MODULES = [
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as a module, this file is `__main__`; the commands register with `pilotchain.cli`.
+    from pilotchain.cli import main as _main
+
+    sys.exit(_main())

@@ -38,7 +38,12 @@ def write_secret(path: str | Path, text: str) -> None:
 
 def create_keystore(path: str | Path, password: str) -> str:
     """Generate a new key, store it encrypted at `path` and return its checksummed address."""
-    account = Account.create()
+    return save_key(path, Account.create().key, password)
+
+
+def save_key(path: str | Path, private_key: bytes | str, password: str) -> str:
+    """Store `private_key` encrypted at `path` and return its checksummed address."""
+    account = Account.from_key(private_key)
     encrypted = Account.encrypt(account.key, password, kdf="scrypt", iterations=SCRYPT_N)
     # eth-keyfile writes the 16-byte AES IV as an integer, dropping leading zero bytes (1 key
     # in 256); geth then panics with "bad IV length". Zero-padding keeps the same IV.

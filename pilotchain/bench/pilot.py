@@ -55,6 +55,11 @@ class Run:
 
 
 def _crew(network: str, workdir: Path, label: str, *, naive: bool) -> Crew:
+    """A fresh deployment and account store for one run (the prefunded deployer is copied in),
+    so the two ways start from the same state."""
+    accounts = workdir / f"accounts-{label}"
+    shutil.copytree(workdir / "net" / "accounts", accounts)
+    os.environ["PILOTCHAIN_ACCOUNTS"] = str(accounts)
     w3, endpoint = endpoints.connect(network)
     records = workdir / f"deployments-{label}"
     deploy_network(network, w3, log=lambda _m: None, records_dir=records)
@@ -105,7 +110,6 @@ def main(argv: list[str] | None = None) -> int:
     net_dir = workdir / "net"
     net = chain.init_network(net_dir, validators=3, period=args.period, base_port=chain.free_base_port(3),
                              register_brownie=False)
-    os.environ["PILOTCHAIN_ACCOUNTS"] = str(net_dir / "accounts")
     network = net.nodes[0].rpc_url
     runs: list[Run] = []
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the nodes when killed

@@ -25,6 +25,7 @@ import socket
 import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from eth_keys import keys
 
@@ -204,7 +205,7 @@ def init_network(
         _write_genesis(net, operators.values())
         for node in net.nodes:
             _geth_init(geth, net, node)
-        write_static_peers(net)
+        write_node_configs(net)
         net.save()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
@@ -218,16 +219,19 @@ def add_node(net: Network, *, validator: bool) -> Node:
     """A new node with fresh keys, its data dir initialised from the network's genesis."""
     node = _new_node(net, validator=validator)
     _geth_init(geth_binary(), net, node)
-    write_static_peers(net)
+    write_node_configs(net)
     net.save()
     return node
 
 
-def write_static_peers(net: Network) -> None:
-    """Give every node every other node as a static peer (discovery is off)."""
+def write_node_configs(net: Network) -> None:
+    """Each node's config.toml: p2p on 127.0.0.1 only (geth's --port would listen on every
+    interface) and every other node as a static peer (discovery is off)."""
     for node in net.nodes:
         peers = ", ".join(json.dumps(n.enode) for n in net.nodes if n is not node)
-        (net.node_dir(node) / "config.toml").write_text(f"[Node.P2P]\nStaticNodes = [{peers}]\n")
+        (net.node_dir(node) / "config.toml").write_text(
+            f'[Node.P2P]\nListenAddr = "{HOST}:{node.p2p_port}"\nStaticNodes = [{peers}]\n'
+        )
 
 
 def _new_node(net: Network, *, validator: bool) -> Node:
@@ -262,7 +266,7 @@ def _new_operator(net: Network, name: str) -> str:
     return keystore.create_keystore(net.dir / "accounts" / f"{name}.json", password)
 
 
-def _write_genesis(net: Network, funded: object) -> None:
+def _write_genesis(net: Network, funded: Iterable[str]) -> None:
     signers = sorted((n.address for n in net.validators), key=lambda a: int(a, 16))
     extra = "0x" + "00" * 32 + "".join(a[2:].lower() for a in signers) + "00" * 65
     # Every pre-merge fork through London at block 0 (EIP-1559 fees); geth 1.13's Clique

@@ -14,8 +14,11 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import psutil
+from web3 import IPCProvider, Web3
+from web3.exceptions import Web3Exception
 
 from pilotchain.chain.network import HOST, Network, Node, geth_binary, port_is_free
 from pilotchain.connection import connect
@@ -28,6 +31,7 @@ TXPOOL_FLAGS = [
     "--txpool.globalslots", "8192", "--txpool.globalqueue", "4096",
 ]
 LOG_TAIL_LINES = 3
+MAX_SOCKET_PATH = 107  # sun_path of a Unix socket, minus the terminating NUL
 
 # Processes started by this Python process, kept so that they are reaped when they exit.
 _children: dict[int, subprocess.Popen] = {}
@@ -56,7 +60,10 @@ class NetworkStatus:
 
 
 def geth_command(net: Network, node: Node) -> list[str]:
-    """The command line of a node: loopback only, no discovery, archive state."""
+    """The command line of a node: loopback only, no discovery, archive state.
+
+    The p2p listen address and static peers are in the node's config.toml.
+    """
     data = net.node_dir(node)
     command = [
         str(geth_binary()),
@@ -64,12 +71,11 @@ def geth_command(net: Network, node: Node) -> list[str]:
         "--config", str(data / "config.toml"),
         "--networkid", str(net.chain_id),
         "--nodekey", str(data / "nodekey"),
-        "--port", str(node.p2p_port),
         "--nat", "none", "--nodiscover", "--netrestrict", "127.0.0.0/8",
         "--http", "--http.addr", HOST, "--http.port", str(node.http_port),
         "--http.api", "eth,net,web3,clique,txpool",
         "--authrpc.addr", HOST, "--authrpc.port", str(node.authrpc_port),
-        "--ipcdisable",
+        "--ipcpath", str(ipc_path(net, node)),
         # Archive mode writes every block's state at once, so a killed node restarts without
         # having to rewind its head.
         "--syncmode", "full", "--gcmode", "archive", "--cache", "256",
@@ -77,13 +83,22 @@ def geth_command(net: Network, node: Node) -> list[str]:
         *TXPOOL_FLAGS,
     ]
     if node.validator:
-        # Clique signs with the unlocked etherbase; --allow-insecure-unlock is geth's consent
-        # to unlocking while HTTP RPC is open (on 127.0.0.1, without the personal API).
+        # Clique signs with the unlocked etherbase once `miner_start` is called (see `start`);
+        # --allow-insecure-unlock is geth's consent to unlocking while HTTP RPC is open (on
+        # 127.0.0.1, without the personal and miner APIs, which only the IPC socket serves).
         command += [
-            "--mine", "--miner.etherbase", node.address, "--unlock", node.address,
+            "--miner.etherbase", node.address, "--unlock", node.address,
             "--password", str(data / "password"), "--allow-insecure-unlock",
         ]
     return command
+
+
+def ipc_path(net: Network, node: Node) -> Path:
+    """The node's IPC socket (owner-only), through which sealing is switched on."""
+    path = net.node_dir(node) / "geth.ipc"
+    if len(str(path)) > MAX_SOCKET_PATH:
+        raise ChainError(f"the network folder path is too long for geth's IPC socket ({path}); use a shorter --dir")
+    return path
 
 
 def running_pid(net: Network, node: Node) -> int | None:
@@ -94,8 +109,11 @@ def running_pid(net: Network, node: Node) -> int | None:
     path = net.pid_path(node)
     try:
         pid = int(path.read_text())
+        # A process just launched may not show its command line yet; it is ours regardless.
         process = psutil.Process(pid)
-        ours = str(net.node_dir(node)) in process.cmdline() and process.status() != psutil.STATUS_ZOMBIE
+        ours = pid in _children or (
+            str(net.node_dir(node)) in process.cmdline() and process.status() != psutil.STATUS_ZOMBIE
+        )
     except (FileNotFoundError, ValueError, psutil.Error):
         ours = False
     if not ours:
@@ -107,10 +125,15 @@ def running_pid(net: Network, node: Node) -> int | None:
 def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0) -> list[Node]:
     """Start the named nodes (default: all) that are not running; wait until each follows the chain.
 
+    Validators begin to seal only once every node started is connected to all running nodes
+    and has caught up with those already running: a validator sealing alone after a restart
+    forks the chain, and geth resolves such forks only on its 10-second sync cycle.
     Returns the nodes started. If one fails, those started by this call are stopped again.
     """
     selected = [net.node(n) for n in names] if names else net.nodes
     pending = [n for n in selected if running_pid(net, n) is None]
+    if not pending:
+        return []
     for node in pending:
         for kind, port in node.ports.items():
             if not port_is_free(port):
@@ -118,11 +141,31 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
                     f"port {port} ({node.name} {kind}) is already in use on {HOST}: "
                     "stop whatever listens there, or init the network with another --base-port"
                 )
+    running = [n for n in net.nodes if n not in pending and running_pid(net, n) is not None]
+    target = max((connect(n.rpc_url).eth.block_number for n in running), default=0)
+    peers_needed = len(running) + len(pending) - 1
+    deadline = time.monotonic() + timeout
     log_offsets: dict[str, int] = {}
+
+    def wait(nodes: list[Node], what: str, ready: Callable[[Web3], bool], until: float = deadline) -> None:
+        _wait_for(net, nodes, log_offsets, until, what, ready)
+
     try:
         for node in pending:
+            # One at a time: each node dials the peers already up, and no two nodes dial each
+            # other at once (geth then may drop both connections and redial only ~30 s later).
             log_offsets[node.name] = _launch(net, node)
-        _wait_following(net, pending, log_offsets, timeout)
+            wait([node], "answer RPC", lambda w3: True)
+        wait(pending, "connect to every node and catch up",
+             lambda w3: w3.net.peer_count >= peers_needed and w3.eth.block_number >= target)
+        head = min(connect(n.rpc_url).eth.block_number for n in pending)
+        for node in pending:
+            if node.validator:
+                try:
+                    _ipc(net, node).manager.request_blocking("miner_start", [])
+                except (OSError, Web3Exception) as exc:
+                    raise ChainError(f"{node.name} did not start sealing: {exc}") from None
+        wait(pending, "see a new block", lambda w3: w3.eth.block_number > head)
     except BaseException:
         stop(net, list(log_offsets))
         raise
@@ -135,12 +178,10 @@ def stop(net: Network, names: list[str] | None = None, *, timeout: float = 20.0)
     Returns the nodes that were running.
     """
     selected = [net.node(n) for n in names] if names else net.nodes
-    processes: dict[str, psutil.Process] = {}
-    for node in selected:
-        pid = running_pid(net, node)
-        if pid is not None:
-            processes[node.name] = psutil.Process(pid)
-            processes[node.name].terminate()
+    processes = {n.name: psutil.Process(pid) for n in selected if (pid := running_pid(net, n)) is not None}
+    _halt_sealing(net, [n for n in selected if n.name in processes])
+    for process in processes.values():
+        process.terminate()
     _, alive = psutil.wait_procs(list(processes.values()), timeout=timeout)
     for process in alive:
         process.kill()
@@ -150,6 +191,27 @@ def stop(net: Network, names: list[str] | None = None, *, timeout: float = 20.0)
     for process in processes.values():
         _children.pop(process.pid, None)
     return [n for n in selected if n.name in processes]
+
+
+def _halt_sealing(net: Network, nodes: list[Node]) -> None:
+    """Stop the validators among `nodes` sealing, then give the last block up to one period to
+    reach all of `nodes`: a network stopped with its nodes on different heads forks at restart.
+    """
+    for node in nodes:
+        if node.validator:
+            try:
+                _ipc(net, node).manager.request_blocking("miner_stop", [])
+            except (OSError, Web3Exception):
+                pass  # not answering: SIGTERM, then SIGKILL, will do
+    deadline = time.monotonic() + net.period
+    while len(nodes) > 1 and time.monotonic() < deadline:
+        try:
+            heads = {connect(n.rpc_url, timeout=1).eth.get_block("latest")["hash"] for n in nodes}
+        except ConnectionFailed:
+            return
+        if len(heads) == 1:
+            return
+        time.sleep(0.1)
 
 
 def kill(net: Network, name: str) -> None:
@@ -220,10 +282,17 @@ def _launch(net: Network, node: Node) -> int:
     return offset
 
 
-def _wait_following(net: Network, nodes: list[Node], log_offsets: dict[str, int], timeout: float) -> None:
-    """Wait until each node answers RPC and has seen a new block since it came up."""
-    deadline = time.monotonic() + timeout
-    first_head: dict[str, int] = {}
+def _ipc(net: Network, node: Node) -> Web3:
+    """The node's IPC connection, which alone serves the miner API."""
+    return Web3(IPCProvider(ipc_path(net, node), timeout=10))
+
+
+def _wait_for(net: Network, nodes: list[Node], log_offsets: dict[str, int], deadline: float,
+              what: str, ready: Callable[[Web3], bool]) -> None:
+    """Poll until `ready(web3 of the node)` holds for every node.
+
+    A node that exits is a `ChainError` quoting its log, and so is passing the deadline.
+    """
     waiting = list(nodes)
     while waiting:
         for node in list(waiting):
@@ -231,17 +300,17 @@ def _wait_following(net: Network, nodes: list[Node], log_offsets: dict[str, int]
                 excerpt = log_excerpt(net.log_path(node), log_offsets[node.name])
                 raise ChainError(f"{node.name} exited at start; {net.log_path(node)} says: {excerpt}")
             try:
-                head = connect(node.rpc_url, timeout=2).eth.block_number
+                if ready(connect(node.rpc_url, timeout=2)):
+                    waiting.remove(node)
             except ConnectionFailed:
                 continue
-            if first_head.setdefault(node.name, head) < head:
-                waiting.remove(node)
-        if waiting and time.monotonic() > deadline:
-            names = ", ".join(n.name for n in waiting)
+        if not waiting:
+            return
+        if time.monotonic() > deadline:
             first = waiting[0]
             excerpt = log_excerpt(net.log_path(first), log_offsets[first.name])
             raise ChainError(
-                f"no new block on {names} within {timeout:.0f} s (are enough validators running?); "
-                f"{net.log_path(first)} ends: {excerpt}"
+                f"{', '.join(n.name for n in waiting)} did not {what} in time (are enough validators "
+                f"running?); {net.log_path(first)} ends: {excerpt}"
             )
         time.sleep(0.2)

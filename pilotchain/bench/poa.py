@@ -1,0 +1,181 @@
+"""Figures of the local Clique network, written to reports/poa.md: `python -m pilotchain.bench.poa`.
+
+For each block period (2 s, then 1 s) a fresh 3-validator network is created in a temporary
+folder on free loopback ports and measured:
+
+- startup: `chain.start` from launching geth until every node has seen a new block;
+- throughput: 1,000 transactions calling the probe contract (`pilotchain.chain.probe`), signed
+  beforehand from one account with locally managed nonces, sent to node 1 in JSON-RPC batches
+  of 100 as fast as it accepts them; tx/s = 1,000 / (time from the first send until the last
+  transaction is seen in a block); latency = inclusion block - head when the transaction was
+  sent (1 = the next block);
+- memory: resident set size of each geth after the run.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+
+from pilotchain import chain, keystore
+from pilotchain.chain import probe
+from pilotchain.chain.nodes import running_pid
+from pilotchain.connection import connect
+from pilotchain.toolchain import ROOT
+
+REPORT = ROOT / "reports" / "poa.md"
+TRANSACTIONS = 1_000
+BATCH = 100
+GAS = 60_000
+TIP = 10**9
+MINING_TIMEOUT = 120.0
+
+
+@dataclass
+class PeriodFigures:
+    period: int
+    startup_s: float
+    sent: int
+    mined: int
+    succeeded: int
+    send_s: float
+    all_mined_s: float
+    latency_median: float
+    latency_worst: int
+    blocks: int
+    rss_mib: dict[str, float]
+
+    @property
+    def tx_per_s(self) -> float:
+        return self.mined / self.all_mined_s
+
+
+def measure(period: int, folder: Path) -> PeriodFigures:
+    net = chain.init_network(folder, period=period, base_port=chain.free_base_port(3), register_brownie=False)
+    began = time.monotonic()
+    chain.start(net)
+    startup = time.monotonic() - began
+    try:
+        figures = _throughput(net)
+        rss = {n.name: psutil.Process(running_pid(net, n)).memory_info().rss / 2**20 for n in net.nodes}
+        return PeriodFigures(period, startup, rss_mib=rss, **figures)
+    finally:
+        chain.stop(net)
+
+
+def _throughput(net: chain.Network) -> dict:
+    w3 = connect(net.nodes[0].rpc_url)
+    sender = keystore.load_keystore(*chain.operator_account(net.dir, "operator-1"))
+    nonce = w3.eth.get_transaction_count(sender.address)
+    base_fee = w3.eth.get_block("latest")["baseFeePerGas"]
+    fees = {"maxPriorityFeePerGas": TIP, "maxFeePerGas": 4 * base_fee + TIP}
+    deploy = sender.sign_transaction({"nonce": nonce, "data": probe.INIT_CODE, "gas": 200_000,
+                                      "chainId": net.chain_id, **fees})
+    contract = w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(deploy.raw_transaction))["contractAddress"]
+
+    signed = [
+        sender.sign_transaction({"nonce": nonce + 1 + i, "to": contract, "data": probe.store_call(i + 1),
+                                 "gas": GAS, "chainId": net.chain_id, **fees})
+        for i in range(TRANSACTIONS)
+    ]
+    sent_at_head: dict[str, int] = {}
+    first_block = w3.eth.block_number + 1
+    began = time.monotonic()
+    for start in range(0, TRANSACTIONS, BATCH):
+        head = w3.eth.block_number
+        batch = signed[start:start + BATCH]
+        answers = w3.provider.make_batch_request(
+            [("eth_sendRawTransaction", ["0x" + tx.raw_transaction.hex()]) for tx in batch]
+        )
+        for tx, answer in zip(batch, answers):
+            if "error" in answer:
+                raise RuntimeError(f"node refused transaction {tx.hash.hex()}: {answer['error']}")
+            sent_at_head["0x" + tx.hash.hex()] = head
+    send_s = time.monotonic() - began
+
+    included: dict[str, int] = {}
+    succeeded = 0
+    number = first_block
+    deadline = began + MINING_TIMEOUT
+    while len(included) < TRANSACTIONS and time.monotonic() < deadline:
+        if w3.eth.block_number < number:
+            time.sleep(0.05)
+            continue
+        receipts = w3.manager.request_blocking("eth_getBlockReceipts", [hex(number)])
+        for receipt in receipts:  # raw JSON: web3 has no formatter for this method
+            if receipt["transactionHash"] in sent_at_head:
+                included[receipt["transactionHash"]] = number
+                succeeded += receipt["status"] == "0x1"
+        number += 1
+    all_mined_s = time.monotonic() - began
+    latencies = [included[h] - sent_at_head[h] for h in included]
+    return {
+        "sent": len(sent_at_head),
+        "mined": len(included),
+        "succeeded": succeeded,
+        "send_s": send_s,
+        "all_mined_s": all_mined_s,
+        "latency_median": statistics.median(latencies) if latencies else float("nan"),
+        "latency_worst": max(latencies, default=0),
+        "blocks": len(set(included.values())),
+    }
+
+
+def report(results: list[PeriodFigures]) -> str:
+    lines = [
+        "# Local Clique network (geth 1.13.15, 3 validators on one machine)",
+        "",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+        f"{psutil.cpu_count()} CPUs, by `python -m pilotchain.bench.poa`.",
+        f"{TRANSACTIONS:,} probe-contract calls (one SSTORE each, gas limit {GAS:,}) signed beforehand "
+        f"from one account with local nonces, sent to node 1 in JSON-RPC batches of {BATCH}.",
+        "",
+        "| block period | startup | sent | mined | succeeded | sending took | all mined after | tx/s "
+        "| latency median (blocks) | latency worst (blocks) | blocks used | RSS per node (MiB) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        rss = ", ".join(f"{name} {mib:.0f}" for name, mib in r.rss_mib.items())
+        lines.append(
+            f"| {r.period} s | {r.startup_s:.1f} s | {r.sent} | {r.mined} | {r.succeeded} | {r.send_s:.2f} s "
+            f"| {r.all_mined_s:.1f} s | {r.tx_per_s:.0f} | {r.latency_median:g} | {r.latency_worst} "
+            f"| {r.blocks} | {rss} |"
+        )
+    lines += [
+        "",
+        "Startup: from launching the first geth until every node has seen a new block (nodes are "
+        "launched one after another and begin sealing once all are connected). tx/s counts from "
+        "the first send until the last transaction is seen in a block, so it includes the wait for "
+        "the block that holds it. Latency: inclusion block minus the head when the transaction was "
+        "sent.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    results = []
+    with tempfile.TemporaryDirectory(prefix="pilotchain-bench-") as tmp:
+        for period in (2, 1):
+            figures = measure(period, Path(tmp) / f"period-{period}")
+            print(f"period {period} s: startup {figures.startup_s:.1f} s, {figures.mined}/{figures.sent} mined "
+                  f"({figures.succeeded} succeeded) in {figures.all_mined_s:.1f} s = {figures.tx_per_s:.0f} tx/s, "
+                  f"latency median {figures.latency_median:g} worst {figures.latency_worst} blocks, "
+                  f"RSS {', '.join(f'{v:.0f}' for v in figures.rss_mib.values())} MiB")
+            results.append(figures)
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(report(results))
+    print(f"wrote {REPORT.relative_to(ROOT)}")
+    return 0 if all(r.mined == r.sent == r.succeeded == TRANSACTIONS for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Polling and header helpers shared by the integration tests."""
+
+from __future__ import annotations
+
+import time
+
+from web3 import Web3
+
+from pilotchain import chain
+
+
+def wait_until(condition, timeout: float = 30.0, what: str = "condition"):
+    """Poll `condition` until it returns a truthy value, which is returned."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.2)
+
+
+def signers_of(w3: Web3, first: int, last: int) -> dict[int, str]:
+    """Block number -> sealer, recovered from each header's seal."""
+    return {n: chain.block_signer(chain.raw_block(w3, n)) for n in range(first, last + 1)}
