@@ -100,7 +100,8 @@ class Sender:
                     tip = self.w3.eth.max_priority_fee
                 except Exception:  # nodes without eth_maxPriorityFeePerGas
                     tip = GWEI
-                tip = max(tip, 1)
+                # geth mines nothing below --miner.gasprice (1 gwei by default)
+                tip = max(tip, GWEI)
                 fees = {"maxPriorityFeePerGas": tip, "maxFeePerGas": 2 * base_fee + tip}
             self._fees = (time.monotonic(), fees)
             return fees
