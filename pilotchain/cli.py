@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Callable
@@ -137,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug or an unforeseen node answer: still one line, no traceback
+        if os.environ.get("PILOTCHAIN_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (PILOTCHAIN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
     if getattr(args, "json", False):
         print(json.dumps(to_plain(result), indent=2, sort_keys=False))
     else:

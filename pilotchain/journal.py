@@ -48,7 +48,6 @@ class Journal:
         self.steps: dict[str, Step] = {}
         self.sent = 0  # new transactions signed and sent by this run
         self.resent = 0  # transactions of an earlier run broadcast again
-        self.gas = 0  # gas of the transactions mined by this run
         self._load()
 
     def _load(self) -> None:
@@ -81,7 +80,13 @@ class Journal:
         return step is not None and step.mined
 
     def receipt(self, key: str) -> dict:
-        return self.session.w3.eth.get_transaction_receipt(self.steps[key].tx)
+        try:
+            return self.session.w3.eth.get_transaction_receipt(self.steps[key].tx)
+        except TransactionNotFound:
+            raise TransactionFailed(
+                f"journal {self.path} says step {key!r} was mined as {self.steps[key].tx}, but this chain "
+                "has no such transaction: the journal belongs to another chain"
+            ) from None
 
     def run(self, items: Iterable[tuple[str, Callable[[Session], Any]]], *, gas: int | None = None,
             window: int | None = None, progress: Callable[[int], None] | None = None) -> list[dict]:
@@ -151,5 +156,4 @@ class Journal:
         step = self.steps[key]
         step.block, step.gas = receipt["blockNumber"], receipt["gasUsed"]
         self._append({"key": key, "tx": step.tx, "block": step.block, "gas": step.gas})
-        self.gas += step.gas
         return receipt

@@ -278,6 +278,17 @@ def execute(session, proposal: int, payload: bytes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload))
 
 
+def pass_proposal(proposer, voters: list, kind: ActionKind, payload: bytes) -> int:
+    """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id."""
+    registry = proposer.contract("EntityRegistry")
+    pid = propose(proposer, kind, payload)
+    electorate = proposer.call(registry.functions.councilSize())
+    for voter in voters[: votes_needed(proposer, kind, electorate) - 1]:
+        vote(voter, pid)
+    execute(proposer, pid, payload)
+    return pid
+
+
 def votes_needed(session, kind: ActionKind, electorate: int) -> int:
     """Yes votes a proposal of `kind` needs (the proposer's included)."""
     rule = session.call(session.contract("EntityRegistry").functions.votingRule(kind))

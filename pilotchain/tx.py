@@ -76,6 +76,8 @@ class Sender:
         self._chain_id: int | None = None
         self._fees: tuple[float, dict] = (0.0, {})
         self._fee_lock = threading.Lock()
+        self.mined = 0  # transactions this sender waited for and saw succeed
+        self.gas_used = 0  # their gas
 
     @property
     def chain_id(self) -> int:
@@ -186,6 +188,9 @@ class Sender:
             time.sleep(poll)
         if receipt["status"] != 1:
             raise self._revert_reason(pending, receipt)
+        with self._fee_lock:
+            self.mined += 1
+            self.gas_used += receipt["gasUsed"]
         return receipt
 
     def transact(self, call: Any, *, gas: int | None = None, value: int = 0) -> dict:

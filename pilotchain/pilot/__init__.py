@@ -24,6 +24,7 @@ from pilotchain.errors import ChainError, ConfigError
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster
+from pilotchain.pilot.sharing import run_sharing
 
 JOURNALS = toolchain.ROOT / ".pilotchain" / "journals"
 
@@ -86,7 +87,9 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         w3, _ = endpoints.connect(endpoint.name)
         deployment = deployments.for_chain(w3)
         store = AccountStore(endpoint.accounts_dir)
-        journal_dir = JOURNALS / f"{deployment.chain_id}-{deployment.addresses['EntityRegistry'][2:10].lower()}"
+        journal_dir = JOURNALS / (
+            f"{deployment.chain_id}-{deployment.genesis_hash[2:10]}-{deployment.addresses['EntityRegistry'][2:10].lower()}"
+        )
         crew = Crew(w3, deployment, store, journal_dir)
         council = [f"council-{i}" for i in range(1, 6)]
         roster = load_roster()
@@ -95,6 +98,9 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         with _bar(progress, "onboarding") as bar:
             result = onboard(crew, roster, council, progress=bar.update)
         log(f"  admitted through proposals {', '.join(map(str, result.proposals))}; {result.operators} operator accounts added")
+
+        log("data sharing")
+        sharing = run_sharing(crew, roster, council, log)
 
         members = registry.members(crew.session("deployer"))
         summary = PilotSummary(
@@ -105,6 +111,7 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
             members_by_city=dict(Counter(_city(m.region) for m in members).most_common()),
             proposals=result.proposals,
         )
+        summary.sections["data sharing"] = sharing
         summary.transactions, summary.gas = crew.sent, crew.gas
     summary.seconds = round(time.monotonic() - started, 1)
     return summary

@@ -40,11 +40,12 @@ class Crew:
 
     @property
     def sent(self) -> int:
-        return sum(j.sent for j in self._journals.values())
+        """Transactions of this run, mined and successful, over all accounts."""
+        return sum(s.sender.mined for s in self._sessions.values())
 
     @property
     def gas(self) -> int:
-        return sum(j.gas for j in self._journals.values())
+        return sum(s.sender.gas_used for s in self._sessions.values())
 
     window: int = 256  # transactions in flight per account; 1 = the naive send-and-wait way
     parallel: bool = True  # accounts act at once (False: one after another)
