@@ -164,6 +164,7 @@ def _load_commands() -> None:
 _COMMAND_MODULES = [
     "pilotchain.commands.accounts",
     "pilotchain.commands.chain",
+    "pilotchain.commands.data",
     "pilotchain.commands.deploy",
     "pilotchain.commands.entity",
     "pilotchain.commands.pilot",

@@ -232,8 +232,8 @@ def _as_contract_error(exc: Exception) -> TransactionFailed:
     data = getattr(exc, "data", None)
     if data is None and exc.args and isinstance(exc.args[0], dict):
         data = exc.args[0]  # a raw JSON-RPC error (web3 stacks without the revert middleware)
-    if isinstance(data, dict):
-        data = data.get("data")
+    while isinstance(data, dict):  # geth/anvil: {"data": "0x…"}; ganache 7: {"data": {"result": "0x…"}}
+        data = data.get("data", data.get("result"))
     decoded = decode_error(data) if isinstance(data, (str, bytes)) else None
     if decoded is not None:
         return decoded

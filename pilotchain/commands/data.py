@@ -1,0 +1,161 @@
+"""`pilotchain data …`: data assets, access requests, consent grants, signed grants and receipts."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+from pilotchain import datasharing as ds
+from pilotchain.accounts import AccountStore
+from pilotchain.cli import arg, command
+from pilotchain.endpoints import open_session, resolve
+from pilotchain.errors import ConfigError
+
+SESSION = ("network", "account", "json")
+ASSET = arg("asset", type=int, help="asset id")
+GRANTEE = arg("grantee", type=int, help="grantee entity id")
+PURPOSE = arg("purpose", type=ds.parse_purpose, help="purpose code or label (research, treatment, ...)")
+PURPOSES = arg("--purpose", dest="purposes", action="append", type=ds.parse_purpose, required=True,
+               help="purpose code or label; repeat for several")
+DAYS = arg("--days", type=float, required=True, help="length of the grant in days")
+HOLD = arg("--hold-days", type=float, default=0, help="days during which the owner cannot revoke (default: 0)")
+REASON = arg("--reason", type=int, default=0, help="reason code (default: 0)")
+
+
+def _seconds(days: float) -> int:
+    return round(days * 86400)
+
+
+def _now(session) -> int:
+    return session.w3.eth.get_block("latest")["timestamp"]
+
+
+def _hash_arg(text: str | None, value: str | None, what: str) -> bytes:
+    """A 32-byte hash given as 0x-hex, or computed from a text."""
+    if value:
+        return ds.as_bytes32(value, what=what)
+    if text is None:
+        raise ConfigError(f"give the {what} as a 0x hash or as text")
+    return ds.text_hash(text)
+
+
+@command(
+    "data register-asset", "register a data asset owned by your entity (its content hash and gateway locator)",
+    arg("locator", help="URI of your data gateway for this asset (never the data itself)"),
+    arg("--content-hash", required=True, help="0x keccak/sha-256 hash committing to the dataset"),
+    arg("--schema", type=int, default=0, help="category / schema id (default: 0)"),
+    arg("--sensitivity", choices=[s.name for s in ds.Sensitivity], default="Internal"),
+    shared=SESSION,
+)
+def register_asset(args):
+    session = open_session(args.network, args.account)
+    return ds.register_asset(session, args.content_hash, args.locator, schema=args.schema,
+                             sensitivity=ds.Sensitivity[args.sensitivity])
+
+
+@command(
+    "data request", "ask an asset's owner for access for one purpose",
+    ASSET, PURPOSE, DAYS,
+    arg("--justification", help="text of the justification (only its hash goes on chain)"),
+    arg("--justification-hash", help="0x hash of a justification document kept off chain"),
+    shared=SESSION,
+)
+def request(args):
+    session = open_session(args.network, args.account)
+    justification = _hash_arg(args.justification, args.justification_hash, "justification")
+    return ds.request_access(session, args.asset, args.purpose, _seconds(args.days), justification)
+
+
+@command(
+    "data approve", "approve a pending request on your asset, optionally for a shorter term",
+    arg("request", type=int, help="request id"),
+    arg("--days", type=float, default=0, help="term in days, at most the one asked for (default: as asked)"),
+    HOLD, shared=SESSION,
+)
+def approve(args):
+    session = open_session(args.network, args.account)
+    return ds.approve_request(session, args.request, term=_seconds(args.days), hold=_seconds(args.hold_days))
+
+
+@command("data reject", "reject a pending request on your asset", arg("request", type=int, help="request id"),
+         REASON, shared=SESSION)
+def reject(args):
+    return ds.reject_request(open_session(args.network, args.account), args.request, args.reason)
+
+
+@command("data grant", "grant an entity access to your asset without a request",
+         ASSET, GRANTEE, PURPOSES, DAYS, HOLD, shared=SESSION)
+def grant(args):
+    session = open_session(args.network, args.account)
+    now = _now(session)
+    hold_until = now + _seconds(args.hold_days) if args.hold_days else 0
+    return ds.grant(session, args.asset, args.grantee, args.purposes, now + _seconds(args.days), hold_until=hold_until)
+
+
+@command(
+    "data sign-grant", "sign a grant offline (EIP-712) with an owner admin's key and write it as JSON",
+    ASSET, GRANTEE, PURPOSES,
+    arg("--until", type=int, required=True, help="end of validity, unix time"),
+    arg("--hold-until", type=int, default=0, help="no revocation before this unix time (default: none)"),
+    arg("--chain-id", type=int, required=True, help="chain id of the network the grant is for"),
+    arg("--contract", required=True, help="address of the DataSharing contract on that chain"),
+    arg("--nonce", type=int, help="an unused number of yours (default: random)"),
+    arg("--valid-days", type=float, default=7, help="days during which it may be submitted (default: 7)"),
+    arg("--out", type=Path, required=True, help="file to write the signed grant to"),
+    shared=("network", "account", "json"),
+)
+def sign_grant(args):
+    if not args.account:
+        raise ConfigError("sign-grant needs --account: the keystore of an admin of the asset's owner")
+    signer = AccountStore(resolve(args.network).accounts_dir).load(args.account)
+    signed = ds.sign_grant(
+        signer,
+        chain_id=args.chain_id,
+        contract=args.contract,
+        asset_id=args.asset,
+        grantee=args.grantee,
+        purposes=args.purposes,
+        valid_until=args.until,
+        hold_until=args.hold_until,
+        nonce=secrets.randbits(64) if args.nonce is None else args.nonce,
+        deadline=ds.default_deadline(_seconds(args.valid_days)),
+    )
+    args.out.write_text(json.dumps(signed.to_json(), indent=2) + "\n")
+    return {"file": str(args.out), "signer": signed.signer, "nonce": signed.nonce, "deadline": signed.deadline}
+
+
+@command("data submit-grant", "submit a signed grant (any account may)",
+         arg("file", type=Path, help="JSON written by `data sign-grant`"), shared=SESSION)
+def submit_grant(args):
+    try:
+        signed = ds.SignedGrant.from_json(json.loads(args.file.read_text()))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot read the signed grant {args.file}: {exc}") from None
+    return ds.submit_signed_grant(open_session(args.network, args.account), signed)
+
+
+@command("data revoke", "revoke a grant on your asset (after its hold)", ASSET, GRANTEE, REASON, shared=SESSION)
+def revoke(args):
+    return ds.revoke(open_session(args.network, args.account), args.asset, args.grantee, args.reason)
+
+
+@command("data check", "whether an account may use an asset for a purpose now (what a gateway asks)",
+         ASSET, arg("account_address", metavar="ADDRESS", help="the requesting account"), PURPOSE, shared=SESSION)
+def check(args):
+    session = open_session(args.network, args.account)
+    allowed = ds.can_access(session, args.asset, args.account_address, args.purpose)
+    return {"asset": args.asset, "account": args.account_address, "purpose": args.purpose, "allowed": allowed}
+
+
+@command(
+    "data receipt", "record a delivery made by your gateway",
+    ASSET, GRANTEE, PURPOSE,
+    arg("--delivery-hash", required=True, help="0x hash of what was delivered"),
+    arg("--gateway-request", required=True, help="your gateway's request id (text; its hash goes on chain)"),
+    shared=SESSION,
+)
+def receipt(args):
+    session = open_session(args.network, args.account)
+    return ds.record_access(session, args.asset, args.grantee, args.purpose, args.delivery_hash,
+                            ds.text_hash(args.gateway_request))
