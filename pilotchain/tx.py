@@ -227,14 +227,30 @@ class Sender:
         )
 
 
+def _revert_data(value: Any) -> str | bytes | None:
+    """The revert data inside a node's error, wherever the node put it: geth and anvil use
+    {"data": "0x…"}, ganache 7 {"data": {"result": "0x…"}} or {"data": {"0x…": {"reason": "0x…"}}}."""
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value if value.startswith("0x") and len(value) >= 10 else None
+    if isinstance(value, dict):
+        for key in ("data", "result", "return", "reason"):
+            if key in value and (found := _revert_data(value[key])) is not None:
+                return found
+        for nested in value.values():
+            if isinstance(nested, dict) and (found := _revert_data(nested)) is not None:
+                return found
+    return None
+
+
 def _as_contract_error(exc: Exception) -> TransactionFailed:
     """The custom error carried by a revert; a node error without revert data stays a failure."""
-    data = getattr(exc, "data", None)
+    data = getattr(exc, "data", None) or getattr(exc, "rpc_response", None)
     if data is None and exc.args and isinstance(exc.args[0], dict):
         data = exc.args[0]  # a raw JSON-RPC error (web3 stacks without the revert middleware)
-    while isinstance(data, dict):  # geth/anvil: {"data": "0x…"}; ganache 7: {"data": {"result": "0x…"}}
-        data = data.get("data", data.get("result"))
-    decoded = decode_error(data) if isinstance(data, (str, bytes)) else None
+    found = _revert_data(data)
+    decoded = decode_error(found) if found is not None else None
     if decoded is not None:
         return decoded
     message = getattr(exc, "message", None) or str(exc)
