@@ -128,9 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     _load_commands()
     parser = build_parser()
-    args = parser.parse_args(argv)
-    cmd: Command = args._command
     try:
+        args = parser.parse_args(argv)  # argument types may raise PilotchainError too
+        cmd: Command = args._command
         result = cmd.handler(args)
     except PilotchainError as exc:
         print(f"error: {exc}", file=sys.stderr)
