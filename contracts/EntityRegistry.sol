@@ -312,6 +312,8 @@ contract EntityRegistry is IEntityRegistry {
         if (kind == ActionKind.Admit) {
             NewEntity[] memory batch = abi.decode(payload, (NewEntity[]));
             for (uint256 i; i < batch.length; ++i) {
+                // Council seats take the stricter AddCouncil vote, never a plain admission.
+                if (batch[i].council) revert RegistryInvalidEntity(i, "council");
                 _admit(batch[i], i);
             }
         } else if (kind == ActionKind.Suspend) {
@@ -322,7 +324,7 @@ contract EntityRegistry is IEntityRegistry {
             _transition(id, EntityStatus.Suspended, EntityStatus.Active, reason);
         } else if (kind == ActionKind.Revoke) {
             (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
-            EntityStatus from = _entities[id].status;
+            EntityStatus from = _requireEntity(id).status;
             if (from != EntityStatus.Active && from != EntityStatus.Suspended) {
                 revert RegistryInvalidTransition(id, from, EntityStatus.Revoked);
             }
@@ -333,6 +335,12 @@ contract EntityRegistry is IEntityRegistry {
             Entity storage e = _requireEntity(id);
             if (e.status != EntityStatus.Active) revert RegistryEntityNotActive(id, e.status);
             if (e.council) revert RegistryAlreadyCouncil(id);
+            // Rejoining while a proposal of the last term may be open would cost the entity its
+            // vote there (one term is kept per entity): wait until they have all expired.
+            if (e.councilUntil != 0) {
+                uint40 lastExpiry = _proposals[e.councilUntil].expiresAt;
+                if (block.timestamp < lastExpiry) revert RegistryCouncilCoolingOff(id, lastExpiry);
+            }
             _joinCouncil(id, e);
         } else if (kind == ActionKind.RemoveCouncil) {
             uint32 id = abi.decode(payload, (uint32));
@@ -341,7 +349,7 @@ contract EntityRegistry is IEntityRegistry {
         } else if (kind == ActionKind.SetCapabilities) {
             (uint32 id, uint8 capabilities) = abi.decode(payload, (uint32, uint8));
             Entity storage e = _requireEntity(id);
-            if (capabilities & ~_ALL_CAPABILITIES != 0) revert RegistryInvalidEntity(0, "capabilities");
+            if (capabilities & ~_ALL_CAPABILITIES != 0) revert RegistryInvalidCapabilities(capabilities);
             e.capabilities = capabilities;
             e.updatedAt = uint40(block.timestamp);
             emit CapabilitiesChanged(id, capabilities);
@@ -350,6 +358,7 @@ contract EntityRegistry is IEntityRegistry {
             _setRule(target, rule);
         } else {
             (address target, bytes memory data) = abi.decode(payload, (address, bytes));
+            if (target.code.length == 0) revert RegistryCallFailed(target, "");
             (bool ok, bytes memory reason) = target.call(data);
             if (!ok) revert RegistryCallFailed(target, reason);
         }

@@ -83,7 +83,7 @@ interface IEntityRegistry {
         string dossierURI;
         address admin; // the entity's first admin account
         uint8 capabilities; // CAP_* flags
-        bool council; // joins the voting council on admission
+        bool council; // founders only: an Admit proposal cannot seat council members (AddCouncil does)
     }
 
     /// @notice An entity as stored (one slot). Name, code and dossier are in the events.
@@ -174,7 +174,6 @@ interface IEntityRegistry {
     error RegistryNotMember(address account);
     error RegistryNotAdmin(address account, uint32 entityId);
     error RegistryNotCouncil(uint32 entityId);
-    error RegistryNotRegistry(address caller);
     error RegistryUnknownEntity(uint32 entityId);
     error RegistryEntityNotActive(uint32 entityId, EntityStatus status);
     error RegistryInvalidTransition(uint32 entityId, EntityStatus from, EntityStatus to);
@@ -188,6 +187,8 @@ interface IEntityRegistry {
     error RegistryAlreadyCouncil(uint32 entityId);
     error RegistryCouncilTooSmall(uint256 size);
     error RegistryCouncilFull(uint256 seats);
+    error RegistryCouncilCoolingOff(uint32 entityId, uint40 until);
+    error RegistryInvalidCapabilities(uint8 capabilities);
     error RegistryUnknownProposal(uint256 proposalId);
     error RegistryProposalNotOpen(uint256 proposalId, ProposalStatus status);
     error RegistryProposalExpired(uint256 proposalId, uint40 expiresAt);

@@ -1,0 +1,234 @@
+"""Membership and governance against a plain-Python model (hypothesis state machine).
+
+Rules: propose (admit / suspend / reinstate / revoke), vote, execute, cancel, add and remove
+accounts. Each rule predicts the outcome from the model: it either succeeds and updates the
+model, or asserts the named error. Invariants compare every entity, the council, the open
+proposals with their tallies, and the memberships of every account the rules touch.
+"""
+
+import brownie
+from brownie.test import strategy
+from hypothesis import strategies as st
+
+from pilotchain.registry import (
+    AccountRole,
+    ActionKind,
+    EntityStatus,
+    ProposalStatus,
+    Vote,
+    admit_payload,
+    status_payload,
+)
+from tests.fixtures.registry_extra import address_for, err, new_entity
+
+STATUS_KINDS = {
+    ActionKind.Suspend: ({EntityStatus.Active}, EntityStatus.Suspended),
+    ActionKind.Reinstate: ({EntityStatus.Suspended}, EntityStatus.Active),
+    ActionKind.Revoke: ({EntityStatus.Active, EntityStatus.Suspended}, EntityStatus.Revoked),
+}
+POOL = [address_for(f"stateful pool {i}") for i in range(5)]
+
+
+class Governance:
+    st_kind = st.sampled_from([ActionKind.Admit, *STATUS_KINDS])
+    st_target = strategy("uint32", min_value=1, max_value=17)  # 16 and 17 exist once admitted
+    st_voter = strategy("uint8", max_value=5)  # founders 1-5, and the hospital (not council)
+    st_member = strategy("uint8", max_value=9)  # the admins of entities 6-15
+    st_pick = strategy("uint8")
+    st_support = st.sampled_from(list(Vote))
+    st_account = st.sampled_from(POOL)
+    st_role = st.sampled_from([AccountRole.Operator, AccountRole.Admin])
+
+    def __init__(self, registry, voter_accounts, member_admins, rules):
+        self.registry = registry
+        self.voter_accounts = voter_accounts  # index -> (account, entity id)
+        self.member_admins = member_admins
+        self.voting_rules = rules
+
+    def setup(self):
+        self.status = {i: EntityStatus.Active for i in range(1, 16)}
+        self.council = set(range(1, 6))
+        self.admins = {i: 1 for i in range(1, 16)}
+        self.accounts = {}  # account -> (entity id, role), for POOL and admitted admins
+        self.proposals = {}  # pid -> dict
+        self.proposal_count = self.registry.proposalCount()
+
+    # ------------------------------------------------------------ helpers
+
+    def _check_admin(self, entity_id):
+        """The error `_requireActiveAdmin` owes an admin of `entity_id`, if any."""
+        if self.status[entity_id] != EntityStatus.Active:
+            return ("RegistryEntityNotActive", entity_id, self.status[entity_id])
+        return None
+
+    def _pick(self, pick):
+        return sorted(self.proposals)[pick % len(self.proposals)] if self.proposals else None
+
+    def _passed(self, p):
+        rule = self.voting_rules[p["kind"]]
+        cast = p["yes"] + p["no"] + p["abstain"]
+        return (
+            p["yes"] * 10_000 >= rule.threshold_bps * p["electorate"]
+            and cast * 10_000 >= rule.quorum_bps * p["electorate"]
+        )
+
+    def _expect(self, error, send):
+        if error is None:
+            return send()
+        with brownie.reverts(revert_pattern=err(*error)):
+            send()
+        return None
+
+    # ------------------------------------------------------------ governance
+
+    def rule_propose(self, kind="st_kind", entity="st_target", voter="st_voter"):
+        account, proposer = self.voter_accounts[voter]
+        if kind == ActionKind.Admit:
+            payload = admit_payload([new_entity(address_for(f"stateful admin {self.proposal_count}"))])
+        else:
+            payload = status_payload(entity, "stateful")
+        error = self._check_admin(proposer)
+        if error is None and proposer not in self.council:
+            error = ("RegistryNotCouncil", proposer)
+        tx = self._expect(error, lambda: self.registry.propose(kind, payload, {"from": account}))
+        if tx is not None:
+            self.proposal_count += 1
+            assert tx.events["ProposalCreated"]["proposalId"] == self.proposal_count
+            self.proposals[self.proposal_count] = dict(
+                kind=kind, payload=payload, target=entity, status=ProposalStatus.Open, yes=1, no=0,
+                abstain=0, electorate=len(self.council), voting_set=set(self.council), voted={proposer},
+                proposer=proposer,
+            )
+
+    def rule_vote(self, pick="st_pick", voter="st_voter", support="st_support"):
+        pid = self._pick(pick)
+        if pid is None:
+            return
+        p = self.proposals[pid]
+        account, entity_id = self.voter_accounts[voter]
+        error = self._check_admin(entity_id)
+        if error is None and p["status"] != ProposalStatus.Open:
+            error = ("RegistryProposalNotOpen", pid, p["status"])
+        if error is None and entity_id not in p["voting_set"]:
+            error = ("RegistryNotInVotingSet", pid, entity_id)
+        if error is None and entity_id in p["voted"]:
+            error = ("RegistryAlreadyVoted", pid, entity_id)
+        tx = self._expect(error, lambda: self.registry.vote(pid, support, {"from": account}))
+        if tx is not None:
+            assert tx.events["Voted"]["entityId"] == entity_id
+            p["voted"].add(entity_id)
+            p[{Vote.Yes: "yes", Vote.No: "no", Vote.Abstain: "abstain"}[support]] += 1
+
+    def rule_cancel(self, pick="st_pick", voter="st_voter"):
+        pid = self._pick(pick)
+        if pid is None:
+            return
+        p = self.proposals[pid]
+        account, entity_id = self.voter_accounts[voter]
+        error = self._check_admin(entity_id)
+        if error is None and p["status"] != ProposalStatus.Open:
+            error = ("RegistryProposalNotOpen", pid, p["status"])
+        if error is None and entity_id != p["proposer"]:
+            error = ("RegistryNotProposer", pid, entity_id)
+        if self._expect(error, lambda: self.registry.cancel(pid, {"from": account})) is not None:
+            p["status"] = ProposalStatus.Cancelled
+
+    def rule_execute(self, pick="st_pick"):
+        pid = self._pick(pick)
+        if pid is None:
+            return
+        p = self.proposals[pid]
+        error = None
+        if p["status"] != ProposalStatus.Open:
+            error = ("RegistryProposalNotOpen", pid, p["status"])
+        elif not self._passed(p):
+            error = ("RegistryProposalNotPassed", pid, p["yes"], p["electorate"])
+        elif p["kind"] in STATUS_KINDS:
+            error = self._transition_error(p["kind"], p["target"])
+        tx = self._expect(error, lambda: self.registry.execute(pid, p["payload"]))
+        if tx is None:
+            return
+        p["status"] = ProposalStatus.Executed
+        if p["kind"] == ActionKind.Admit:
+            new_id = len(self.status) + 1
+            (admitted,) = tx.events["EntityAdmitted"]
+            assert admitted["entityId"] == new_id
+            self.status[new_id] = EntityStatus.Active
+            self.admins[new_id] = 1
+            self.accounts[admitted["admin"]] = (new_id, AccountRole.Admin)
+        else:
+            self.status[p["target"]] = STATUS_KINDS[p["kind"]][1]
+            if p["kind"] == ActionKind.Revoke:
+                self.council.discard(p["target"])
+
+    def _transition_error(self, kind, target):
+        current = self.status.get(target, EntityStatus.None_)
+        allowed, to = STATUS_KINDS[kind]
+        if current == EntityStatus.None_ and kind != ActionKind.Revoke:
+            return ("RegistryUnknownEntity", target)
+        if current not in allowed:
+            return ("RegistryInvalidTransition", target, current, to)
+        if kind == ActionKind.Revoke and target in self.council and len(self.council) == 1:
+            return ("RegistryCouncilTooSmall", 1)
+        return None
+
+    # ------------------------------------------------------------ accounts
+
+    def rule_add_account(self, member="st_member", account="st_account", role="st_role"):
+        admin, entity_id = self.member_admins[member], 6 + member
+        error = self._check_admin(entity_id)
+        if error is None and account in self.accounts:
+            error = ("RegistryAccountTaken", account, self.accounts[account][0])
+        if self._expect(error, lambda: self.registry.addAccount(account, role, {"from": admin})) is not None:
+            self.accounts[account] = (entity_id, role)
+            self.admins[entity_id] += role == AccountRole.Admin
+
+    def rule_remove_account(self, member="st_member", account="st_account"):
+        admin, entity_id = self.member_admins[member], 6 + member
+        error = self._check_admin(entity_id)
+        holder, role = self.accounts.get(account, (0, AccountRole.None_))
+        if error is None and holder != entity_id:
+            error = ("RegistryUnknownAccount", account)
+        if error is None and role == AccountRole.Admin and self.admins[entity_id] == 1:
+            error = ("RegistryLastAdmin", entity_id, account)
+        if self._expect(error, lambda: self.registry.removeAccount(account, {"from": admin})) is not None:
+            del self.accounts[account]
+            self.admins[entity_id] -= role == AccountRole.Admin
+
+    # ------------------------------------------------------------ invariants
+
+    def invariant_entities(self):
+        page, cursor = self.registry.listEntities((False, 0, False, 0, False, 0), 1, 32)
+        assert cursor == 0
+        chain_view = {v["id"]: (v["entity"]["status"], v["entity"]["council"], v["entity"]["admins"]) for v in page}
+        model = {i: (s, i in self.council, self.admins[i]) for i, s in self.status.items()}
+        assert chain_view == model
+        assert self.registry.councilSize() == len(self.council)
+
+    def invariant_open_proposals(self):
+        page, _ = self.registry.listOpenProposals(1, 64)
+        chain_view = {v["id"]: (v["proposal"]["yes"], v["proposal"]["no"], v["proposal"]["abstain"], v["passed"]) for v in page}
+        model = {
+            pid: (p["yes"], p["no"], p["abstain"], self._passed(p))
+            for pid, p in self.proposals.items()
+            if p["status"] == ProposalStatus.Open
+        }
+        assert chain_view == model
+        assert self.registry.proposalCount() == self.proposal_count
+
+    def invariant_memberships(self):
+        """memberOf of every account the rules add, remove or admit (active entities only)."""
+        for account in POOL + [a for a in self.accounts if a not in POOL]:
+            entity_id, role = self.accounts.get(account, (0, AccountRole.None_))
+            if entity_id == 0 or self.status[entity_id] != EntityStatus.Active:
+                entity_id, role = 0, AccountRole.None_
+            assert tuple(self.registry.memberOf(account))[:2] == (entity_id, role)
+
+def test_membership_and_governance(state_machine_runner, registry, council, hospital_admin, members, accounts, consortium):
+    voter_accounts = [(account, i + 1) for i, account in enumerate(council)] + [(hospital_admin, 6)]
+    member_admins = [accounts.at(m.admin) for m in members]
+    # 10 examples of up to 20 steps (brownie-config says 30): every rejected step is a traced
+    # transaction; 10 take ~10 s on anvil and ~15 s on ganache, 30 took ~160 s on anvil here.
+    state_machine_runner(
+        Governance, registry, voter_accounts, member_admins, consortium.rules, settings={"max_examples": 10}
+    )
