@@ -168,6 +168,7 @@ _COMMAND_MODULES = [
     "pilotchain.commands.deploy",
     "pilotchain.commands.entity",
     "pilotchain.commands.pilot",
+    "pilotchain.commands.provenance",
 ]
 
 

@@ -1,0 +1,667 @@
+"""Provenance in Python: typed values, the hash chain, traversal, verification and EPCIS import.
+
+Items are identified on chain by `item_id(uri)` = keccak256 of the EPC URI. Every event whose
+first argument is the indexed `itemId` extends the item's hash chain (see IProvenance):
+
+    eventHash = keccak256(abi.encode(topic0, *all event arguments in ABI order))
+    head'     = keccak256(head ‖ eventHash)[:20]            (head starts at 20 zero bytes)
+
+`history` rebuilds an item's events from logs (fetched in chunks of at most 5,000 blocks) and
+checks them against the head the contract keeps; `trace` follows the derivation edges
+(transformation inputs → outputs, child → parent) backward or forward; `verify` is the QR scan.
+`import_epcis` records an EPCIS 2.0 document (the chain gets each event's hash, the event store
+its canonical JSON) and `export_item` gives an item's history back as EPCIS JSON, every stored
+event checked against the chain.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import keccak
+
+from pilotchain.epcis_codes import item_id
+from pilotchain.errors import PilotchainError
+from pilotchain.session import LOG_CHUNK
+
+CONTRACT = "Provenance"
+QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of the unit
+ZERO32 = b"\0" * 32
+ZERO_HEAD = b"\0" * 20
+
+
+
+class TamperError(PilotchainError):
+    """A history rebuilt from logs or a stored event does not match the chain."""
+
+
+class Status(enum.IntEnum):
+    Unknown = 0
+    Active = 1
+    InTransit = 2
+    Recalled = 3
+    Consumed = 4
+    Decommissioned = 5
+
+
+class Action(enum.IntEnum):
+    Add = 0
+    Observe = 1
+    Delete = 2
+
+
+# Events that extend an item's hash chain: the first argument is `bytes32 indexed itemId`.
+CHAINED_EVENTS = (
+    "Commissioned", "Observed", "Decommissioned", "PackedInto", "UnpackedFrom",
+    "AggregationRecorded", "InputConsumed", "OutputProduced", "TransactionRecorded",
+    "DeviceAssociated", "DeviceDissociated", "ErrorDeclared", "CustodyOffered", "CustodyAccepted",
+    "CustodyRejected", "CustodyCancelled", "OwnershipTransferred", "Certified", "Recalled",
+    "RecallAcknowledged",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class EventData:
+    """`IProvenance.EventData`: the what-when-where-why of one EPCIS event, compacted."""
+
+    epcis_hash: bytes = ZERO32
+    read_point: bytes = ZERO32
+    biz_location: bytes = ZERO32
+    event_time: int = 0
+    biz_step: int = 0
+    disposition: int = 0
+
+    def as_tuple(self) -> tuple:
+        return (
+            bytes(self.epcis_hash), bytes(self.read_point), bytes(self.biz_location),
+            int(self.event_time), int(self.biz_step), int(self.disposition),
+        )  # fmt: skip
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        biz_step: str | None = None,
+        disposition: str | None = None,
+        read_point: str | None = None,
+        biz_location: str | None = None,
+        event_time: int = 0,
+        epcis_hash: bytes = ZERO32,
+    ) -> EventData:
+        """Event data from CBV names or URIs ("shipping", "in_transit") and location URIs."""
+        from pilotchain.epcis_codes import VocabularyError, biz_step as step_code, disposition as disp_code
+
+        try:
+            return cls(
+                epcis_hash=bytes(epcis_hash),
+                read_point=item_id(read_point) if read_point else ZERO32,
+                biz_location=item_id(biz_location) if biz_location else ZERO32,
+                event_time=int(event_time),
+                biz_step=step_code(biz_step).code if biz_step else 0,
+                disposition=disp_code(disposition).code if disposition else 0,
+            )
+        except VocabularyError as exc:
+            raise PilotchainError(str(exc)) from None
+
+    @classmethod
+    def from_abi(cls, value: Any) -> EventData:
+        return cls(*_fields(value, ("epcisHash", "readPoint", "bizLocation", "eventTime", "bizStep", "disposition")))
+
+
+def unit_code(unit: str | None) -> bytes:
+    """A UN/ECE Rec 20 unit ("KGM") as the contract's bytes3; "" or None for none."""
+    raw = (unit or "").encode("ascii")
+    if len(raw) > 3:
+        raise PilotchainError(f"unit {unit!r} is longer than 3 characters (UN/ECE Rec 20 codes are 2-3)")
+    return raw.ljust(3, b"\0")
+
+
+def unit_text(code: bytes) -> str:
+    return bytes(code).rstrip(b"\0").decode("ascii", errors="replace")
+
+
+def scaled(amount: Decimal | float | int) -> int:
+    """An EPCIS quantity as on-chain thousandths (exact to three decimals)."""
+    value = Decimal(str(amount)) * QUANTITY_SCALE
+    if value != value.to_integral_value() or value < 0:
+        raise PilotchainError(f"quantity {amount} is negative or has more than three decimals")
+    return int(value)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """`IProvenance.Quantity`: a serialised item (no amount) or a lot with an amount."""
+
+    item_id: bytes
+    lot: bool = False
+    amount: int = 0  # thousandths of `unit`
+    unit: bytes = b"\0\0\0"
+
+    @classmethod
+    def item(cls, item: bytes) -> Quantity:
+        return cls(bytes(item))
+
+    @classmethod
+    def of_lot(cls, item: bytes, amount: int, unit: str | None = None) -> Quantity:
+        return cls(bytes(item), True, int(amount), unit_code(unit))
+
+    def as_tuple(self) -> tuple:
+        return (bytes(self.item_id), bool(self.lot), int(self.amount), bytes(self.unit))
+
+    @classmethod
+    def from_abi(cls, value: Any) -> Quantity:
+        item, lot, amount, unit = _fields(value, ("itemId", "lot", "amount", "unit"))
+        return cls(bytes(item), bool(lot), int(amount), bytes(unit))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a QR-code scan shows (`IProvenance.verify`)."""
+
+    item_id: bytes
+    known: bool
+    status: Status
+    owner: int
+    custodian: int
+    pending_custodian: int
+    event_count: int
+    head: bytes
+    parent: bytes
+    lot: bool
+    available: int
+    unit: str
+
+    @classmethod
+    def from_abi(cls, item: bytes, value: Any) -> Verification:
+        known, status, owner, custodian, pending, count, head, parent, lot, available, unit = value
+        return cls(bytes(item), bool(known), Status(status), int(owner), int(custodian), int(pending),
+                   int(count), bytes(head), bytes(parent), bool(lot), int(available), unit_text(unit))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One chained event of an item, decoded from its log."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    tx_hash: bytes
+    log_index: int
+    event_hash: bytes
+    head: bytes  # the chain head after this event
+
+    @property
+    def data(self) -> EventData | None:
+        return EventData.from_abi(self.args["data"]) if "data" in self.args else None
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    item_id: bytes
+    events: list[HistoryEvent]
+    verification: Verification
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """An edge of the bill of materials: `source` went into `target` (by `via`)."""
+
+    source: bytes
+    target: bytes
+    via: str  # "transformation" or "aggregation"
+    reference: bytes = field(default=ZERO32)  # the transformation id, or the parent for packing
+
+
+# ---------------------------------------------------------------- the hash chain
+
+
+def event_hash(abi_event: dict, args: dict[str, Any]) -> bytes:
+    """`keccak256(abi.encode(topic0, *args))` for a chained event, from its ABI entry."""
+    types = ["bytes32"] + [_abi_type(i) for i in abi_event["inputs"]]
+    values = [_topic0(abi_event)] + [_abi_value(i, args[i["name"]]) for i in abi_event["inputs"]]
+    return keccak(encode(types, values))
+
+
+def next_head(head: bytes, event_hash_: bytes) -> bytes:
+    return keccak(bytes(head) + bytes(event_hash_))[:20]
+
+
+def chain_head(event_hashes: Iterable[bytes]) -> bytes:
+    """The head after folding `event_hashes` into an empty chain."""
+    head = ZERO_HEAD
+    for h in event_hashes:
+        head = next_head(head, h)
+    return head
+
+
+def _topic0(abi_event: dict) -> bytes:
+    return keccak(text=f"{abi_event['name']}({','.join(_abi_type(i) for i in abi_event['inputs'])})")
+
+
+def _abi_type(entry: dict) -> str:
+    if entry["type"].startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in entry["components"]) + ")" + entry["type"][5:]
+    return entry["type"]
+
+
+def _abi_value(entry: dict, value: Any) -> Any:
+    if entry["type"] == "tuple":
+        names = [c["name"] for c in entry["components"]]
+        return tuple(_abi_value(c, v) for c, v in zip(entry["components"], _fields(value, names)))
+    if entry["type"].startswith("bytes") and entry["type"] != "bytes":
+        return bytes(value)
+    return value
+
+
+def _fields(value: Any, names: tuple[str, ...] | list[str]) -> tuple:
+    """A struct decoded by web3 (a dict by name) or by brownie (a tuple) as a tuple."""
+    if isinstance(value, Mapping):
+        return tuple(value[n] for n in names)
+    return tuple(value)
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def as_item_id(item: bytes | str) -> bytes:
+    """An item id from bytes32, a 0x-hex id, or an EPC URI (hashed with `item_id`)."""
+    if isinstance(item, (bytes, bytearray)):
+        if len(item) != 32:
+            raise PilotchainError(f"an item id is 32 bytes, got {len(item)}")
+        return bytes(item)
+    if item.startswith("0x") and len(item) == 66:
+        return bytes.fromhex(item[2:])
+    if ":" not in item:
+        raise PilotchainError(f"{item!r} is neither an EPC URI (urn:epc:…) nor a 0x-prefixed 32-byte id")
+    return item_id(item)
+
+
+def text32(value: str | bytes) -> bytes:
+    """A short code as bytes32: ASCII up to 32 characters is stored as is, longer text hashed."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).rjust(32, b"\0") if len(value) < 32 else bytes(value)[:32]
+    raw = value.encode("utf-8")
+    return raw.ljust(32, b"\0") if len(raw) <= 32 and raw.isascii() else keccak(raw)
+
+
+# ---------------------------------------------------------------- history and the hash chain
+
+
+def _chained_abis(session) -> dict[bytes, dict]:
+    """topic0 -> ABI entry of every chained event."""
+    abi = session.contract(CONTRACT).abi
+    return {_topic0(e): e for e in abi if e.get("type") == "event" and e["name"] in CHAINED_EVENTS}
+
+
+def history(session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
+    """Every chained event of `item`, in order, checked against the contract's head and count.
+
+    Raises `TamperError` when the events rebuilt from logs do not fold into the on-chain head.
+    """
+    item = as_item_id(item)
+    contract = session.contract(CONTRACT)
+    abis = _chained_abis(session)
+    verification = verify(session, item)
+    logs = _raw_logs(session, [None, "0x" + item.hex()], from_block)
+    head = ZERO_HEAD
+    events = []
+    for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
+        abi_event = abis.get(bytes(log["topics"][0]))
+        if abi_event is None:
+            continue
+        decoded = getattr(contract.events, abi_event["name"])().process_log(log)
+        args = dict(decoded["args"])
+        h = event_hash(abi_event, args)
+        head = next_head(head, h)
+        events.append(HistoryEvent(abi_event["name"], args, log["blockNumber"], bytes(log["transactionHash"]),
+                                   log["logIndex"], h, head))  # fmt: skip
+    if verification.known and (head != verification.head or len(events) != verification.event_count):
+        raise TamperError(
+            f"item 0x{item.hex()}: {len(events)} events from logs fold into head 0x{head.hex()}, but the "
+            f"contract holds {verification.event_count} events with head 0x{verification.head.hex()}"
+        )
+    return ItemHistory(item, events, verification)
+
+
+def _raw_logs(session, topics: list, from_block: int) -> list:
+    """Logs of the Provenance contract matching `topics`, in chunks of at most LOG_CHUNK blocks."""
+    address = session.contract(CONTRACT).address
+    last = session.w3.eth.block_number
+    found = []
+    for start in range(from_block, last + 1, LOG_CHUNK):
+        end = min(start + LOG_CHUNK - 1, last)
+        found += session.w3.eth.get_logs({"address": address, "topics": topics, "fromBlock": start, "toBlock": end})
+    return found
+
+
+# ---------------------------------------------------------------- verification and traversal
+
+
+def verify(session, item: bytes | str) -> Verification:
+    """What a QR-code scan shows: known or not, status, owner, custodian, events, chain head."""
+    item = as_item_id(item)
+    return Verification.from_abi(item, session.call(session.contract(CONTRACT).functions.verify(item)))
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Everything reached from `root` in `direction`: the edges and the items, nearest first."""
+
+    root: bytes
+    direction: str
+    edges: list[Derivation]
+
+    @property
+    def items(self) -> list[bytes]:
+        ends = (e.target if self.direction == "forward" else e.source for e in self.edges)
+        return list(dict.fromkeys(ends))
+
+
+def trace(session, item: bytes | str, direction: str = "forward", *, from_block: int = 0) -> Trace:
+    """Follow derivations from `item`: forward to what was made from it or packed around it (the
+    reach of a recall), backward to its inputs and contents. Breadth first, each item once."""
+    if direction not in ("forward", "backward"):
+        raise PilotchainError(f"direction must be forward or backward, not {direction!r}")
+    root = as_item_id(item)
+    step = _forward if direction == "forward" else _backward
+    seen, frontier, edges = {root}, [root], []
+    while frontier:
+        following = []
+        for current in frontier:
+            for edge in step(session, current, from_block):
+                edges.append(edge)
+                reached = edge.target if direction == "forward" else edge.source
+                if reached not in seen:
+                    seen.add(reached)
+                    following.append(reached)
+        frontier = following
+    return Trace(root, direction, edges)
+
+
+def _args(session, event: str, filters: dict, from_block: int) -> list[dict]:
+    return [dict(e["args"]) for e in session.logs(CONTRACT, event, from_block=from_block, argument_filters=filters)]
+
+
+def _forward(session, item: bytes, from_block: int) -> list[Derivation]:
+    edges = [Derivation(item, bytes(a["parentId"]), "aggregation", bytes(a["parentId"]))
+             for a in _args(session, "PackedInto", {"itemId": item}, from_block)]  # fmt: skip
+    for consumed in _args(session, "InputConsumed", {"itemId": item}, from_block):
+        tid = bytes(consumed["transformationId"])
+        edges += [Derivation(item, bytes(o["itemId"]), "transformation", tid)
+                  for o in _args(session, "OutputProduced", {"transformationId": tid}, from_block)]  # fmt: skip
+    return list(dict.fromkeys(edges))
+
+
+def _backward(session, item: bytes, from_block: int) -> list[Derivation]:
+    edges = [Derivation(bytes(a["itemId"]), item, "aggregation", item)
+             for a in _args(session, "PackedInto", {"parentId": item}, from_block)]  # fmt: skip
+    for produced in _args(session, "OutputProduced", {"itemId": item}, from_block):
+        tid = bytes(produced["transformationId"])
+        edges += [Derivation(bytes(i["itemId"]), item, "transformation", tid)
+                  for i in _args(session, "InputConsumed", {"transformationId": tid}, from_block)]  # fmt: skip
+    return list(dict.fromkeys(edges))
+
+
+# ---------------------------------------------------------------- transactions
+
+
+def _send(session, fn, *events: str) -> list[dict]:
+    """Transact; the decoded arguments of the named events, structs as plain dicts."""
+    receipt = session.transact(fn)
+    return [_plain(e) for name in events for e in session.events(receipt, CONTRACT, name)]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def commission(session, quantity: Quantity, data: EventData) -> dict:
+    """Commission a new item or lot; returns the `Commissioned` event."""
+    fn = session.contract(CONTRACT).functions.commission(quantity.as_tuple(), data.as_tuple())
+    return _send(session, fn, "Commissioned")[0]
+
+
+def observe(session, item: bytes | str, data: EventData) -> dict:
+    fn = session.contract(CONTRACT).functions.observe(as_item_id(item), data.as_tuple())
+    return _send(session, fn, "Observed")[0]
+
+
+def transform(session, inputs: list[Quantity], outputs: list[Quantity], data: EventData) -> bytes:
+    """Consume `inputs` into `outputs`; returns the transformation id."""
+    fn = session.contract(CONTRACT).functions.transform(
+        [q.as_tuple() for q in inputs], [q.as_tuple() for q in outputs], data.as_tuple()
+    )
+    return bytes(_send(session, fn, "Transformed")[0]["transformationId"])
+
+
+def pack(session, parent: bytes | str, children: list[bytes | str], data: EventData) -> dict:
+    fn = session.contract(CONTRACT).functions.pack(
+        as_item_id(parent), [as_item_id(c) for c in children], data.as_tuple()
+    )
+    return _send(session, fn, "AggregationRecorded")[0]
+
+
+def offer_custody(session, item: bytes | str, to_entity: int) -> dict:
+    fn = session.contract(CONTRACT).functions.offerCustody(as_item_id(item), int(to_entity))
+    return _send(session, fn, "CustodyOffered")[0]
+
+
+def accept_custody(session, item: bytes | str) -> dict:
+    return _send(session, session.contract(CONTRACT).functions.acceptCustody(as_item_id(item)), "CustodyAccepted")[0]
+
+
+def transfer_ownership(session, item: bytes | str, to_entity: int, biz_transaction: str | bytes = b"") -> dict:
+    fn = session.contract(CONTRACT).functions.transferOwnership(
+        as_item_id(item), int(to_entity), text32(biz_transaction)
+    )
+    return _send(session, fn, "OwnershipTransferred")[0]
+
+
+def certify(session, item: bytes | str, cert_type: str, cert_hash: bytes, valid_until: int = 0) -> dict:
+    fn = session.contract(CONTRACT).functions.certify(
+        as_item_id(item), text32(cert_type), bytes(cert_hash), int(valid_until)
+    )
+    return _send(session, fn, "Certified")[0]
+
+
+def recall(session, item: bytes | str, reason: str) -> dict:
+    fn = session.contract(CONTRACT).functions.recall(as_item_id(item), text32(reason))
+    return _send(session, fn, "Recalled")[0]
+
+
+def acknowledge_recall(session, item: bytes | str, recalled: bytes | str) -> dict:
+    fn = session.contract(CONTRACT).functions.acknowledgeRecall(as_item_id(item), as_item_id(recalled))
+    return _send(session, fn, "RecallAcknowledged")[0]
+
+
+# ---------------------------------------------------------------- EPCIS import and export
+
+
+@dataclass(frozen=True)
+class PlannedEvent:
+    """One EPCIS event and the contract calls that record it (`fn` names and arguments)."""
+
+    label: str
+    epcis_hash: bytes
+    calls: list[tuple[str, tuple]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    events: int  # events in the document
+    recorded: int  # events sent now (0 on a dry run)
+    skipped: int  # events the store already had recorded
+    transactions: list[str]
+    plan: list[PlannedEvent]
+
+
+def event_data(event) -> EventData:
+    """The on-chain EventData of a parsed EPCIS event (`pilotchain.epcis.EpcisEvent`)."""
+    return EventData(
+        epcis_hash=event.hash,
+        read_point=event.read_point_id or ZERO32,
+        biz_location=event.biz_location_id or ZERO32,
+        event_time=int(event.event_time.timestamp()),
+        biz_step=event.biz_step.code if event.biz_step else 0,
+        disposition=event.disposition.code if event.disposition else 0,
+    )
+
+
+def plan_event(event) -> PlannedEvent:
+    """The contract calls that record one EPCIS event; raises EpcisError naming the event and field."""
+    from pilotchain.epcis import event_hash as epcis_hash
+    from pilotchain.epcis_fields import EpcisError
+
+    data = event_data(event).as_tuple()
+
+    def items(epcs, quantities) -> list[bytes]:
+        return [item_id(e) for e in epcs] + [item_id(q.epc_class) for q in quantities]
+
+    def quantities(epcs, elements, field_name) -> list[tuple]:
+        found = [Quantity.item(item_id(e)).as_tuple() for e in epcs]
+        for n, q in enumerate(elements):
+            try:
+                amount = scaled(q.quantity) if q.quantity is not None else 0
+                found.append(Quantity.of_lot(item_id(q.epc_class), amount, q.uom).as_tuple())
+            except PilotchainError as exc:
+                raise EpcisError(event.label, f"{field_name}[{n}]", str(exc)) from None
+        return found
+
+    calls: list[tuple[str, tuple]] = []
+    every = ([item_id(event.parent_id)] if event.parent_id else []) + items(event.epcs, event.quantities)
+    if event.error_declaration is not None:
+        erroneous = epcis_hash({k: v for k, v in event.raw.items() if k != "errorDeclaration"})
+        reason = text32(event.error_declaration.reason or "")
+        touched = every + items(event.child_epcs, event.child_quantities) + items(
+            event.input_epcs, event.input_quantities) + items(event.output_epcs, event.output_quantities)
+        calls = [("declareError", (i, erroneous, reason, data)) for i in dict.fromkeys(touched)]
+    elif event.type == "ObjectEvent":
+        if event.action == "ADD":
+            calls = [("commission", (q, data)) for q in quantities(event.epcs, event.quantities, "quantityList")]
+        else:
+            fn = "observe" if event.action == "OBSERVE" else "decommission"
+            calls = [(fn, (i, data)) for i in every]
+    elif event.type == "AggregationEvent":
+        children = items(event.child_epcs, event.child_quantities)
+        parent = item_id(event.parent_id) if event.parent_id else None
+        if event.action in ("ADD", "DELETE") and not (parent and children):
+            raise EpcisError(event.label, "childEPCs", f"an aggregation {event.action} needs a parentID and children")
+        if event.action == "ADD":
+            calls = [("pack", (parent, children, data))]
+        elif event.action == "DELETE":
+            calls = [("unpack", (parent, children, data))]
+        else:
+            calls = [("observe", (i, data)) for i in ([parent] if parent else []) + children]
+    elif event.type == "TransformationEvent":
+        inputs = quantities(event.input_epcs, event.input_quantities, "inputQuantityList")
+        outputs = quantities(event.output_epcs, event.output_quantities, "outputQuantityList")
+        if not inputs or not outputs:
+            raise EpcisError(event.label, "inputEPCList" if not inputs else "outputEPCList",
+                             "the chain records transformations with at least one input and one output")  # fmt: skip
+        calls = [("transform", (inputs, outputs, data))]
+    elif event.type == "TransactionEvent":
+        action = Action[event.action.capitalize()]
+        calls = [("recordTransaction", (every, item_id(bt.id), int(action), data)) for bt in event.biz_transactions]
+    elif event.type == "AssociationEvent":
+        parent = item_id(event.parent_id)
+        devices = items(event.child_epcs, event.child_quantities)
+        if event.action == "OBSERVE":
+            calls = [("observe", (parent, data))]
+        else:
+            fn = "associate" if event.action == "ADD" else "dissociate"
+            calls = [(fn, (parent, device, data)) for device in devices]
+    if not calls:
+        raise EpcisError(event.label, "type", f"{event.type} {event.action} names nothing the chain can record")
+    return PlannedEvent(event.label, event.hash, calls)
+
+
+def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: bool = False) -> ImportResult:
+    """Record an EPCIS 2.0 document: its events' canonical JSON into `store`, their hashes on chain.
+
+    The whole document is validated and mapped before anything is sent (a malformed or
+    unsupported event raises `EpcisError` naming the event and the field). Events go out in
+    `multicall` transactions of up to `batch_size` events; events the store already holds as
+    recorded are skipped, so an interrupted import can simply be run again. With `dry_run`
+    nothing is stored or sent: the result's `plan` shows what would be recorded.
+    """
+    from pilotchain.epcis import parse_document
+
+    doc = parse_document(document)
+    plan = [plan_event(e) for e in doc.events]
+    if dry_run:
+        return ImportResult(len(plan), 0, 0, [], plan)
+    store.put_document(doc)
+    todo = [p for p in plan if not store.stored(p.epcis_hash).recorded]
+    contract = session.contract(CONTRACT)
+    transactions = []
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start:start + batch_size]
+        encoded = [contract.encode_abi(fn, args=args) for p in batch for fn, args in p.calls]
+        receipt = session.transact(contract.functions.multicall(encoded))
+        for p in batch:
+            store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
+        transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
+    return ImportResult(len(plan), len(todo), len(plan) - len(todo), transactions, plan)
+
+
+def item_epcis_hashes(session, history_: ItemHistory) -> list[bytes]:
+    """The EPCIS event hashes of an item's history, in chain order, each once. A transformation's
+    hash comes from its `Transformed` log, whose id is checked against the event data."""
+    found = []
+    for event in history_.events:
+        if event.name in ("InputConsumed", "OutputProduced"):
+            data = _transformation_data(session, bytes(event.args["transformationId"]), event.args["entityId"])
+        elif event.data is not None:
+            data = event.data
+        else:
+            continue
+        if data.epcis_hash != ZERO32:
+            found.append(data.epcis_hash)
+    return list(dict.fromkeys(found))
+
+
+def _transformation_data(session, transformation_id: bytes, entity_id: int) -> EventData:
+    logs = session.logs(CONTRACT, "Transformed", argument_filters={"transformationId": transformation_id})
+    if not logs:
+        raise TamperError(f"transformation 0x{transformation_id.hex()} has no Transformed log")
+    data = EventData.from_abi(logs[0]["args"]["data"])
+    expected = keccak(encode(["uint32", "(bytes32,bytes32,bytes32,uint40,uint16,uint16)"], [entity_id, data.as_tuple()]))
+    if expected != transformation_id:
+        raise TamperError(f"transformation 0x{transformation_id.hex()} does not match its logged event data")
+    return data
+
+
+def export_item(session, store, item: bytes | str) -> dict:
+    """An item's EPCIS history as an EPCIS 2.0 document, every event checked: the logs against the
+    item's hash-chain head, each stored event's canonical JSON against its on-chain hash. A
+    tampered or missing stored event raises `TamperError` naming it."""
+    from pilotchain.epcis import export_document
+    from pilotchain.eventstore import EventStoreError
+
+    checked = history(session, item)
+    events, contexts = [], []
+    for h in item_epcis_hashes(session, checked):
+        try:
+            stored = store.stored(h)
+        except EventStoreError:
+            raise TamperError(f"event 0x{h.hex()} of item 0x{checked.item_id.hex()} is missing from {store.path}") from None
+        if keccak(stored.canonical) != h:
+            name = stored.event_id or f"0x{h.hex()}"
+            raise TamperError(
+                f"stored {stored.event_type} {name} was altered: its JSON hashes to "
+                f"0x{keccak(stored.canonical).hex()}, the chain recorded 0x{h.hex()}"
+            )
+        events.append(stored.event)
+        header = store.header(stored.import_id) if stored.import_id else None
+        contexts += [c for c in (header or {}).get("@context", []) if c not in contexts]
+    return export_document(events, context=contexts)
