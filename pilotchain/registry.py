@@ -389,6 +389,12 @@ def accounts_of(session, entity_id: int) -> list[dict]:
     return [{"account": a, "role": r.name} for a, r in current.items()]
 
 
+def entity_id_of(session, account: str | None = None) -> int:
+    """The entity an account (default: the session's) belongs to; 0 if none."""
+    registry = session.contract("EntityRegistry")
+    return session.call(registry.functions.entityOf(account or session.account))[0]
+
+
 def find_member(session, entity: str) -> Member:
     """A member by id or registration code."""
     registry = session.contract("EntityRegistry")

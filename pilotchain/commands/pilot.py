@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pilotchain.cli import arg, command, print_table
 from pilotchain.pilot import PilotSummary, run_pilot
+from pilotchain.pilot.supply import CELLS, VEHICLES
 
 
 def render(s: PilotSummary) -> None:
@@ -18,12 +19,15 @@ def render(s: PilotSummary) -> None:
         for key, value in section.items():
             print(f"  {key.ljust(width)}  {value}")
     print(f"\ntransactions sent {s.transactions:,}   gas used {s.gas:,}   wall time {s.seconds:.1f} s")
+    net = f"--network {s.network}"
     print(
-        "\nlook again with the CLI, e.g.:\n"
-        f"  pilotchain entity list --network {s.network}\n"
-        f"  pilotchain data check --network {s.network} --help\n"
-        f"  pilotchain provenance verify --network {s.network} --help\n"
-        "  pilotchain chain status            (the PoA network stays up; `make chain-stop` stops it)"
+        "\nlook again with the CLI:\n"
+        f"  pilotchain entity list --kind Hospital {net}\n"
+        f"  pilotchain entity proposals --all {net}\n"
+        f"  pilotchain data check 1 <account address> research {net}\n"
+        f"  pilotchain provenance trace {CELLS[0]} {net}\n"
+        f"  pilotchain provenance verify {VEHICLES[0]} {net}\n"
+        "  pilotchain chain status      (the PoA network keeps running; `make chain-stop` stops it)"
     )
 
 

@@ -9,11 +9,13 @@ provenance scenarios and returns a summary. Every transaction goes through per-a
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 from tqdm import tqdm
@@ -25,8 +27,9 @@ from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster
 from pilotchain.pilot.sharing import run_sharing
+from pilotchain.pilot.supply import run_supply
 
-JOURNALS = toolchain.ROOT / ".pilotchain" / "journals"
+JOURNALS = Path(os.environ.get("PILOTCHAIN_JOURNALS") or toolchain.ROOT / ".pilotchain" / "journals")
 
 
 @dataclass
@@ -102,6 +105,9 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         log("data sharing")
         sharing = run_sharing(crew, roster, council, log)
 
+        log("provenance")
+        supply = run_supply(crew, roster, log)
+
         members = registry.members(crew.session("deployer"))
         summary = PilotSummary(
             network=endpoint.name,
@@ -112,6 +118,7 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
             proposals=result.proposals,
         )
         summary.sections["data sharing"] = sharing
+        summary.sections["provenance"] = supply
         summary.transactions, summary.gas = crew.sent, crew.gas
     summary.seconds = round(time.monotonic() - started, 1)
     return summary

@@ -21,7 +21,7 @@ from pilotchain.datasharing import Purpose, Receipt, Sensitivity
 from pilotchain.errors import ContractError
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.roster import RosterEntry
-from pilotchain.registry import ActionKind, pass_proposal, status_payload
+from pilotchain.registry import ActionKind, entity_id_of, pass_proposal, status_payload
 
 DAY = 86_400
 OPERATOR_FUNDS = 10**18
@@ -42,7 +42,7 @@ def run_sharing(crew: Crew, roster: list[RosterEntry], council: list[str], log) 
     deployer = crew.session("deployer")
     deployer.sender.top_up([crew.store.address(f"{e.account}-op") for e in gateways],
                            minimum=OPERATOR_FUNDS // 2, amount=OPERATOR_FUNDS)
-    ids = {e.code: _entity_id(crew, e) for e in (hospital, university, department, bank, power, city_office)}
+    ids = {e.code: entity_id_of(deployer, crew.store.address(e.account)) for e in (hospital, university, department, bank, power, city_office)}
     checks: list[tuple[str, bool]] = []
 
     def check(who: RosterEntry, asset: int, purpose: Purpose, label: str) -> bool:
@@ -128,11 +128,6 @@ def run_sharing(crew: Crew, roster: list[RosterEntry], council: list[str], log) 
         "receipt for suspended bank": refused_receipt,
         "suspended bank could access": suspended_access,
     }
-
-
-def _entity_id(crew: Crew, entry: RosterEntry) -> int:
-    registry = crew.session("deployer").contract("EntityRegistry")
-    return crew.session("deployer").call(registry.functions.entityOf(crew.store.address(entry.account)))[0]
 
 
 def _council_action(crew: Crew, council: list[str], kind: ActionKind, entity_id: int, reason: str) -> None:

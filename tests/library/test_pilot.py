@@ -1,0 +1,31 @@
+"""The pilot scenario runs to the end on an anvil dev node (what `make demo NETWORK=anvil` does)."""
+
+from pilotchain.pilot import run_pilot
+
+
+def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
+    monkeypatch.setenv("PILOTCHAIN_JOURNALS", str(workdir / "journals"))
+    lines = []
+    summary = run_pilot("anvil", log=lines.append, progress=False)
+
+    assert summary.members == 5 + 164
+    assert set(summary.members_by_kind) == {
+        "GovernmentDepartment", "University", "Bank", "Hospital", "CarMaker", "PowerCompany", "Regulator", "Other"
+    }
+    assert {"Beijing", "Shanghai", "Guangzhou"} <= set(summary.members_by_city)
+    assert len(summary.proposals) == 4
+
+    sharing = summary.sections["data sharing"]
+    assert sharing["research term granted (days)"] == 90
+    assert sharing["revocation during hold"] == "DataSharingGrantOnHold"
+    assert sharing["receipt for suspended bank"] == "DataSharingEntityNotActive"
+    assert sharing["suspended bank could access"] is False
+    assert "university after revocation=no" in sharing["access checks"]
+
+    supply = summary.sections["provenance"]
+    assert supply["recall reaches the vehicle"] is True
+    assert supply["other vehicle untouched"] is True
+    assert supply["scan VIN-LGWEF4A51MB000001"].startswith("Recalled")
+
+    assert summary.transactions > 350 and summary.gas > 0
+    assert any("stopped at the end" in line for line in lines)
