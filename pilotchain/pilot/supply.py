@@ -30,9 +30,14 @@ CELLS_PER_LOT = 1_000_000  # thousandths of H87 (pieces): 1,000 cells
 CELLS_PER_PACK = 96_000
 
 
-def _event(step: str, where: str, disposition: str | None = None) -> EventData:
+def _event(step: str, where: str, subject: str, disposition: str | None = None) -> EventData:
+    """Event data for `step` on `subject` at location `where`. Each event carries the hash that
+    identifies its off-chain EPCIS record (here the hash of its description), which also keeps two
+    otherwise identical transformations apart: their ids derive from the event data."""
+    now = int(time.time())
     return EventData.build(biz_step=step, disposition=disposition, read_point=f"urn:epc:id:sgln:{GS1}.{where}",
-                           biz_location=f"urn:epc:id:sgln:{GS1}.{where}", event_time=int(time.time()))
+                           biz_location=f"urn:epc:id:sgln:{GS1}.{where}", event_time=now,
+                           epcis_hash=keccak(text=f"{step} {subject} at {where}, {now}"))
 
 
 def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
@@ -51,21 +56,21 @@ def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
 
     for lot in CELLS:
         pv.commission(s[cellmaker.code], Quantity.of_lot(item_id(lot), CELLS_PER_LOT, "H87"),
-                      _event("commissioning", "00001.0", "active"))
+                      _event("commissioning", "00001.0", lot, "active"))
         pv.certify(s[lab.code], lot, "UN38.3 transport test", keccak(text=f"certificate {lot}"), int(time.time()) + 365 * 86400)
     log(f"  {cellmaker.name} commissioned 2 lots of 1,000 cells; {lab.name} certified both (UN38.3)")
     for lot in CELLS:
         hand_over(lot, cellmaker, logistics)
-        pv.observe(s[logistics.code], lot, _event("shipping", "00002.0", "in_transit"))
+        pv.observe(s[logistics.code], lot, _event("shipping", "00002.0", lot, "in_transit"))
         hand_over(lot, logistics, carmaker)
-        pv.observe(s[carmaker.code], lot, _event("receiving", "00003.0", "in_progress"))
+        pv.observe(s[carmaker.code], lot, _event("receiving", "00003.0", lot, "in_progress"))
     log(f"  {logistics.name} carried them to {carmaker.name} (custody offered and accepted at each hand-over)")
 
     for lot, pack, vehicle in zip(CELLS, PACKS, VEHICLES):
         pv.transform(s[carmaker.code], [Quantity.of_lot(item_id(lot), CELLS_PER_PACK, "H87")],
-                     [Quantity.item(item_id(pack))], _event("assembling", "00003.0", "active"))
-        pv.commission(s[carmaker.code], Quantity.item(item_id(vehicle)), _event("commissioning", "00003.0", "active"))
-        pv.pack(s[carmaker.code], vehicle, [pack], _event("installing", "00003.0", "active"))
+                     [Quantity.item(item_id(pack))], _event("assembling", "00003.0", pack, "active"))
+        pv.commission(s[carmaker.code], Quantity.item(item_id(vehicle)), _event("commissioning", "00003.0", vehicle, "active"))
+        pv.pack(s[carmaker.code], vehicle, [pack], _event("installing", "00003.0", vehicle, "active"))
         hand_over(vehicle, carmaker, dealer)
         pv.transfer_ownership(s[carmaker.code], vehicle, ids[dealer.code], "PO-2025-GZ-0042")
     log(f"  {carmaker.name} built 2 packs of 96 cells and 2 vehicles; {dealer.name} took both")
