@@ -14,6 +14,7 @@ events (one transaction each) and its rate is scaled to 10,000 events; the repor
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import signal
@@ -24,12 +25,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from eth_utils import keccak
+
 from pilotchain import chain, deployments, endpoints
 from pilotchain.accounts import AccountStore
 from pilotchain.deploy import deploy_network
+from pilotchain.epcis_codes import item_id
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster
+from pilotchain.provenance import EventData, Quantity
 from pilotchain.toolchain import ROOT
 
 REPORT = ROOT / "reports" / "pilot.md"
@@ -79,6 +84,37 @@ def bench_onboarding(network: str, workdir: Path, *, naive: bool) -> Run:
     return Run("onboard 164 entities", "naive" if naive else "library", crew.sent, len(roster), seconds)
 
 
+def bench_events(network: str, workdir: Path, *, naive: bool, events: int = 10_000, items: int = 100,
+                 naive_sample: int = 120) -> Run:
+    """`events` observations on `items` items by one member (founder council-1's entity): in
+    batches of `items` observations per transaction, pipelined; or naively one per transaction.
+    The naive way records `naive_sample` events and its rate is scaled to `events`."""
+    crew = _crew(network, workdir, "events-naive" if naive else "events-library", naive=naive)
+    session = crew.session(COUNCIL[0])
+    provenance = session.contract("Provenance")
+    ids = [item_id(f"urn:epc:id:sgtin:6901234.077777.BENCH-{n}") for n in range(items)]
+    data = EventData.build(biz_step="storing", disposition="active", read_point="urn:epc:id:sgln:6901234.00009.0")
+    session.transact(provenance.functions.commissionBatch(
+        [Quantity.item(i).as_tuple() for i in ids], [data.as_tuple()] * items))
+    count = naive_sample if naive else events
+    if naive:
+        calls = [(f"observe-{n}", lambda s, n=n: provenance.functions.observe(
+            ids[n % items], dataclasses.replace(data, epcis_hash=keccak(text=f"bench event {n}")).as_tuple()))
+            for n in range(count)]
+    else:
+        calls = [(f"observe-batch-{b}", lambda s, b=b: provenance.functions.observeBatch(data.as_tuple(), [
+            (i, keccak(text=f"bench event {b * items + k}"), data.event_time) for k, i in enumerate(ids)]))
+            for b in range(count // items)]
+    journal = crew.journal(COUNCIL[0])
+    started = time.monotonic()
+    journal.run(calls)
+    seconds = time.monotonic() - started
+    note = f"{count} events measured, rate scaled to {events:,}" if naive else f"{items} events per transaction"
+    scaled = seconds * events / count
+    return Run(f"record {events:,} provenance events", "naive" if naive else "library",
+               round(journal.sent * events / count), events, scaled, note)
+
+
 def render(runs: list[Run], period: int) -> str:
     lines = [
         "# Pilot throughput on the local PoA network",
@@ -115,9 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the nodes when killed
     try:
         chain.start(net)
-        for naive in (False, True):
-            runs.append(bench_onboarding(network, workdir, naive=naive))
-            print(f"{runs[-1].workload:32} {runs[-1].way:8} {runs[-1].seconds:7.1f} s  {runs[-1].tps:6.1f} tx/s")
+        for bench in (bench_onboarding, bench_events):
+            for naive in (False, True):
+                runs.append(bench(network, workdir, naive=naive))
+                print(f"{runs[-1].workload:32} {runs[-1].way:8} {runs[-1].seconds:8.1f} s  {runs[-1].tps:6.1f} tx/s", flush=True)
     finally:
         chain.stop(net)
         if not args.keep:

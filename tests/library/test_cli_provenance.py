@@ -1,0 +1,68 @@
+"""`pilotchain provenance …` end to end, as the README walks through it: cells to a vehicle,
+a recall that reaches the vehicle, and a QR-style verification."""
+
+import json
+import re
+
+from pilotchain.cli import main
+from pilotchain.epcis_codes import item_id
+from pilotchain.toolchain import ROOT
+
+CELLS = "urn:epc:class:lgtin:6901234.011111.CELLS-C"
+PACK = "urn:epc:id:sgtin:6901234.055555.PACK-3"
+VIN = "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A53MB000003"
+ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"
+
+
+def _id(uri: str) -> str:
+    return "0x" + item_id(uri).hex()
+
+
+def cli_json(capsys, *argv):
+    code = main([str(a) for a in argv] + ["--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_cells_to_vehicle_recall_and_verification(capsys, network, deployed, tmp_path):
+    net = ("--network", network)
+    # roles for this chain's founders: 1 cell maker, 2 car maker, 3 dealer, 4 regulator
+    cellmaker, carmaker, dealer, regulator = (("--account", f"council-{n}") for n in (1, 2, 3, 4))
+    store = ("--store", tmp_path / "events.sqlite")
+
+    cli_json(capsys, "provenance", "commission", CELLS, "--amount", 1000, "--unit", "H87",
+             "--biz-step", "commissioning", *net, *cellmaker)
+    cli_json(capsys, "provenance", "transfer", CELLS, "--to", 2, *net, *cellmaker)
+    cli_json(capsys, "provenance", "accept", CELLS, *net, *carmaker)
+
+    planned = cli_json(capsys, "provenance", "import-epcis", ASSEMBLY, "--dry-run", *store, *net, *carmaker)
+    assert (planned["events"], planned["recorded"], planned["transactions"]) == (3, 0, [])
+    assert [call for event in planned["plan"] for call in event["calls"]] == ["transform", "commission", "pack"]
+    imported = cli_json(capsys, "provenance", "import-epcis", ASSEMBLY, *store, *net, *carmaker)
+    assert (imported["events"], imported["recorded"]) == (3, 3) and imported["transactions"]
+
+    cli_json(capsys, "provenance", "transfer", VIN, "--to", 3, *net, *carmaker)
+    cli_json(capsys, "provenance", "accept", VIN, *net, *dealer)
+
+    recall = cli_json(capsys, "provenance", "recall", CELLS, "--reason", "thermal-runaway", *net, *regulator)
+    assert [(a["item"], a["via"]) for a in recall["affected"]] == [(_id(PACK), "transformation"), (_id(VIN), "aggregation")]
+    backward = cli_json(capsys, "provenance", "trace", VIN, "--direction", "backward", *net)
+    assert [edge["from"] for edge in backward] == [_id(PACK), _id(CELLS)]
+
+    scan = cli_json(capsys, "provenance", "verify", VIN, *net)
+    assert scan["known"] is True and scan["custodian"] == 3 and scan["history_verified"] is True
+
+    exported = cli_json(capsys, "provenance", "export", PACK, *store, *net)
+    assert [e["type"] for e in exported["epcisBody"]["eventList"]] == ["TransformationEvent", "AggregationEvent"]
+
+
+def test_unknown_item_verifies_as_unknown_and_bad_document_is_one_line(capsys, network, deployed, tmp_path):
+    scan = cli_json(capsys, "provenance", "verify", "urn:epc:id:sgtin:6901234.000000.NOPE", "--network", network)
+    assert scan["known"] is False
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text(ASSEMBLY.read_text().replace('"eventTime": "2026-11-20T09:15:00.000+08:00"', '"eventTime": "soon"'))
+    code = main(["provenance", "import-epcis", str(bad), "--dry-run", "--network", network, "--account", "council-2"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert re.search(r"eventList\[0\] \(TransformationEvent.*\): eventTime", err)
