@@ -143,10 +143,13 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc} (PILOTCHAIN_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
-    if getattr(args, "json", False):
-        print(json.dumps(to_plain(result), indent=2, sort_keys=False))
-    else:
-        (cmd.render or _default_render)(result)
+    try:
+        if getattr(args, "json", False):
+            print(json.dumps(to_plain(result), indent=2, sort_keys=False))
+        else:
+            (cmd.render or _default_render)(result)
+    except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
+        sys.stderr.close()
     return 0
 
 

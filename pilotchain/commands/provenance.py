@@ -111,6 +111,14 @@ def recall(args):
 
 
 @command(
+    "provenance acknowledge", "as custodian of an item made from a recalled lot, acknowledge the recall",
+    ITEM, arg("--recalled", required=True, help="the recalled lot or item (URI or 0x id)"), shared=SESSION,
+)
+def acknowledge(args):
+    return prov.acknowledge_recall(open_session(args.network, args.account), args.item, args.recalled)
+
+
+@command(
     "provenance import-epcis", "record an EPCIS 2.0 JSON document: hashes on chain, events in the store",
     arg("document", type=Path, help="EPCISDocument JSON / JSON-LD file"), STORE,
     arg("--batch-size", type=int, default=20, help="events per transaction (default: 20)"),

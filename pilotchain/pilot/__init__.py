@@ -29,6 +29,7 @@ from pilotchain.pilot.roster import load_roster
 from pilotchain.pilot.sharing import run_sharing
 from pilotchain.pilot.supply import run_supply
 
+PILOT_PERIOD = 1  # block period of a network the pilot creates (`chain init` defaults to 2 s)
 JOURNALS = Path(os.environ.get("PILOTCHAIN_JOURNALS") or toolchain.ROOT / ".pilotchain" / "journals")
 
 
@@ -54,8 +55,8 @@ def network_up(network: str, log: Callable[[str], None]):
     if endpoint.local_poa:
         folder = chain.network_dir()
         if not (folder / "network.json").exists():
-            log(f"creating the local PoA network in {folder}")
-            chain.init_network(None)
+            log(f"creating the local PoA network in {folder} (3 validators, {PILOT_PERIOD} s blocks)")
+            chain.init_network(None, period=PILOT_PERIOD)
         net = chain.Network.load(folder)
         started = chain.start(net)
         log(f"PoA network: {len(net.validators)} validators, {'started ' + str(len(started)) + ' nodes' if started else 'already running'}")

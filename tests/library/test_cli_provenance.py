@@ -50,8 +50,9 @@ def test_cells_to_vehicle_recall_and_verification(capsys, network, deployed, tmp
     backward = cli_json(capsys, "provenance", "trace", VIN, "--direction", "backward", *net)
     assert [edge["from"] for edge in backward] == [_id(PACK), _id(CELLS)]
 
+    cli_json(capsys, "provenance", "acknowledge", VIN, "--recalled", CELLS, *net, *dealer)
     scan = cli_json(capsys, "provenance", "verify", VIN, *net)
-    assert scan["known"] is True and scan["custodian"] == 3 and scan["history_verified"] is True
+    assert (scan["known"], scan["status"], scan["custodian"], scan["history_verified"]) == (True, "Recalled", 3, True)
 
     exported = cli_json(capsys, "provenance", "export", PACK, *store, *net)
     assert [e["type"] for e in exported["epcisBody"]["eventList"]] == ["TransformationEvent", "AggregationEvent"]
