@@ -25,6 +25,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
+from pilotchain.encoding import ascii32, ascii_text
 from pilotchain.errors import ConfigError
 from pilotchain.session import Session
 
@@ -73,14 +74,10 @@ class RequestStatus(enum.IntEnum):
 
 def label_bytes(label: str) -> bytes:
     """A purpose label (1 to 32 ASCII characters) as the contract's bytes32."""
-    raw = label.encode("ascii")
-    if not raw or len(raw) > 32:
-        raise ConfigError(f"purpose label {label!r} must be 1 to 32 ASCII characters")
-    return raw.ljust(32, b"\0")
+    return ascii32(label, "purpose label")
 
 
-def label_text(label: bytes) -> str:
-    return bytes(label).rstrip(b"\0").decode("ascii", errors="replace")
+label_text = ascii_text
 
 
 def purpose_mask(purposes: Iterable[int]) -> int:

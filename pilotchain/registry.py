@@ -14,6 +14,7 @@ import yaml
 from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
+from pilotchain.encoding import ascii32, ascii_text
 from pilotchain.errors import ConfigError
 from pilotchain.toolchain import ROOT
 
@@ -78,15 +79,11 @@ NEW_ENTITY_TYPE = "(string,uint8,uint32,bytes32,bytes32,string,address,uint8,boo
 
 
 def registration_code(code: str) -> bytes:
-    """A registration code (up to 32 ASCII characters) as the contract's bytes32."""
-    raw = code.encode("ascii")
-    if not raw or len(raw) > 32:
-        raise ConfigError(f"registration code {code!r} must be 1 to 32 ASCII characters")
-    return raw.ljust(32, b"\0")
+    """A registration code (1 to 32 ASCII characters) as the contract's bytes32."""
+    return ascii32(code, "registration code")
 
 
-def code_text(code: bytes) -> str:
-    return bytes(code).rstrip(b"\0").decode("ascii", errors="replace")
+code_text = ascii_text
 
 
 @dataclass(frozen=True)
