@@ -4,7 +4,9 @@ from pilotchain.pilot import run_pilot
 
 
 def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
-    monkeypatch.setenv("PILOTCHAIN_JOURNALS", str(workdir / "journals"))
+    # its own chain (pilot-anvil, also chain id 31337): its own records, accounts and journals
+    for name in ("JOURNALS", "DEPLOYMENTS", "ACCOUNTS"):
+        monkeypatch.setenv(f"PILOTCHAIN_{name}", str(workdir / "pilot" / name.lower()))
     lines = []
     summary = run_pilot("anvil", log=lines.append, progress=False)
 
