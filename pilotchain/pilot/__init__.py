@@ -9,6 +9,7 @@ provenance scenarios and returns a summary. Every transaction goes through per-a
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -103,11 +104,8 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
             result = onboard(crew, roster, council, progress=bar.update)
         log(f"  admitted through proposals {', '.join(map(str, result.proposals))}; {result.operators} operator accounts added")
 
-        log("data sharing")
-        sharing = run_sharing(crew, roster, council, log)
-
-        log("provenance")
-        supply = run_supply(crew, roster, log)
+        sharing = _once(journal_dir, "data sharing", lambda: run_sharing(crew, roster, council, log), log)
+        supply = _once(journal_dir, "provenance", lambda: run_supply(crew, roster, log), log)
 
         members = registry.members(crew.session("deployer"))
         summary = PilotSummary(
@@ -123,6 +121,19 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         summary.transactions, summary.gas = crew.sent, crew.gas
     summary.seconds = round(time.monotonic() - started, 1)
     return summary
+
+
+def _once(journal_dir: Path, name: str, scenario: Callable[[], dict], log) -> dict:
+    """Run a scenario once per deployment; a later pilot run shows its recorded results."""
+    path = journal_dir / "scenarios.json"
+    done = json.loads(path.read_text()) if path.exists() else {}
+    if name in done:
+        log(f"{name}: already run on this deployment; its results:")
+        return done[name]
+    log(name)
+    done[name] = scenario()
+    path.write_text(json.dumps(done, indent=2))
+    return done[name]
 
 
 CITIES = {110000: "Beijing", 310000: "Shanghai", 440100: "Guangzhou", 440300: "Shenzhen", 330100: "Hangzhou",
