@@ -12,7 +12,7 @@ import pytest
 
 from pilotchain.eventstore import EventStore
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[3] / "shared" / "epcis-examples"
+EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "data" / "epcis-examples"  # GS1's own documents
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.jsonld"))
 
 

@@ -48,7 +48,7 @@ def test_recall_lists_affected_items(run, bill_of_materials, cellmaker_admin):
 
 
 def test_import_dry_run_shows_plan(run, carmaker_admin, tmp_path):
-    document = str(ROOT.parent / "shared" / "epcis-examples" / "Example_9.6.4-TransformationEvent.jsonld")
+    document = str(ROOT / "tests" / "data" / "epcis-examples" / "Example_9.6.4-TransformationEvent.jsonld")
     status, result = run(carmaker_admin, "provenance", "import-epcis", document, "--dry-run",
                          "--store", str(tmp_path / "s.sqlite"))  # fmt: skip
     assert (status, result["recorded"], result["plan"][0]["calls"]) == (0, 0, ["transform"])

@@ -13,7 +13,7 @@ from pilotchain.epcis_fields import EpcisError
 from pilotchain.eventstore import EventStore
 from pilotchain.toolchain import ROOT
 
-EXAMPLES_DIR = ROOT.parent / "shared" / "epcis-examples"  # GS1's published examples, beside the repo
+EXAMPLES_DIR = ROOT / "tests" / "data" / "epcis-examples"  # GS1's published examples
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.jsonld"))
 
 
@@ -30,6 +30,10 @@ def importer(session_for, carmaker_admin):
 
 def _items(doc):
     return list(dict.fromkeys(i.item_id for e in doc.events for i in e.identifiers() if i.role != "sensor"))
+
+
+def test_every_gs1_example_is_here():
+    assert len(EXAMPLES) == 13
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
