@@ -58,6 +58,14 @@ def command(path: str, help: str, *arguments, shared: tuple[str, ...] = ("json",
     return register
 
 
+def confirm(args: argparse.Namespace, action: str) -> None:
+    """Ask before an action that cannot be undone, unless --yes or not on a terminal."""
+    if getattr(args, "yes", False) or not sys.stdin.isatty():
+        return
+    if input(f"{action} — this cannot be undone. Continue? [y/N] ").strip().lower() not in ("y", "yes"):
+        raise PilotchainError("cancelled; nothing was sent")
+
+
 def to_plain(value: Any) -> Any:
     """Dataclasses, bytes and tuples as JSON-ready values."""
     if is_dataclass(value) and not isinstance(value, type):

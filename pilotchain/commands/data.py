@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pilotchain import datasharing as ds
 from pilotchain.accounts import AccountStore
-from pilotchain.cli import arg, command
+from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session, resolve
 from pilotchain.errors import ConfigError
 
@@ -135,8 +135,10 @@ def submit_grant(args):
     return ds.submit_signed_grant(open_session(args.network, args.account), signed)
 
 
-@command("data revoke", "revoke a grant on your asset (after its hold)", ASSET, GRANTEE, REASON, shared=SESSION)
+@command("data revoke", "revoke a grant on your asset (after its hold)", ASSET, GRANTEE, REASON,
+         shared=(*SESSION, "yes"))
 def revoke(args):
+    confirm(args, f"revoke entity {args.grantee}'s grant on asset {args.asset}")
     return ds.revoke(open_session(args.network, args.account), args.asset, args.grantee, args.reason)
 
 

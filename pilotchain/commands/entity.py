@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 from pilotchain import registry
-from pilotchain.cli import arg, command
+from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
 from pilotchain.pilot.roster import load_roster
@@ -58,9 +58,11 @@ def show(args):
     arg("--reason", default="", help="reason, kept on chain as a hash"),
     arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
     arg("--admins", type=Path, help="admit: a CSV of code,admin_address"),
-    shared=SESSION,
+    shared=(*SESSION, "yes"),
 )
 def propose(args):
+    if args.action == "revoke":
+        confirm(args, f"propose to revoke entity {args.entity} (a revoked entity cannot be reinstated)")
     session = open_session(args.network, args.account)
     if args.action == "admit":
         if not args.csv or not args.admins:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pilotchain import provenance as prov
-from pilotchain.cli import arg, command, print_table, to_plain
+from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
 from pilotchain.eventstore import DEFAULT_PATH, EventStore
@@ -100,9 +100,11 @@ def _render_recall(result: dict) -> None:
 
 @command(
     "provenance recall", "recall an item or lot (owner or recall authority) and list what was made from it",
-    ITEM, arg("--reason", required=True, help="reason code or text"), shared=SESSION, render=_render_recall,
+    ITEM, arg("--reason", required=True, help="reason code or text"), shared=(*SESSION, "yes"),
+    render=_render_recall,
 )
 def recall(args):
+    confirm(args, f"recall {args.item}")
     session = open_session(args.network, args.account)
     recalled = prov.recall(session, args.item, args.reason)
     reach = prov.trace(session, args.item, "forward")

@@ -88,3 +88,12 @@ def test_every_failure_is_one_clear_line_and_a_nonzero_exit(capsys, network, dep
     assert lines[0].startswith("error: ")
     assert re.search(message, lines[0]), lines[0]
     assert "Traceback" not in err
+
+
+def test_irreversible_command_asks_on_a_terminal_and_sends_nothing_when_declined(capsys, network, deployed, monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    before = run_json(capsys, "entity", "proposals", "--all", "--network", network)
+    code, _out, err = run(capsys, "entity", "propose", "revoke", "--entity", 5, "--network", network, "--account", "council-1")
+    assert (code, err) == (1, "error: cancelled; nothing was sent\n")
+    assert run_json(capsys, "entity", "proposals", "--all", "--network", network) == before
