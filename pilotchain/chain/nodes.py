@@ -302,8 +302,8 @@ def _wait_for(net: Network, nodes: list[Node], log_offsets: dict[str, int], dead
             try:
                 if ready(connect(node.rpc_url, timeout=2)):
                     waiting.remove(node)
-            except ConnectionFailed:
-                continue
+            except (ConnectionFailed, OSError):  # not up yet, or went down while asked (requests'
+                continue  # errors are OSErrors); the next round tells which
         if not waiting:
             return
         if time.monotonic() > deadline:
