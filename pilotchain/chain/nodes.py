@@ -8,8 +8,6 @@ it did not start.
 
 from __future__ import annotations
 
-import contextlib
-
 import os
 import signal
 import subprocess
@@ -161,31 +159,17 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
         wait(pending, "connect to every node and catch up",
              lambda w3: w3.net.peer_count >= peers_needed and w3.eth.block_number >= target)
         head = min(connect(n.rpc_url).eth.block_number for n in pending)
-        sealers = [n for n in pending if n.validator]
-        if sealers and not any(n.validator for n in running):
-            # Nobody seals yet, so every validator could seal the next block at once, each on its
-            # own fork, and then none may sign the one after ("signed recently"): a Clique
-            # deadlock seen here. Let one seal first and the others follow its block: nodes that
-            # consider themselves syncing drop a propagated block and fetch it on geth's 10 s
-            # sync cycle, so allow for one cycle.
-            _start_sealing(net, sealers.pop(0))
-            with contextlib.suppress(ChainError):
-                wait(pending, "see the first block", lambda w3: w3.eth.block_number > head,
-                     until=min(deadline, time.monotonic() + 15))
-        for node in sealers:
-            _start_sealing(net, node)
+        for node in pending:
+            if node.validator:
+                try:
+                    _ipc(net, node).manager.request_blocking("miner_start", [])
+                except (OSError, Web3Exception) as exc:
+                    raise ChainError(f"{node.name} did not start sealing: {exc}") from None
         wait(pending, "see a new block", lambda w3: w3.eth.block_number > head)
     except BaseException:
         stop(net, list(log_offsets))
         raise
     return pending
-
-
-def _start_sealing(net: Network, node: Node) -> None:
-    try:
-        _ipc(net, node).manager.request_blocking("miner_start", [])
-    except (OSError, Web3Exception) as exc:
-        raise ChainError(f"{node.name} did not start sealing: {exc}") from None
 
 
 def stop(net: Network, names: list[str] | None = None, *, timeout: float = 20.0) -> list[Node]:
