@@ -158,7 +158,11 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
             wait([node], "answer RPC", lambda w3: True)
         wait(pending, "connect to every node and catch up",
              lambda w3: w3.net.peer_count >= peers_needed and w3.eth.block_number >= target)
-        head = min(connect(n.rpc_url).eth.block_number for n in pending)
+        try:
+            head = min(connect(n.rpc_url).eth.block_number for n in pending)
+        except (ConnectionFailed, OSError):  # a node went down just now: report it with its log
+            wait(pending, "answer RPC", lambda w3: True)
+            head = min(connect(n.rpc_url).eth.block_number for n in pending)
         for node in pending:
             if node.validator:
                 try:
