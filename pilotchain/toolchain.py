@@ -45,6 +45,27 @@ def check_solc_pins() -> str:
     return next(iter(pins.values()))
 
 
+def check_brownie_run_path(root: Path | None = None) -> None:
+    """Refuse, in one line, a project path on which `brownie run` cannot work.
+
+    Brownie 1.22.2 imports a script by a module name built from the project's path, so a folder
+    whose name starts with a dot anywhere on the path fails with `ModuleNotFoundError: No module
+    named 'work.…'`, and a project folder whose name starts with a digit is a `BadProjectName`.
+    """
+    root = root or ROOT
+    dotted = [part for part in root.parts[1:] if part.startswith(".")]
+    if dotted:
+        raise ConfigError(
+            f"`brownie run` cannot run from {root}: Brownie builds a module name from the path and "
+            f"the folder {dotted[0]!r} starts with a dot; clone the project to a path without one"
+        )
+    if root.name[:1].isdigit():
+        raise ConfigError(
+            f"`brownie run` cannot run from {root}: Brownie refuses a project folder whose name starts "
+            f"with a digit; rename or clone it to a folder such as pilotchain"
+        )
+
+
 def tool_env(env: dict[str, str] | None = None) -> dict[str, str]:
     """An environment in which brownie, anvil, ganache and geth are the project's own."""
     env = dict(os.environ if env is None else env)

@@ -75,6 +75,7 @@ def network_up(network: str, log: Callable[[str], None]):
 
 def deploy(network: str, log: Callable[[str], None]) -> None:
     """`brownie run scripts/deploy.py --network <network>`, as an operator would run it."""
+    toolchain.check_brownie_run_path()
     command = [str(toolchain.ROOT / ".venv" / "bin" / "brownie"), "run", "scripts/deploy.py", "--network", network]
     done = subprocess.run(command, cwd=toolchain.ROOT, env=toolchain.tool_env(), capture_output=True, text=True)
     lines = [l for l in done.stdout.splitlines() if l.startswith(("EntityRegistry", "DataSharing", "Provenance", "nothing to deploy", "deployed"))]
