@@ -46,6 +46,7 @@ class SchemaValidator:
     def __init__(self, schema: dict[str, Any]):
         _check_keywords(schema)
         self.schema = schema
+        self._refs: dict[str, dict[str, Any]] = {}
 
     @classmethod
     @cache
@@ -61,6 +62,11 @@ class SchemaValidator:
         return self.schema["definitions"][name]
 
     def _resolve(self, ref: str) -> dict[str, Any]:
+        if ref not in self._refs:
+            self._refs[ref] = self._lookup(ref)
+        return self._refs[ref]
+
+    def _lookup(self, ref: str) -> dict[str, Any]:
         if not ref.startswith("#/"):
             raise ValueError(f"only local $ref is supported, not {ref!r}")
         node: Any = self.schema
@@ -80,7 +86,7 @@ class SchemaValidator:
             kinds = s["type"] if isinstance(s["type"], list) else [s["type"]]
             if not any(_TYPES[k](v) for k in kinds):
                 return errors + [(path, f"must be of type {' or '.join(kinds)}, not {_json_type(v)}")]
-        if "enum" in s and not any(_same(v, x) for x in s["enum"]):
+        if "enum" in s and not (v in s["enum"] if isinstance(v, str) else any(_same(v, x) for x in s["enum"])):
             errors.append((path, f"{_short(v)} is not one of {_short(s['enum'])}"))
         if isinstance(v, str):
             if "pattern" in s and not re.search(s["pattern"], v):
@@ -110,14 +116,21 @@ class SchemaValidator:
                                    " object, or an extension without a namespace prefix)"))
         for sub in s.get("allOf", ()):
             errors += self._check(v, sub, path)
-        for keyword in ("anyOf", "oneOf"):
-            if keyword in s:
-                results = [self._check(v, sub, path) for sub in s[keyword]]
-                passing = sum(1 for r in results if not r)
-                if passing == 0:
-                    errors += _closest(results)
-                elif keyword == "oneOf" and passing > 1:
-                    errors.append((path, "matches more than one alternative"))
+        if "anyOf" in s:
+            results = []
+            for sub in s["anyOf"]:  # stops at the first alternative that fits
+                results.append(self._check(v, sub, path))
+                if not results[-1]:
+                    break
+            else:
+                errors += _closest(results)
+        if "oneOf" in s:
+            results = [self._check(v, sub, path) for sub in s["oneOf"]]
+            passing = sum(1 for r in results if not r)
+            if passing == 0:
+                errors += _closest(results)
+            elif passing > 1:
+                errors.append((path, "matches more than one alternative"))
         if "not" in s and not self._check(v, s["not"], path):
             errors.append((path, "matches a form that is not allowed here"))
         if "if" in s and not self._check(v, s["if"], path) and "then" in s:
