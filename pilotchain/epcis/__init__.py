@@ -9,6 +9,10 @@ event (index, type, eventID) and the field.
     for event in doc.events:
         event.hash, event.biz_step.code, [i.item_id for i in event.identifiers()]
     export_document(doc.events, header=doc.header, context=doc.context)
+
+The package also holds the EPCIS 2.0 standard as GS1 defines it (being wired into the import
+path): `validation` (GS1's JSON Schema in `standard/`, simple context, identifier grammar),
+`identifiers` (one canonical form per GS1 identifier) and `hashid` (the CBV 2.0 Event Hash ID).
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from typing import Any
 
 from eth_utils import keccak
 
+from pilotchain.epcis.hashid import event_hash_id
+from pilotchain.epcis.identifiers import canonical as canonical_identifier
+from pilotchain.epcis.validation import document_problems, validate_document
 from pilotchain.epcis_canonical import CanonicalJsonError, canonical_json, load_json
 from pilotchain.epcis_codes import CbvCode, item_id, location_id
 from pilotchain.epcis_fields import (
@@ -37,9 +44,10 @@ from pilotchain.epcis_fields import (
 
 __all__ = [
     "EPCIS_CONTEXT", "EVENT_TYPES", "BizTransaction", "CbvCode", "EpcisDocument", "EpcisError",
-    "EpcisEvent", "ErrorDeclaration", "Identifier", "PartyOrPlace", "Quantity", "canonical_json",
-    "diff_documents", "equivalent", "event_hash", "export_document", "item_id", "location_id",
-    "parse_document", "parse_event",
+    "EpcisEvent", "ErrorDeclaration", "Identifier", "PartyOrPlace", "Quantity", "canonical_identifier",
+    "canonical_json", "diff_documents", "document_problems", "equivalent", "event_hash",
+    "event_hash_id", "export_document", "item_id", "location_id", "parse_document", "parse_event",
+    "validate_document",
 ]  # fmt: skip
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
