@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Callable
 
 from pilotchain import __version__
+from pilotchain.display import readable
 from pilotchain.errors import PilotchainError, hint
 
 
@@ -95,7 +96,7 @@ def print_table(rows: list[dict[str, Any]], columns: list[str] | None = None) ->
 
 
 def _default_render(result: Any) -> None:
-    plain = to_plain(result)
+    plain = readable(to_plain(result))
     if plain is None:
         return
     if isinstance(plain, list) and plain and all(isinstance(r, dict) for r in plain):

@@ -16,9 +16,9 @@ from typing import Any
 from pilotchain.epcis_codes import BIZ_STEPS, CUSTOM_CODE_FLAG, DISPOSITIONS, item_id
 
 QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of their unit (as in pilotchain.provenance)
-TIME_KEYS = ("eventTime", "validUntil", "holdUntil", "validFrom", "deadline", "admittedAt", "createdAt",
+TIME_KEYS = ("eventTime", "validUntil", "holdUntil", "validFrom", "admittedAt", "createdAt",
              "expiresAt", "grantedAt", "timestamp", "event_time", "valid_until", "hold_until",
-             "admitted_at")  # fmt: skip
+             "admitted_at", "registered_at", "updated_at", "valid_from", "deadline")  # fmt: skip
 CBV_KEYS = {"bizStep": "bizStep", "biz_step": "bizStep", "disposition": "disposition"}
 
 

@@ -31,7 +31,7 @@ def next_steps(network: str) -> list[str]:
         return [
             f"the {endpoint.command} dev node was stopped with the run, and its chain with it; to look",
             "around with the CLI, run the pilot on the local PoA network, which keeps running:",
-            "  make demo                  (then `pilotchain provenance verify ...` and the commands it prints)",
+            "  make demo                  (it ends with the commands to look around)",
         ]
     net = "" if endpoint.name == "pilot-poa" else f" --network {endpoint.name}"
     steps = [
