@@ -13,6 +13,7 @@ from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
+from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
 from pilotchain.resolve import account_store, entity_id
 from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
 
@@ -60,7 +61,8 @@ def _verification(v: prov.Verification, names: Names) -> dict:
 def _names(session, args) -> Names:
     """Names for this command's output: entities from the chain, EPCs from the event store."""
     path = Path(args.store or os.environ.get(PATH_ENV) or DEFAULT_PATH)
-    return Names(session, EventStore(path) if path.exists() else None, known=(args.item,))
+    # the pilot records hashes only (no stored EPCIS events): its items are named from its list
+    return Names(session, EventStore(path) if path.exists() else None, known=(args.item, *PILOT_ITEMS))
 
 
 def _require_known(session, item: str) -> prov.Verification:

@@ -26,6 +26,7 @@ GS1 = "6901234"  # a company prefix in China's GS1 range (690-699)
 CELLS = [f"urn:epc:class:lgtin:{GS1}.011111.CELLS-{lot}" for lot in ("A", "B")]
 PACKS = [f"urn:epc:id:sgtin:{GS1}.055555.PACK-{n}" for n in (1, 2)]
 VEHICLES = [f"urn:epc:id:sgtin:{GS1}.066666.VIN-LGWEF4A5{n}MB00000{n}" for n in (1, 2)]
+ITEMS = (*CELLS, *PACKS, *VEHICLES)
 CELLS_PER_LOT = 1_000_000  # thousandths of H87 (pieces): 1,000 cells
 CELLS_PER_PACK = 96_000
 
