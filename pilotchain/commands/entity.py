@@ -10,8 +10,8 @@ from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
 from pilotchain.pilot.roster import load_roster
-from pilotchain.resolve import address
 from pilotchain.registry import AccountRole, ActionKind, EntityKind, EntityStatus, Vote
+from pilotchain.resolve import address
 
 SESSION = ("network", "account", "json")
 ENTITY = arg("entity", help="entity id or registration code")

@@ -13,9 +13,9 @@ from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
+from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
 from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
 from pilotchain.resolve import account_store, entity_id
-from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
 
 SESSION = ("network", "account", "json")
 ITEM = arg("item", help="EPC URI (urn:epc:id:sgtin:…, urn:epc:class:lgtin:…) or a 0x item id")
@@ -65,16 +65,16 @@ def _names(session, args) -> Names:
     return Names(session, EventStore(path) if path.exists() else None, known=(args.item, *PILOT_ITEMS))
 
 
+class UnknownItem(ConfigError):
+    """An item the chain has never seen."""
+
+
 def _require_known(session, item: str) -> prov.Verification:
     """The item's verification; an item the chain has never seen is an error, not a result."""
     seen = prov.verify(session, item)
     if not seen.known:
         raise UnknownItem(f"unknown item {item}: this chain has no event for it (check the EPC, and --network)")
     return seen
-
-
-class UnknownItem(ConfigError):
-    """An item the chain has never seen."""
 
 
 @command(
