@@ -15,7 +15,9 @@ import sys
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Callable
 
-from pilotchain.errors import PilotchainError
+from pilotchain import __version__
+from pilotchain.display import readable
+from pilotchain.errors import PilotchainError, hint
 
 
 def arg(*flags: str, **kwargs: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -30,7 +32,9 @@ SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     ),
     "account": arg(
         "--account",
-        help="keystore id in the account store (password from PILOTCHAIN_PASSWORD or a prompt)",
+        help="account name in the network's account store (`pilotchain accounts list`); accounts of a "
+        "local dev network (deployer, operator-N, council-N, the pilot's) have generated passwords kept "
+        "beside their keystores, others take $PILOTCHAIN_PASSWORD or a prompt (default: deployer)",
     ),
     "yes": arg("--yes", action="store_true", help="do not ask for confirmation"),
     "json": arg("--json", action="store_true", help="print machine-readable JSON"),
@@ -92,7 +96,7 @@ def print_table(rows: list[dict[str, Any]], columns: list[str] | None = None) ->
 
 
 def _default_render(result: Any) -> None:
-    plain = to_plain(result)
+    plain = readable(to_plain(result))
     if plain is None:
         return
     if isinstance(plain, list) and plain and all(isinstance(r, dict) for r in plain):
@@ -112,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the pilotchain consortium: the local PoA network, membership, "
         "data sharing and provenance.",
     )
+    parser.add_argument("--version", action="version", version=f"pilotchain {__version__}")
     groups: dict[tuple[str, ...], argparse._SubParsersAction] = {
         (): parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     }
@@ -141,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd: Command = args._command
         result = cmd.handler(args)
     except PilotchainError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _report(f"error: {exc}{hint(exc)}", argv)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -149,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug or an unforeseen node answer: still one line, no traceback
         if os.environ.get("PILOTCHAIN_DEBUG"):
             raise
-        print(f"error: unexpected {type(exc).__name__}: {exc} (PILOTCHAIN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        _report(f"error: unexpected {type(exc).__name__}: {exc} (PILOTCHAIN_DEBUG=1 shows the traceback)", argv)
         return 1
     try:
         if getattr(args, "json", False):
@@ -159,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
         sys.stderr.close()
     return 0
+
+
+def _report(message: str, argv: list[str] | None) -> None:
+    """An error: one line on stderr; with --json also as {"error": …} on stdout for scripts."""
+    print(message, file=sys.stderr)
+    if "--json" in (sys.argv[1:] if argv is None else argv):
+        print(json.dumps({"error": message.removeprefix("error: ")}))
 
 
 def _load_commands() -> None:

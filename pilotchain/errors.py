@@ -50,3 +50,25 @@ def _short(value: Any) -> str:
     if isinstance(value, (bytes, bytearray)):
         return "0x" + bytes(value).hex()
     return str(value)
+
+
+# What to do about the failures a newcomer meets most, appended to the CLI's one line.
+_HINTS = (
+    *((needle, "the account has too little ETH to pay for gas: send it some (on a dev network from the "
+       "deployer), or pick a funded one with --account")
+      for needle in ("insufficient funds", "exceeds allowance: 0")),  # geth; anvil
+    ("nonce too low", "another transaction of this account was mined meanwhile: run the command again"),
+    ("NotMember(", "the account belongs to no active member entity: pass --account with one that does "
+     "(`pilotchain entity show ENTITY` lists an entity's accounts), or have your entity's admin add it "
+     "with `pilotchain entity account add`"),
+    ("NotAdmin(", "this needs an admin account of the entity: pass --account with one"),
+)
+
+
+def hint(exc: Exception) -> str:
+    """`; what to do` for a well-known failure, else ""."""
+    text = str(exc)
+    for needle, advice in _HINTS:
+        if needle in text:
+            return f"; {advice}"
+    return ""

@@ -20,14 +20,19 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from eth_abi import encode
 from eth_utils import keccak
 
 from pilotchain.epcis_codes import item_id
 from pilotchain.errors import PilotchainError
-from pilotchain.session import LOG_CHUNK
+from pilotchain.session import LOG_CHUNK, Session
+
+if TYPE_CHECKING:
+    from pilotchain.epcis import EpcisEvent
+    from pilotchain.eventstore import EventStore
 
 CONTRACT = "Provenance"
 QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of the unit
@@ -295,13 +300,13 @@ def text32(value: str | bytes) -> bytes:
 # ---------------------------------------------------------------- history and the hash chain
 
 
-def _chained_abis(session) -> dict[bytes, dict]:
+def _chained_abis(session: Session) -> dict[bytes, dict]:
     """topic0 -> ABI entry of every chained event."""
     abi = session.contract(CONTRACT).abi
     return {_topic0(e): e for e in abi if e.get("type") == "event" and e["name"] in CHAINED_EVENTS}
 
 
-def history(session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
+def history(session: Session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
     """Every chained event of `item`, in order, checked against the contract's head and count.
 
     Raises `TamperError` when the events rebuilt from logs do not fold into the on-chain head.
@@ -331,7 +336,7 @@ def history(session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
     return ItemHistory(item, events, verification)
 
 
-def _raw_logs(session, topics: list, from_block: int) -> list:
+def _raw_logs(session: Session, topics: list, from_block: int) -> list:
     """Logs of the Provenance contract matching `topics`, in chunks of at most LOG_CHUNK blocks."""
     address = session.contract(CONTRACT).address
     last = session.w3.eth.block_number
@@ -345,7 +350,7 @@ def _raw_logs(session, topics: list, from_block: int) -> list:
 # ---------------------------------------------------------------- verification and traversal
 
 
-def verify(session, item: bytes | str) -> Verification:
+def verify(session: Session, item: bytes | str) -> Verification:
     """What a QR-code scan shows: known or not, status, owner, custodian, events, chain head."""
     item = as_item_id(item)
     return Verification.from_abi(item, session.call(session.contract(CONTRACT).functions.verify(item)))
@@ -365,7 +370,7 @@ class Trace:
         return list(dict.fromkeys(ends))
 
 
-def trace(session, item: bytes | str, direction: str = "forward", *, from_block: int = 0) -> Trace:
+def trace(session: Session, item: bytes | str, direction: str = "forward", *, from_block: int = 0) -> Trace:
     """Follow derivations from `item`: forward to what was made from it or packed around it (the
     reach of a recall), backward to its inputs and contents. Breadth first, each item once."""
     if direction not in ("forward", "backward"):
@@ -386,11 +391,11 @@ def trace(session, item: bytes | str, direction: str = "forward", *, from_block:
     return Trace(root, direction, edges)
 
 
-def _args(session, event: str, filters: dict, from_block: int) -> list[dict]:
+def _args(session: Session, event: str, filters: dict, from_block: int) -> list[dict]:
     return [dict(e["args"]) for e in session.logs(CONTRACT, event, from_block=from_block, argument_filters=filters)]
 
 
-def _forward(session, item: bytes, from_block: int) -> list[Derivation]:
+def _forward(session: Session, item: bytes, from_block: int) -> list[Derivation]:
     edges = [Derivation(item, bytes(a["parentId"]), "aggregation", bytes(a["parentId"]))
              for a in _args(session, "PackedInto", {"itemId": item}, from_block)]  # fmt: skip
     for consumed in _args(session, "InputConsumed", {"itemId": item}, from_block):
@@ -400,7 +405,7 @@ def _forward(session, item: bytes, from_block: int) -> list[Derivation]:
     return list(dict.fromkeys(edges))
 
 
-def _backward(session, item: bytes, from_block: int) -> list[Derivation]:
+def _backward(session: Session, item: bytes, from_block: int) -> list[Derivation]:
     edges = [Derivation(bytes(a["itemId"]), item, "aggregation", item)
              for a in _args(session, "PackedInto", {"parentId": item}, from_block)]  # fmt: skip
     for produced in _args(session, "OutputProduced", {"itemId": item}, from_block):
@@ -413,7 +418,7 @@ def _backward(session, item: bytes, from_block: int) -> list[Derivation]:
 # ---------------------------------------------------------------- transactions
 
 
-def _send(session, fn, *events: str) -> list[dict]:
+def _send(session: Session, fn, *events: str) -> list[dict]:
     """Transact; the decoded arguments of the named events, structs as plain dicts."""
     receipt = session.transact(fn)
     return [_plain(e) for name in events for e in session.events(receipt, CONTRACT, name)]
@@ -425,18 +430,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def commission(session, quantity: Quantity, data: EventData) -> dict:
+def commission(session: Session, quantity: Quantity, data: EventData) -> dict:
     """Commission a new item or lot; returns the `Commissioned` event."""
     fn = session.contract(CONTRACT).functions.commission(quantity.as_tuple(), data.as_tuple())
     return _send(session, fn, "Commissioned")[0]
 
 
-def observe(session, item: bytes | str, data: EventData) -> dict:
+def observe(session: Session, item: bytes | str, data: EventData) -> dict:
     fn = session.contract(CONTRACT).functions.observe(as_item_id(item), data.as_tuple())
     return _send(session, fn, "Observed")[0]
 
 
-def transform(session, inputs: list[Quantity], outputs: list[Quantity], data: EventData) -> bytes:
+def transform(session: Session, inputs: list[Quantity], outputs: list[Quantity], data: EventData) -> bytes:
     """Consume `inputs` into `outputs`; returns the transformation id."""
     fn = session.contract(CONTRACT).functions.transform(
         [q.as_tuple() for q in inputs], [q.as_tuple() for q in outputs], data.as_tuple()
@@ -444,42 +449,42 @@ def transform(session, inputs: list[Quantity], outputs: list[Quantity], data: Ev
     return bytes(_send(session, fn, "Transformed")[0]["transformationId"])
 
 
-def pack(session, parent: bytes | str, children: list[bytes | str], data: EventData) -> dict:
+def pack(session: Session, parent: bytes | str, children: list[bytes | str], data: EventData) -> dict:
     fn = session.contract(CONTRACT).functions.pack(
         as_item_id(parent), [as_item_id(c) for c in children], data.as_tuple()
     )
     return _send(session, fn, "AggregationRecorded")[0]
 
 
-def offer_custody(session, item: bytes | str, to_entity: int) -> dict:
+def offer_custody(session: Session, item: bytes | str, to_entity: int) -> dict:
     fn = session.contract(CONTRACT).functions.offerCustody(as_item_id(item), int(to_entity))
     return _send(session, fn, "CustodyOffered")[0]
 
 
-def accept_custody(session, item: bytes | str) -> dict:
+def accept_custody(session: Session, item: bytes | str) -> dict:
     return _send(session, session.contract(CONTRACT).functions.acceptCustody(as_item_id(item)), "CustodyAccepted")[0]
 
 
-def transfer_ownership(session, item: bytes | str, to_entity: int, biz_transaction: str | bytes = b"") -> dict:
+def transfer_ownership(session: Session, item: bytes | str, to_entity: int, biz_transaction: str | bytes = b"") -> dict:
     fn = session.contract(CONTRACT).functions.transferOwnership(
         as_item_id(item), int(to_entity), text32(biz_transaction)
     )
     return _send(session, fn, "OwnershipTransferred")[0]
 
 
-def certify(session, item: bytes | str, cert_type: str, cert_hash: bytes, valid_until: int = 0) -> dict:
+def certify(session: Session, item: bytes | str, cert_type: str, cert_hash: bytes, valid_until: int = 0) -> dict:
     fn = session.contract(CONTRACT).functions.certify(
         as_item_id(item), text32(cert_type), bytes(cert_hash), int(valid_until)
     )
     return _send(session, fn, "Certified")[0]
 
 
-def recall(session, item: bytes | str, reason: str) -> dict:
+def recall(session: Session, item: bytes | str, reason: str) -> dict:
     fn = session.contract(CONTRACT).functions.recall(as_item_id(item), text32(reason))
     return _send(session, fn, "Recalled")[0]
 
 
-def acknowledge_recall(session, item: bytes | str, recalled: bytes | str) -> dict:
+def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | str) -> dict:
     fn = session.contract(CONTRACT).functions.acknowledgeRecall(as_item_id(item), as_item_id(recalled))
     return _send(session, fn, "RecallAcknowledged")[0]
 
@@ -505,7 +510,7 @@ class ImportResult:
     plan: list[PlannedEvent]
 
 
-def event_data(event) -> EventData:
+def event_data(event: EpcisEvent) -> EventData:
     """The on-chain EventData of a parsed EPCIS event (`pilotchain.epcis.EpcisEvent`)."""
     return EventData(
         epcis_hash=event.hash,
@@ -517,7 +522,7 @@ def event_data(event) -> EventData:
     )
 
 
-def plan_event(event) -> PlannedEvent:
+def plan_event(event: EpcisEvent) -> PlannedEvent:
     """The contract calls that record one EPCIS event; raises EpcisError naming the event and field."""
     from pilotchain.epcis import event_hash as epcis_hash
     from pilotchain.epcis_fields import EpcisError
@@ -585,7 +590,9 @@ def plan_event(event) -> PlannedEvent:
     return PlannedEvent(event.label, event.hash, calls)
 
 
-def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: bool = False) -> ImportResult:
+def import_epcis(
+    session: Session | None, document: str | Path | dict, store: EventStore, batch_size: int = 20, *, dry_run: bool = False
+) -> ImportResult:
     """Record an EPCIS 2.0 document: its events' canonical JSON into `store`, their hashes on chain.
 
     The whole document is validated and mapped before anything is sent (a malformed or
@@ -614,7 +621,7 @@ def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: boo
     return ImportResult(len(plan), len(todo), len(plan) - len(todo), transactions, plan)
 
 
-def item_epcis_hashes(session, history_: ItemHistory) -> list[bytes]:
+def item_epcis_hashes(session: Session, history_: ItemHistory) -> list[bytes]:
     """The EPCIS event hashes of an item's history, in chain order, each once. A transformation's
     hash comes from its `Transformed` log, whose id is checked against the event data."""
     found = []
@@ -630,7 +637,7 @@ def item_epcis_hashes(session, history_: ItemHistory) -> list[bytes]:
     return list(dict.fromkeys(found))
 
 
-def _transformation_data(session, transformation_id: bytes, entity_id: int) -> EventData:
+def _transformation_data(session: Session, transformation_id: bytes, entity_id: int) -> EventData:
     logs = session.logs(CONTRACT, "Transformed", argument_filters={"transformationId": transformation_id})
     if not logs:
         raise TamperError(f"transformation 0x{transformation_id.hex()} has no Transformed log")
@@ -641,7 +648,7 @@ def _transformation_data(session, transformation_id: bytes, entity_id: int) -> E
     return data
 
 
-def export_item(session, store, item: bytes | str) -> dict:
+def export_item(session: Session, store: EventStore, item: bytes | str) -> dict:
     """An item's EPCIS history as an EPCIS 2.0 document, every event checked: the logs against the
     item's hash-chain head, each stored event's canonical JSON against its on-chain hash. A
     tampered or missing stored event raises `TamperError` naming it."""

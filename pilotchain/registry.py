@@ -16,6 +16,7 @@ from eth_utils import keccak, to_checksum_address
 
 from pilotchain.encoding import ascii32, ascii_text
 from pilotchain.errors import ConfigError
+from pilotchain.session import Session
 from pilotchain.toolchain import ROOT
 
 CONSORTIUM_CONFIG = ROOT / "config" / "consortium.yaml"
@@ -253,7 +254,7 @@ class Member:
     admin: str
 
 
-def propose(session, kind: ActionKind, payload: bytes, *, uri: str | None = None) -> int:
+def propose(session: Session, kind: ActionKind, payload: bytes, *, uri: str | None = None) -> int:
     """Open a proposal (by hash when the payload is published at `uri`); returns its id."""
     registry = session.contract("EntityRegistry")
     fn = registry.functions.propose(kind, payload) if uri is None else registry.functions.proposeByHash(
@@ -262,20 +263,20 @@ def propose(session, kind: ActionKind, payload: bytes, *, uri: str | None = None
     return proposal_id(session, session.transact(fn))
 
 
-def proposal_id(session, receipt: dict) -> int:
+def proposal_id(session: Session, receipt: dict) -> int:
     [created] = session.events(receipt, "EntityRegistry", "ProposalCreated")
     return created["proposalId"]
 
 
-def vote(session, proposal: int, support: Vote = Vote.Yes) -> dict:
+def vote(session: Session, proposal: int, support: Vote = Vote.Yes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.vote(proposal, support))
 
 
-def execute(session, proposal: int, payload: bytes) -> dict:
+def execute(session: Session, proposal: int, payload: bytes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload))
 
 
-def pass_proposal(proposer, voters: list, kind: ActionKind, payload: bytes) -> int:
+def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes) -> int:
     """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id."""
     registry = proposer.contract("EntityRegistry")
     pid = propose(proposer, kind, payload)
@@ -286,14 +287,14 @@ def pass_proposal(proposer, voters: list, kind: ActionKind, payload: bytes) -> i
     return pid
 
 
-def votes_needed(session, kind: ActionKind, electorate: int) -> int:
+def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
     """Yes votes a proposal of `kind` needs (the proposer's included)."""
     rule = session.call(session.contract("EntityRegistry").functions.votingRule(kind))
     threshold, quorum = rule
     return max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
 
 
-def members(session, *, kind: EntityKind | None = None, status: EntityStatus | None = None,
+def members(session: Session, *, kind: EntityKind | None = None, status: EntityStatus | None = None,
             region: int | None = None, page: int = 100) -> list[Member]:
     """Every entity matching the filter: paged `listEntities` joined with EntityAdmitted logs."""
     registry = session.contract("EntityRegistry")
@@ -333,7 +334,7 @@ class ProposalInfo:
     payload_uri: str
 
 
-def proposals(session, *, open_only: bool = True) -> list[ProposalInfo]:
+def proposals(session: Session, *, open_only: bool = True) -> list[ProposalInfo]:
     """Proposals with their tallies: the open ones (paged view), or all of them."""
     registry = session.contract("EntityRegistry")
     uris = {log["args"]["proposalId"]: log["args"]["payloadURI"] for log in session.logs("EntityRegistry", "ProposalCreated")}
@@ -353,7 +354,7 @@ def _proposal_info(view, uri: str) -> ProposalInfo:
     return ProposalInfo(pid, ActionKind(p[0]), ProposalStatus(p[1]), p[2], p[3], p[4], p[5], p[6], p[8], passed, uri)
 
 
-def proposal_payload(session, proposal: int) -> bytes:
+def proposal_payload(session: Session, proposal: int) -> bytes:
     """The payload of a proposal opened with `propose`, read back from its transaction input."""
     registry = session.contract("EntityRegistry")
     logs = session.logs("EntityRegistry", "ProposalCreated", argument_filters={"proposalId": proposal})
@@ -369,7 +370,7 @@ def proposal_payload(session, proposal: int) -> bytes:
     return bytes(arguments["payload"])
 
 
-def accounts_of(session, entity_id: int) -> list[dict]:
+def accounts_of(session: Session, entity_id: int) -> list[dict]:
     """An entity's current accounts and roles, replayed from its membership events."""
     current: dict[str, AccountRole] = {}
     events = []
@@ -386,13 +387,13 @@ def accounts_of(session, entity_id: int) -> list[dict]:
     return [{"account": a, "role": r.name} for a, r in current.items()]
 
 
-def entity_id_of(session, account: str | None = None) -> int:
+def entity_id_of(session: Session, account: str | None = None) -> int:
     """The entity an account (default: the session's) belongs to; 0 if none."""
     registry = session.contract("EntityRegistry")
     return session.call(registry.functions.entityOf(account or session.account))[0]
 
 
-def find_member(session, entity: str) -> Member:
+def find_member(session: Session, entity: str) -> Member:
     """A member by id or registration code."""
     registry = session.contract("EntityRegistry")
     entity_id = int(entity) if entity.isdigit() else session.call(registry.functions.entityIdByCode(registration_code(entity)))

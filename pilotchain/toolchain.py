@@ -75,6 +75,57 @@ def tool_env(env: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def poa_network_id(default_dir: bool, chain_id: int) -> str:
+    """The Brownie network id of a local PoA network: `pilot-poa` for the project's default
+    network folder, `pilot-poa-<chain id>` for any other, so creating one never redirects another."""
+    return "pilot-poa" if default_dir else f"pilot-poa-{chain_id}"
+
+
+def check_poa_network(network_id: str, host: str, chain_id: int) -> str | None:
+    """Raise if Brownie already has `network_id` pointing elsewhere; else what registering it
+    would change in ~/.brownie (None: nothing, it is already there as asked)."""
+    target = BROWNIE_DATA / "network-config.yaml"
+    current = _brownie_config()
+    for net in [n for c in current.get("live", []) for n in c["networks"]]:
+        if net["id"] != network_id:
+            continue
+        if (net.get("host"), int(net.get("chainid", 0))) == (host, chain_id):
+            return None
+        if network_id == "pilot-poa" and (net.get("host"), int(net.get("chainid", 0))) == _default_poa():
+            return f"{target}: pilot-poa now points at {host} (chain {chain_id})"
+        raise ConfigError(
+            f"Brownie network {network_id} already points at {net.get('host')} (chain {net.get('chainid')}) in "
+            f"{target}; refusing to redirect it to {host}: choose another --chain-id, or remove that entry "
+            f"(`brownie networks delete {network_id}`)"
+        )
+    return f"{target}: added Brownie network {network_id} -> {host} (chain {chain_id})"
+
+
+def _default_poa() -> tuple[str, int]:
+    ours = yaml.safe_load(BROWNIE_NETWORKS.read_text())
+    net = next(n for c in ours["live"] for n in c["networks"] if n["id"] == "pilot-poa")
+    return net["host"], int(net["chainid"])
+
+
+def register_poa_network(network_id: str, host: str, chain_id: int) -> str | None:
+    """Add (or keep) Brownie network `network_id` for a local PoA network; returns what changed.
+    Never redirects an existing entry of another network (see `check_poa_network`)."""
+    change = check_poa_network(network_id, host, chain_id)
+    if change is None:
+        return None
+    entry = {"name": f"pilotchain local PoA, chain {chain_id}", "id": network_id, "host": host, "chainid": chain_id}
+    if network_id == "pilot-poa":
+        register_brownie_networks(poa_host=host, poa_chain_id=chain_id)
+        return change
+    register_brownie_networks()
+    current = _brownie_config()
+    for chain in current["live"]:
+        chain["networks"] = [n for n in chain["networks"] if n["id"] != network_id]
+    next(c for c in current["live"] if any(n["id"] == "pilot-poa" for n in c["networks"]))["networks"].append(entry)
+    _write_brownie_config(current)
+    return change
+
+
 def register_brownie_networks(poa_host: str | None = None, poa_chain_id: int | None = None) -> None:
     """Merge the project's networks into Brownie's network list (by id, replacing ours only).
 
@@ -89,13 +140,7 @@ def register_brownie_networks(poa_host: str | None = None, poa_chain_id: int | N
                 if net["id"] == "pilot-poa":
                     net["host"] = poa_host or net["host"]
                     net["chainid"] = poa_chain_id or net["chainid"]
-    target = BROWNIE_DATA / "network-config.yaml"
-    if target.exists():
-        current = yaml.safe_load(target.read_text())
-    else:
-        import brownie._config  # noqa: F401  (creates ~/.brownie with Brownie's defaults)
-
-        current = yaml.safe_load(target.read_text())
+    current = _brownie_config()
     our_ids = {n["id"] for n in ours["development"]} | {
         n["id"] for chain in ours["live"] for n in chain["networks"]
     }
@@ -103,8 +148,25 @@ def register_brownie_networks(poa_host: str | None = None, poa_chain_id: int | N
     current["development"] += ours["development"]
     for chain in current["live"]:
         chain["networks"] = [n for n in chain["networks"] if n["id"] not in our_ids]
+    for chain in ours["live"]:  # into the chain of the same name, which may hold pilot-poa-<id> networks
+        same = next((c for c in current["live"] if c["name"] == chain["name"]), None)
+        if same is None:
+            current["live"].append(chain)
+        else:
+            same["networks"] = chain["networks"] + same["networks"]
     current["live"] = [c for c in current["live"] if c["networks"]]
-    current["live"] += ours["live"]
+    _write_brownie_config(current)
+
+
+def _brownie_config() -> dict:
+    target = BROWNIE_DATA / "network-config.yaml"
+    if not target.exists():
+        import brownie._config  # noqa: F401  (creates ~/.brownie with Brownie's defaults)
+    return yaml.safe_load(target.read_text())
+
+
+def _write_brownie_config(current: dict) -> None:
+    target = BROWNIE_DATA / "network-config.yaml"
     tmp = target.with_suffix(".tmp")
     tmp.write_text(yaml.safe_dump(current, sort_keys=False))
     tmp.replace(target)

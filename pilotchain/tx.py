@@ -148,11 +148,14 @@ class Sender:
         return self._local.sign_transaction(tx)
 
     def _submit(self, tx: dict) -> Pending:
-        if self._local is not None:
-            signed = self._local.sign_transaction(tx)
-            tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
-            return Pending(HexBytes(tx_hash), tx["nonce"], raw=HexBytes(signed.raw_transaction))
-        return Pending(HexBytes(self.w3.eth.send_transaction(tx)), tx["nonce"], tx=tx)
+        try:
+            if self._local is not None:
+                signed = self._local.sign_transaction(tx)
+                tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+                return Pending(HexBytes(tx_hash), tx["nonce"], raw=HexBytes(signed.raw_transaction))
+            return Pending(HexBytes(self.w3.eth.send_transaction(tx)), tx["nonce"], tx=tx)
+        except NODE_ERRORS as exc:
+            raise TransactionFailed(f"the node refused the transaction: {node_message(exc)}") from None
 
     def resend(self, pending: Pending) -> None:
         """Send a dropped transaction again, unchanged (same nonce, same hash when signed)."""
@@ -253,10 +256,20 @@ def _as_contract_error(exc: Exception) -> TransactionFailed:
     decoded = decode_error(found) if found is not None else None
     if decoded is not None:
         return decoded
-    message = getattr(exc, "message", None) or str(exc)
+    message = node_message(exc)
     if isinstance(exc, (ContractCustomError, ContractLogicError)):
         return ContractError("Error", {"message": message})
     return TransactionFailed(f"the node refused the transaction: {message}")
+
+
+def node_message(exc: Exception) -> str:
+    """The text of a node's error, not the JSON-RPC error dict around it."""
+    for value in (getattr(exc, "rpc_response", None), *exc.args):
+        if isinstance(value, dict):
+            found = value.get("error", value)
+            if isinstance(found, dict) and isinstance(found.get("message"), str):
+                return found["message"]
+    return getattr(exc, "message", None) or str(exc)
 
 
 def call(fn: Any, *args: Any, **kwargs: Any) -> Any:

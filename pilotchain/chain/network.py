@@ -50,6 +50,11 @@ def network_dir(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("PILOTCHAIN_NETWORK_DIR") or DEFAULT_DIR).resolve()
 
 
+def brownie_network(folder: str | Path | None, chain_id: int) -> str:
+    """The Brownie network id of the network in `folder` (see `toolchain.poa_network_id`)."""
+    return toolchain.poa_network_id(network_dir(folder) == network_dir(), chain_id)
+
+
 def geth_binary() -> Path:
     """The geth 1.13 executable ($PILOTCHAIN_GETH, else the one `make` builds into .cache/bin)."""
     geth = Path(os.environ.get("PILOTCHAIN_GETH") or toolchain.CACHE_BIN / "geth")
@@ -183,7 +188,9 @@ def init_network(
 ) -> Network:
     """Create a network folder: validator and operator keys, genesis, initialised geth data dirs.
 
-    With `register_brownie`, Brownie's `pilot-poa` network is pointed at the first node.
+    With `register_brownie`, the network gets a Brownie network pointing at its first node:
+    `pilot-poa` for the default folder, `pilot-poa-<chain id>` for another; one that exists and
+    points elsewhere is never redirected (ConfigError, before anything is created).
     """
     if not 1 <= validators <= MAX_VALIDATORS:
         raise ConfigError(f"a network has 1 to {MAX_VALIDATORS} validators, not {validators}")
@@ -194,6 +201,9 @@ def init_network(
     folder = network_dir(path)
     if (folder / "network.json").exists():
         raise ChainError(f"{folder} already holds a network: start it, or choose another --dir")
+    brownie_id = brownie_network(folder, chain_id)
+    if register_brownie:
+        toolchain.check_poa_network(brownie_id, f"http://{HOST}:{base_port}", chain_id)
     geth = geth_binary()
     if folder.exists() and any(folder.iterdir()):
         raise ChainError(f"{folder} exists and is not empty: choose another --dir")
@@ -211,7 +221,7 @@ def init_network(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     if register_brownie:
-        toolchain.register_brownie_networks(poa_host=net.nodes[0].rpc_url, poa_chain_id=chain_id)
+        toolchain.register_poa_network(brownie_id, net.nodes[0].rpc_url, chain_id)
     return net
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilotchain import chain
+from pilotchain import chain, toolchain
 from pilotchain.chain import network
 from pilotchain.cli import arg, command, print_table, to_plain
 
@@ -39,7 +39,8 @@ def _status(net: chain.Network) -> dict:
 
 @command(
     "chain init",
-    "create a network folder: validator and operator keystores, Clique genesis, node data dirs",
+    "create a network folder: validator and operator keystores, Clique genesis, node data dirs; "
+    "registers Brownie network pilot-poa (default folder) or pilot-poa-<chain id>, never redirecting one",
     DIR,
     arg("--validators", type=int, default=3, help="number of validators, 1-7 (default: 3)"),
     arg("--chain-id", type=int, default=network.DEFAULT_CHAIN_ID, help="default: %(default)s"),
@@ -49,6 +50,8 @@ def _status(net: chain.Network) -> dict:
         help="node i listens on base+3i (HTTP RPC), +1 (p2p), +2 (engine API) (default: %(default)s)"),
 )
 def init(args):
+    brownie_id = network.brownie_network(args.dir, args.chain_id)
+    change = toolchain.check_poa_network(brownie_id, f"http://{network.HOST}:{args.base_port}", args.chain_id)
     net = chain.init_network(
         args.dir,
         validators=args.validators,
@@ -62,7 +65,10 @@ def init(args):
         "chain_id": net.chain_id,
         "validators": [n.address for n in net.validators],
         "rpc_url": net.nodes[0].rpc_url,
-        "brownie_network": "pilot-poa",
+        "brownie_network": brownie_id,
+        "brownie_change": change or "none (already registered as above)",
+        "use": f"--network {brownie_id}" + ("" if brownie_id == "pilot-poa" else
+                                           f" (its accounts: PILOTCHAIN_ACCOUNTS={net.dir / 'accounts'})"),
     }
 
 

@@ -7,20 +7,26 @@ import secrets
 from pathlib import Path
 
 from pilotchain import datasharing as ds
+from pilotchain import deployments
 from pilotchain.accounts import AccountStore
 from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session, resolve
 from pilotchain.errors import ConfigError
+from pilotchain.resolve import account_address, account_store, entity_id, moment
 
 SESSION = ("network", "account", "json")
 ASSET = arg("asset", type=int, help="asset id")
-GRANTEE = arg("grantee", type=int, help="grantee entity id")
+GRANTEE = arg("grantee", help="grantee entity: id, registration code, account name or address")
 PURPOSE = arg("purpose", type=ds.parse_purpose, help="purpose code or label (research, treatment, ...)")
 PURPOSES = arg("--purpose", dest="purposes", action="append", type=ds.parse_purpose, required=True,
                help="purpose code or label; repeat for several")
 DAYS = arg("--days", type=float, required=True, help="length of the grant in days")
 HOLD = arg("--hold-days", type=float, default=0, help="days during which the owner cannot revoke (default: 0)")
 REASON = arg("--reason", type=int, default=0, help="reason code (default: 0)")
+
+
+def _grantee(session, args) -> int:
+    return entity_id(session, args.grantee, account_store(args.network))
 
 
 def _seconds(days: float) -> int:
@@ -45,7 +51,8 @@ def _hash_arg(text: str | None, value: str | None, what: str) -> bytes:
     arg("locator", help="URI of your data gateway for this asset (never the data itself)"),
     arg("--content-hash", required=True, help="0x keccak/sha-256 hash committing to the dataset"),
     arg("--schema", type=int, default=0, help="category / schema id (default: 0)"),
-    arg("--sensitivity", choices=[s.name for s in ds.Sensitivity], default="Internal"),
+    arg("--sensitivity", choices=[s.name for s in ds.Sensitivity], default="Internal",
+        help="how sensitive the data is (default: Internal)"),
     shared=SESSION,
 )
 def register_asset(args):
@@ -90,16 +97,18 @@ def grant(args):
     session = open_session(args.network, args.account)
     now = _now(session)
     hold_until = now + _seconds(args.hold_days) if args.hold_days else 0
-    return ds.grant(session, args.asset, args.grantee, args.purposes, now + _seconds(args.days), hold_until=hold_until)
+    return ds.grant(session, args.asset, _grantee(session, args), args.purposes, now + _seconds(args.days), hold_until=hold_until)
 
 
 @command(
     "data sign-grant", "sign a grant offline (EIP-712) with an owner admin's key and write it as JSON",
     ASSET, GRANTEE, PURPOSES,
-    arg("--until", type=int, required=True, help="end of validity, unix time"),
-    arg("--hold-until", type=int, default=0, help="no revocation before this unix time (default: none)"),
-    arg("--chain-id", type=int, required=True, help="chain id of the network the grant is for"),
-    arg("--contract", required=True, help="address of the DataSharing contract on that chain"),
+    arg("--until", type=moment, required=True,
+        help="end of validity: a duration from now (90d), a date (2027-03-01), a date-time or unix time"),
+    arg("--hold-until", type=moment, default=0, help="no revocation before this time, as --until (default: none)"),
+    arg("--chain-id", type=int, help="chain id of the network the grant is for (default: --network's)"),
+    arg("--contract", help="address of the DataSharing contract on that chain (default: from the deployment "
+        "record of --network)"),
     arg("--nonce", type=int, help="an unused number of yours (default: random)"),
     arg("--valid-days", type=float, default=7, help="days during which it may be submitted (default: 7)"),
     arg("--out", type=Path, required=True, help="file to write the signed grant to"),
@@ -108,13 +117,15 @@ def grant(args):
 def sign_grant(args):
     if not args.account:
         raise ConfigError("sign-grant needs --account: the keystore of an admin of the asset's owner")
+    chain_id, contract = _grant_domain(args)
+    grantee = int(args.grantee) if args.grantee.isdigit() else _grantee(open_session(args.network, args.account), args)
     signer = AccountStore(resolve(args.network).accounts_dir).load(args.account)
     signed = ds.sign_grant(
         signer,
-        chain_id=args.chain_id,
-        contract=args.contract,
+        chain_id=chain_id,
+        contract=contract,
         asset_id=args.asset,
-        grantee=args.grantee,
+        grantee=grantee,
         purposes=args.purposes,
         valid_until=args.until,
         hold_until=args.hold_until,
@@ -123,6 +134,23 @@ def sign_grant(args):
     )
     args.out.write_text(json.dumps(signed.to_json(), indent=2) + "\n")
     return {"file": str(args.out), "signer": signed.signer, "nonce": signed.nonce, "deadline": signed.deadline}
+
+
+def _grant_domain(args) -> tuple[int, str]:
+    """--chain-id and --contract, by default the network's (asked of its node when the network names
+    none) and its deployment record's."""
+    chain_id = args.chain_id or resolve(args.network).chain_id
+    if chain_id is None:
+        from pilotchain.endpoints import connect
+
+        chain_id = connect(args.network)[0].eth.chain_id
+    contract = args.contract
+    if contract is None:
+        record = deployments.load(chain_id)
+        if record is None or "DataSharing" not in record.addresses:
+            raise ConfigError(f"no deployment record for chain {chain_id}: give --contract, or deploy first")
+        contract = record.addresses["DataSharing"]
+    return chain_id, contract
 
 
 @command("data submit-grant", "submit a signed grant (any account may)",
@@ -139,15 +167,19 @@ def submit_grant(args):
          shared=(*SESSION, "yes"))
 def revoke(args):
     confirm(args, f"revoke entity {args.grantee}'s grant on asset {args.asset}")
-    return ds.revoke(open_session(args.network, args.account), args.asset, args.grantee, args.reason)
+    session = open_session(args.network, args.account)
+    return ds.revoke(session, args.asset, _grantee(session, args), args.reason)
 
 
 @command("data check", "whether an account may use an asset for a purpose now (what a gateway asks)",
-         ASSET, arg("account_address", metavar="ADDRESS", help="the requesting account"), PURPOSE, shared=SESSION)
+         ASSET, arg("account_address", metavar="ACCOUNT",
+                    help="the requesting account: address, account name, or an entity (its first admin)"),
+         PURPOSE, shared=SESSION)
 def check(args):
     session = open_session(args.network, args.account)
-    allowed = ds.can_access(session, args.asset, args.account_address, args.purpose)
-    return {"asset": args.asset, "account": args.account_address, "purpose": args.purpose, "allowed": allowed}
+    account = account_address(session, args.account_address, account_store(args.network))
+    allowed = ds.can_access(session, args.asset, account, args.purpose)
+    return {"asset": args.asset, "account": account, "purpose": args.purpose, "allowed": allowed}
 
 
 @command(
@@ -159,5 +191,5 @@ def check(args):
 )
 def receipt(args):
     session = open_session(args.network, args.account)
-    return ds.record_access(session, args.asset, args.grantee, args.purpose, args.delivery_hash,
+    return ds.record_access(session, args.asset, _grantee(session, args), args.purpose, args.delivery_hash,
                             ds.text_hash(args.gateway_request))

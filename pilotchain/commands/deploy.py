@@ -10,7 +10,7 @@ from pilotchain.deploy import deploy_network
 
 
 @command("deploy", "deploy the suite (idempotent: sends nothing when already deployed)",
-         arg("--quiet", action="store_true"), shared=("network", "json"))
+         arg("--quiet", action="store_true", help="no progress lines"), shared=("network", "json"))
 def deploy(args):
     w3, endpoint = endpoints.connect(args.network)
     funder = w3.eth.accounts[0] if endpoint.command and w3.eth.accounts else None

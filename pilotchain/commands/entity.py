@@ -11,6 +11,7 @@ from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
 from pilotchain.pilot.roster import load_roster
 from pilotchain.registry import AccountRole, ActionKind, EntityKind, EntityStatus, Vote
+from pilotchain.resolve import address
 
 SESSION = ("network", "account", "json")
 ENTITY = arg("entity", help="entity id or registration code")
@@ -27,8 +28,8 @@ def _member_rows(members):
 
 @command(
     "entity list", "member entities, filtered by kind, status or region",
-    arg("--kind", choices=[k.name for k in EntityKind]),
-    arg("--status", choices=[s.name for s in EntityStatus if s.value]),
+    arg("--kind", choices=[k.name for k in EntityKind], help="only entities of this kind"),
+    arg("--status", choices=[s.name for s in EntityStatus if s.value], help="only entities in this status"),
     arg("--region", type=int, help="administrative division code, e.g. 110000 (Beijing)"),
     shared=SESSION,
 )
@@ -53,7 +54,7 @@ def show(args):
 
 @command(
     "entity propose", "open a council proposal (the proposer's entity votes yes)",
-    arg("action", choices=[*STATUS_ACTIONS, "add-council", "remove-council", "admit"]),
+    arg("action", choices=[*STATUS_ACTIONS, "add-council", "remove-council", "admit"], help="what to propose"),
     arg("--entity", help="entity id (suspend, reinstate, revoke, add-council, remove-council)"),
     arg("--reason", default="", help="reason, kept on chain as a hash"),
     arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
@@ -98,7 +99,8 @@ def proposals(args):
 
 
 @command("entity vote", "vote on a proposal as your entity",
-         arg("proposal", type=int), arg("--support", choices=[v.name.lower() for v in Vote], default="yes"),
+         arg("proposal", type=int, help="proposal id"),
+         arg("--support", choices=[v.name.lower() for v in Vote], default="yes", help="your vote (default: yes)"),
          shared=SESSION)
 def vote(args):
     session = open_session(args.network, args.account)
@@ -107,7 +109,7 @@ def vote(args):
 
 
 @command("entity execute", "execute a passed proposal",
-         arg("proposal", type=int),
+         arg("proposal", type=int, help="proposal id"),
          arg("--payload-file", type=Path, help="the published document (JSON with a 'payload' field) or raw hex"),
          shared=SESSION)
 def execute(args):
@@ -129,10 +131,10 @@ def _read_payload(path: Path) -> bytes:
 
 
 @command("entity account", "add, remove or rotate an account of your entity (as its admin)",
-         arg("action", choices=["add", "remove", "rotate"]),
-         arg("address"),
-         arg("--role", choices=["operator", "admin"], default="operator"),
-         arg("--new", dest="new_address", help="rotate: the replacing address"),
+         arg("action", choices=["add", "remove", "rotate"], help="what to do with the account"),
+         arg("address", type=address, help="the account's 0x address"),
+         arg("--role", choices=["operator", "admin"], default="operator", help="its role (default: operator)"),
+         arg("--new", dest="new_address", type=address, help="rotate: the replacing address"),
          shared=SESSION)
 def account(args):
     session = open_session(args.network, args.account)

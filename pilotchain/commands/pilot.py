@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pilotchain.cli import arg, command, print_table
+from pilotchain.endpoints import resolve
 from pilotchain.pilot import PilotSummary, run_pilot
 from pilotchain.pilot.supply import CELLS, VEHICLES
 
@@ -19,16 +20,31 @@ def render(s: PilotSummary) -> None:
         for key, value in section.items():
             print(f"  {key.ljust(width)}  {value}")
     print(f"\ntransactions sent {s.transactions:,}   gas used {s.gas:,}   wall time {s.seconds:.1f} s")
-    net = f"--network {s.network}"
-    print(
-        "\nlook again with the CLI:\n"
-        f"  pilotchain entity list --kind Hospital {net}\n"
-        f"  pilotchain entity proposals --all {net}\n"
-        f"  pilotchain data check 1 <account address> research {net}\n"
-        f"  pilotchain provenance trace {CELLS[0]} {net}\n"
-        f"  pilotchain provenance verify {VEHICLES[0]} {net}\n"
-        "  pilotchain chain status      (the PoA network keeps running; `make chain-stop` stops it)"
-    )
+    print("\n" + "\n".join(next_steps(s.network)))
+
+
+def next_steps(network: str) -> list[str]:
+    """What to try after the pilot, for the network it ran on: the PoA network keeps running,
+    a dev node the pilot started is gone with its chain."""
+    endpoint = resolve(network)
+    if endpoint.command:  # anvil or ganache, started for the run and stopped
+        return [
+            f"the {endpoint.command} dev node was stopped with the run, and its chain with it; to look",
+            "around with the CLI, run the pilot on the local PoA network, which keeps running:",
+            "  make demo                  (it ends with the commands to look around)",
+        ]
+    net = "" if endpoint.name == "pilot-poa" else f" --network {endpoint.name}"
+    steps = [
+        "look again with the CLI:",
+        f"  pilotchain entity list --kind Hospital{net}",
+        f"  pilotchain entity proposals --all{net}",
+        f"  pilotchain data check 1 <account name, address or entity> research{net}",
+        f"  pilotchain provenance trace {CELLS[0]} --direction forward{net}",
+        f"  pilotchain provenance verify {VEHICLES[0]}{net}",
+    ]
+    if endpoint.local_poa:
+        steps.append("  pilotchain chain status      (the PoA network keeps running; `make chain-stop` stops it)")
+    return steps
 
 
 @command(

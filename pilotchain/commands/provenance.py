@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pilotchain import provenance as prov
 from pilotchain.cli import arg, command, confirm, print_table, to_plain
+from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
-from pilotchain.eventstore import DEFAULT_PATH, EventStore
+from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
+from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
+from pilotchain.resolve import account_store, entity_id
 
 SESSION = ("network", "account", "json")
 ITEM = arg("item", help="EPC URI (urn:epc:id:sgtin:…, urn:epc:class:lgtin:…) or a 0x item id")
@@ -41,13 +46,35 @@ def _event(args) -> prov.EventData:
                                 epcis_hash=epcis_hash)  # fmt: skip
 
 
-def _verification(v: prov.Verification) -> dict:
+def _verification(v: prov.Verification, names: Names) -> dict:
+    packed_in = None if v.parent == prov.ZERO32 else v.parent
     return {
-        "item": v.item_id, "known": v.known, "status": v.status.name, "owner": v.owner,
-        "custodian": v.custodian, "pending_custodian": v.pending_custodian or None, "events": v.event_count,
-        "chain_head": v.head, "packed_in": None if v.parent == prov.ZERO32 else v.parent,
-        "stock": f"{v.available / prov.QUANTITY_SCALE:g} {v.unit}".strip() if v.lot else None,
+        "item": v.item_id, "epc": names.epc(v.item_id), "known": v.known, "status": v.status.name,
+        "owner": v.owner, "owner_name": names.entity(v.owner), "custodian": v.custodian,
+        "custodian_name": names.entity(v.custodian), "pending_custodian": v.pending_custodian or None,
+        "events": v.event_count, "chain_head": v.head, "packed_in": packed_in,
+        "packed_in_epc": names.epc(packed_in) if packed_in else None,
+        "stock": amount(v.available, v.unit) if v.lot else None,
     }  # fmt: skip
+
+
+def _names(session, args) -> Names:
+    """Names for this command's output: entities from the chain, EPCs from the event store."""
+    path = Path(args.store or os.environ.get(PATH_ENV) or DEFAULT_PATH)
+    # the pilot records hashes only (no stored EPCIS events): its items are named from its list
+    return Names(session, EventStore(path) if path.exists() else None, known=(args.item, *PILOT_ITEMS))
+
+
+class UnknownItem(ConfigError):
+    """An item the chain has never seen."""
+
+
+def _require_known(session, item: str) -> prov.Verification:
+    """The item's verification; an item the chain has never seen is an error, not a result."""
+    seen = prov.verify(session, item)
+    if not seen.known:
+        raise UnknownItem(f"unknown item {item}: this chain has no event for it (check the EPC, and --network)")
+    return seen
 
 
 @command(
@@ -70,10 +97,26 @@ def record(args):
     return prov.observe(open_session(args.network, args.account), args.item, _event(args))
 
 
-@command("provenance transfer", "offer custody of an item to another entity (it accepts with `accept`)",
-         ITEM, arg("--to", type=int, required=True, help="receiving entity id"), shared=SESSION)
+@command("provenance transfer", "offer custody (possession) of an item to another entity (it accepts with "
+         "`accept`); the owner stays the same until `transfer-ownership`",
+         ITEM, arg("--to", required=True, help="receiving entity: id, registration code, account name or address"),
+         shared=SESSION)
 def transfer(args):
-    return prov.offer_custody(open_session(args.network, args.account), args.item, args.to)
+    session = open_session(args.network, args.account)
+    return prov.offer_custody(session, args.item, entity_id(session, args.to, account_store(args.network)))
+
+
+@command(
+    "provenance transfer-ownership", "sell an item you own to another entity: the owner changes at once "
+    "(custody moves separately, with `transfer` and `accept`)",
+    ITEM, arg("--to", required=True, help="new owner entity: id, registration code, account name or address"),
+    arg("--biz-transaction", default="", help="the sale's business transaction, e.g. a purchase order number"),
+    shared=SESSION,
+)
+def transfer_ownership(args):
+    session = open_session(args.network, args.account)
+    to = entity_id(session, args.to, account_store(args.network))
+    return prov.transfer_ownership(session, args.item, to, args.biz_transaction)
 
 
 @command("provenance accept", "accept custody of an item offered to your entity", ITEM, shared=SESSION)
@@ -94,13 +137,14 @@ def certify(args):
 
 
 def _render_recall(result: dict) -> None:
-    print(f"recalled {to_plain(result['recalled']['itemId'])}")
-    print_table(result["affected"] or [], ["item", "via"])
+    print(f"recalled {result['epc'] or to_plain(result['recalled']['itemId'])}")
+    print("affected (made from it, or packed around it):")
+    print_table([{"item": a["epc"] or a["item"], "via": a["via"]} for a in result["affected"]], ["item", "via"])
 
 
 @command(
     "provenance recall", "recall an item or lot (owner or recall authority) and list what was made from it",
-    ITEM, arg("--reason", required=True, help="reason code or text"), shared=(*SESSION, "yes"),
+    ITEM, arg("--reason", required=True, help="reason code or text"), STORE, shared=(*SESSION, "yes"),
     render=_render_recall,
 )
 def recall(args):
@@ -108,8 +152,9 @@ def recall(args):
     session = open_session(args.network, args.account)
     recalled = prov.recall(session, args.item, args.reason)
     reach = prov.trace(session, args.item, "forward")
-    affected = [{"item": e.target, "via": e.via} for e in reach.edges]
-    return {"recalled": recalled, "affected": affected}
+    names = _names(session, args)
+    affected = [{"item": e.target, "epc": names.epc(e.target), "via": e.via} for e in reach.edges]
+    return {"recalled": recalled, "epc": names.epc(prov.as_item_id(args.item)), "affected": affected}
 
 
 @command(
@@ -140,26 +185,73 @@ def import_epcis(args):
 
 def _render_document(document: dict) -> None:
     print(json.dumps(document, indent=2))
+    events = document["epcisBody"]["eventList"]
+    print(f"verified: {len(events)} events; {VERIFIED_HOW}", file=sys.stderr)
 
 
-@command("provenance export", "an item's history as EPCIS 2.0 JSON, every event checked against the chain",
+VERIFIED_HOW = ("the item's on-chain logs fold into the hash-chain head the contract holds, and each "
+                "event's canonical JSON hashes (keccak-256) to the hash recorded on chain")
+
+
+@command("provenance export", "an item's history as EPCIS 2.0 JSON, every event checked against the chain "
+         "(how, on stderr; with --json in the document's `verification` field)",
          ITEM, STORE, shared=SESSION, render=_render_document)
 def export(args):
+    session = open_session(args.network, args.account)
+    _require_known(session, args.item)
     with EventStore(args.store) as store:
-        return prov.export_item(open_session(args.network, args.account), store, args.item)
+        document = prov.export_item(session, store, args.item)
+    if args.json:
+        document["verification"] = {"events": len(document["epcisBody"]["eventList"]), "method": VERIFIED_HOW}
+    return document
+
+
+def _render_trace(edges: list[dict]) -> None:
+    if not edges:
+        print("nothing: the item is known, but nothing was made from it or went into it")
+        return
+    print_table([{"from": e["from_epc"] or hex32(e["from"]), "to": e["to_epc"] or hex32(e["to"]), "via": e["via"]}
+                 for e in edges])  # fmt: skip
 
 
 @command(
     "provenance trace", "what an item was made from (backward) or what was made from it (forward)",
-    ITEM, arg("--direction", choices=["forward", "backward"], default="backward"), shared=SESSION,
+    ITEM, arg("--direction", choices=["forward", "backward"], default="backward",
+              help="backward: its inputs and contents; forward: what was made from it (default: backward)"),
+    STORE, shared=SESSION, render=_render_trace,
 )
 def trace(args):
-    reach = prov.trace(open_session(args.network, args.account), args.item, args.direction)
-    return [{"from": e.source, "to": e.target, "via": e.via} for e in reach.edges]
+    session = open_session(args.network, args.account)
+    _require_known(session, args.item)
+    reach = prov.trace(session, args.item, args.direction)
+    names = _names(session, args)
+    return [{"from": e.source, "from_epc": names.epc(e.source), "to": e.target, "to_epc": names.epc(e.target),
+             "via": e.via} for e in reach.edges]  # fmt: skip
+
+
+def _render_verification(v: dict) -> None:
+    rows = {
+        "item": v["epc"] or hex32(v["item"]), "status": v["status"], "owner": v["owner_name"],
+        "custodian": v["custodian_name"], "events": v["events"],
+        "history": "verified: the events rebuilt from logs fold into the on-chain head",
+    }  # fmt: skip
+    if v["pending_custodian"]:
+        rows["offered to"] = f"entity {v['pending_custodian']}"
+    if v["packed_in"]:
+        rows["packed in"] = v["packed_in_epc"] or hex32(v["packed_in"])
+    if v["stock"]:
+        rows["stock"] = v["stock"]
+    width = max(map(len, rows))
+    for key, value in rows.items():
+        print(f"{key.ljust(width)}  {value}")
 
 
 @command("provenance verify", "what a QR-code scan shows: status, owner, custodian, events, chain head; "
-         "the history is rebuilt from logs and checked against the head", ITEM, shared=SESSION)
+         "the history is rebuilt from logs and checked against the head", ITEM, STORE, shared=SESSION,
+         render=_render_verification)
 def verify(args):
-    checked = prov.history(open_session(args.network, args.account), args.item)
-    return {**_verification(checked.verification), "history_verified": True}
+    session = open_session(args.network, args.account)
+    _require_known(session, args.item)
+    checked = prov.history(session, args.item)
+    return {**_verification(checked.verification, _names(session, args)), "history_verified": True}
+

@@ -129,7 +129,10 @@ def _once(journal_dir: Path, name: str, scenario: Callable[[], dict], log) -> di
     path = journal_dir / "scenarios.json"
     done = json.loads(path.read_text()) if path.exists() else {}
     if name in done:
-        log(f"{name}: already run on this deployment; its results:")
+        log(f"{name}: already run on this deployment; its recorded results (from {path}):")
+        width = max(map(len, done[name]), default=0)
+        for key, value in done[name].items():
+            log(f"  {key.ljust(width)}  {value}")
         return done[name]
     log(name)
     done[name] = scenario()

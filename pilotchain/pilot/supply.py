@@ -26,6 +26,7 @@ GS1 = "6901234"  # a company prefix in China's GS1 range (690-699)
 CELLS = [f"urn:epc:class:lgtin:{GS1}.011111.CELLS-{lot}" for lot in ("A", "B")]
 PACKS = [f"urn:epc:id:sgtin:{GS1}.055555.PACK-{n}" for n in (1, 2)]
 VEHICLES = [f"urn:epc:id:sgtin:{GS1}.066666.VIN-LGWEF4A5{n}MB00000{n}" for n in (1, 2)]
+ITEMS = (*CELLS, *PACKS, *VEHICLES)
 CELLS_PER_LOT = 1_000_000  # thousandths of H87 (pieces): 1,000 cells
 CELLS_PER_PACK = 96_000
 
@@ -49,6 +50,8 @@ def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
     regulator = next(e for e in roster if Capability.RECALL_AUTHORITY in e.capabilities)
     s = {e.code: crew.session(e.account) for e in (cellmaker, lab, logistics, carmaker, dealer, regulator)}
     ids = {code: entity_id_of(session) for code, session in s.items()}
+    named = {e.code: e.name for e in (cellmaker, lab, logistics, carmaker, dealer, regulator)}
+    names = {entity: f"{named[code]} ({entity})" for code, entity in ids.items()}
 
     def hand_over(item: str, giver: RosterEntry, taker: RosterEntry) -> None:
         pv.offer_custody(s[giver.code], item, ids[taker.code])
@@ -90,7 +93,8 @@ def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
         seen = pv.verify(s[dealer.code], vehicle)
         checked = pv.history(s[dealer.code], vehicle)  # raises TamperError on a mismatch
         scans[vehicle.rsplit(".", 1)[-1]] = f"{seen.status.name}, {seen.event_count} events, chain head verified ({len(checked.events)} logs)"
-        log(f"  QR scan {vehicle.rsplit('.', 1)[-1]}: {seen.status.name}, owner {seen.owner}, custodian {seen.custodian}")
+        log(f"  QR scan {vehicle.rsplit('.', 1)[-1]}: {seen.status.name}, owner {names[seen.owner]}, "
+            f"custodian {names[seen.custodian]}")
     return {
         "items": f"{len(CELLS)} cell lots, {len(PACKS)} packs, {len(VEHICLES)} vehicles",
         "custody hand-overs": 2 * len(CELLS) + len(VEHICLES),

@@ -58,9 +58,9 @@ def test_cells_to_vehicle_recall_and_verification(capsys, network, deployed, tmp
     assert [e["type"] for e in exported["epcisBody"]["eventList"]] == ["TransformationEvent", "AggregationEvent"]
 
 
-def test_unknown_item_verifies_as_unknown_and_bad_document_is_one_line(capsys, network, deployed, tmp_path):
-    scan = cli_json(capsys, "provenance", "verify", "urn:epc:id:sgtin:6901234.000000.NOPE", "--network", network)
-    assert scan["known"] is False
+def test_unknown_item_is_an_error_and_bad_document_is_one_line(capsys, network, deployed, tmp_path):
+    code = main(["provenance", "verify", "urn:epc:id:sgtin:6901234.000000.NOPE", "--network", network])
+    assert code == 1 and "error: unknown item urn:epc:id:sgtin:6901234.000000.NOPE" in capsys.readouterr().err
     bad = tmp_path / "bad.jsonld"
     bad.write_text(ASSEMBLY.read_text().replace('"eventTime": "2026-11-20T09:15:00.000+08:00"', '"eventTime": "soon"'))
     code = main(["provenance", "import-epcis", str(bad), "--dry-run", "--network", network, "--account", "council-2"])
