@@ -100,6 +100,7 @@ def run_supply(crew: Crew, roster: list[RosterEntry], council: list[str], log) -
         log(f"  QR scan {vehicle.rsplit('.', 1)[-1]}: {seen.status.name}, owner {seen.owner}, custodian {seen.custodian}")
     return {
         "company prefixes": f"{CELL_GS1} (cells), {GS1} (packs, vehicles)",
+        "prefixes held by their makers": [pv.prefix_owner(s[dealer.code], p) for _, p in prefixes] == [e for e, _ in prefixes],
         "items": f"{len(CELLS)} cell lots, {len(PACKS)} packs, {len(VEHICLES)} vehicles",
         "custody hand-overs": 2 * len(CELLS) + len(VEHICLES),
         "certificates": len(CELLS),
