@@ -3,6 +3,11 @@
 The chain stores a business step or disposition as a small integer and an identifier (EPC,
 EPC class, location) as a bytes32 hash; the full text stays in the off-chain event JSON.
 
+An item id commits to the EPC's GS1 company prefix: its first six bytes are the prefix key
+(`prefix_key`, 0 when the scheme carries no company prefix), the other 26 the last bytes of the
+URI's keccak. The Provenance contract reads the prefix from the id and lets only the entity the
+council registered it to create ids under it.
+
 Codes of standard CBV 2.0 terms are their position in the tuples below, counted from 1 (0
 means "absent"). They are part of the on-chain format: append new terms, never reorder.
 A custom value (any URI outside the CBV) gets `CUSTOM_CODE_FLAG | 15 bits of its keccak`,
@@ -37,6 +42,14 @@ DISPOSITIONS: tuple[str, ...] = (
 )  # fmt: skip
 
 CUSTOM_CODE_FLAG = 0x8000
+
+# EPC schemes (Tag Data Standard 2.x) whose first component is the GS1 company prefix.
+PREFIXED_SCHEMES = frozenset({
+    "sgtin", "sscc", "sgln", "grai", "giai", "gsrn", "gsrnp", "gdti", "cpi", "sgcn", "ginc", "gsin",
+    "itip", "upui", "pgln", "lgtin",
+})  # fmt: skip
+_EPC_FORMS = ("id", "class", "idpat")
+_COMPANY_PREFIX = re.compile(r"^[0-9]{6,12}$")
 
 # Spellings of a CBV term: the bare word, the EPCIS 1.x URN, and the GS1 web vocabulary URIs.
 _PREFIXES = {
@@ -88,14 +101,42 @@ def disposition(value: str) -> CbvCode:
     return _coded("disposition", value)
 
 
+def company_prefix(identifier: str) -> str | None:
+    """The GS1 company prefix of an EPC URI ("6901234" for urn:epc:id:sgtin:6901234.055555.1),
+    the first dotted component after a GS1 scheme that carries one; None for any other identifier
+    (GID, a pattern with a wildcard prefix, a non-EPC URI)."""
+    parts = identifier.split(":")
+    if len(parts) != 5 or parts[:2] != ["urn", "epc"] or parts[2] not in _EPC_FORMS:
+        return None
+    if parts[3] not in PREFIXED_SCHEMES:
+        return None
+    prefix = parts[4].split(".", 1)[0]
+    return prefix if _COMPANY_PREFIX.match(prefix) else None
+
+
+def prefix_key(prefix: str) -> bytes:
+    """The contract's bytes6 key of a company prefix: its 6-12 digits as BCD, filled with 0xF."""
+    if not _COMPANY_PREFIX.match(prefix) or set(prefix) == {"0"}:
+        raise ValueError(f"{prefix!r} is not a GS1 company prefix (6 to 12 digits, not all zero)")
+    return bytes.fromhex(prefix.ljust(12, "f"))
+
+
+def prefix_text(key: bytes) -> str:
+    """The company prefix a bytes6 key stands for ("" for the zero key)."""
+    return bytes(key).hex().split("f", 1)[0] if any(key) else ""
+
+
 def item_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of an EPC, EPC class or pattern: keccak256 of its URI's UTF-8."""
-    return keccak(identifier.encode("utf-8"))
+    """The bytes32 on-chain id of an EPC, EPC class or pattern: the key of its company prefix (6
+    zero bytes when it has none) followed by the last 26 bytes of keccak256 of its URI's UTF-8."""
+    prefix = company_prefix(identifier)
+    key = prefix_key(prefix) if prefix and set(prefix) != {"0"} else bytes(6)
+    return key + keccak(identifier.encode("utf-8"))[6:]
 
 
 def location_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of a read point or business location (same rule as items)."""
-    return item_id(identifier)
+    """The bytes32 on-chain id of a read point or business location: keccak256 of its URI."""
+    return keccak(identifier.encode("utf-8"))
 
 
 def is_uri(value: str) -> bool:

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis_codes import company_prefix, item_id, location_id, prefix_key, prefix_text
 from pilotchain.errors import PilotchainError
+from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import LOG_CHUNK, Session
 
 if TYPE_CHECKING:
@@ -107,8 +108,8 @@ class EventData:
         try:
             return cls(
                 epcis_hash=bytes(epcis_hash),
-                read_point=item_id(read_point) if read_point else ZERO32,
-                biz_location=item_id(biz_location) if biz_location else ZERO32,
+                read_point=location_id(read_point) if read_point else ZERO32,
+                biz_location=location_id(biz_location) if biz_location else ZERO32,
                 event_time=int(event_time),
                 biz_step=step_code(biz_step).code if biz_step else 0,
                 disposition=disp_code(disposition).code if disposition else 0,
@@ -489,16 +490,67 @@ def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | st
     return _send(session, fn, "RecallAcknowledged")[0]
 
 
+# ---------------------------------------------------------------- company prefixes
+
+
+def prefix_key_of(prefix: str) -> bytes:
+    """The bytes6 key of a GS1 company prefix; a `PilotchainError` for anything else."""
+    try:
+        return prefix_key(str(prefix))
+    except ValueError as exc:
+        raise PilotchainError(str(exc)) from None
+
+
+def prefix_payload(session: Session, registrations: Iterable[tuple[int, str]], *, remove: bool = False) -> bytes:
+    """The payload of the council `ActionKind.Call` that registers each (entity id, company prefix)
+    pair, or with `remove` removes each prefix; several go in one `multicall` of the contract."""
+    contract = session.contract(CONTRACT)
+    calls = [
+        contract.encode_abi("removePrefix", args=(prefix_key_of(prefix),)) if remove
+        else contract.encode_abi("registerPrefix", args=(int(entity), prefix_key_of(prefix)))
+        for entity, prefix in registrations
+    ]  # fmt: skip
+    if not calls:
+        raise PilotchainError("no company prefix given")
+    data = calls[0] if len(calls) == 1 else contract.encode_abi("multicall", args=(calls,))
+    return call_payload(contract.address, bytes.fromhex(str(data)[2:]))
+
+
+def propose_prefixes(session: Session, registrations: Iterable[tuple[int, str]], *, remove: bool = False) -> int:
+    """Open the council proposal that registers (or removes) company prefixes; returns its id.
+    Once it passes and is executed, only the named entity creates ids under each prefix."""
+    return propose(session, ActionKind.Call, prefix_payload(session, registrations, remove=remove))
+
+
+def prefix_owner(session: Session, prefix: str) -> int:
+    """The entity a company prefix is registered to, 0 when none."""
+    return int(session.call(session.contract(CONTRACT).functions.prefixOwner(prefix_key_of(prefix))))
+
+
 # ---------------------------------------------------------------- EPCIS import and export
 
 
 @dataclass(frozen=True)
 class PlannedEvent:
-    """One EPCIS event and the contract calls that record it (`fn` names and arguments)."""
+    """One EPCIS event and the contract calls that record it (`fn` names and arguments);
+    `uris` names the items of the calls (item id -> EPC URI)."""
 
     label: str
     epcis_hash: bytes
     calls: list[tuple[str, tuple]]
+    uris: dict[bytes, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RefusedEvent:
+    """An event of a document the importer cannot record: which item stops it, and why."""
+
+    label: str
+    item: str  # the EPC URI (or 0x id) of the item
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.item} {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -508,6 +560,7 @@ class ImportResult:
     skipped: int  # events the store already had recorded
     transactions: list[str]
     plan: list[PlannedEvent]
+    refused: list[RefusedEvent] = field(default_factory=list)  # events left unrecorded, and why
 
 
 def event_data(event: EpcisEvent) -> EventData:
@@ -587,7 +640,67 @@ def plan_event(event: EpcisEvent) -> PlannedEvent:
             calls = [(fn, (parent, device, data)) for device in devices]
     if not calls:
         raise EpcisError(event.label, "type", f"{event.type} {event.action} names nothing the chain can record")
-    return PlannedEvent(event.label, event.hash, calls)
+    return PlannedEvent(event.label, event.hash, calls, {i.item_id: i.uri for i in event.identifiers()})
+
+
+def _roles(fn: str, args: tuple) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """The items a planned call names: those that must be known, those it creates when unknown,
+    and those it must create (commissioning)."""
+    if fn == "commission":
+        return [], [], [bytes(args[0][0])]
+    if fn == "transform":
+        return [bytes(q[0]) for q in args[0]], [bytes(q[0]) for q in args[1]], []
+    if fn == "pack":
+        return [bytes(c) for c in args[1]], [bytes(args[0])], []
+    if fn == "unpack":
+        return [bytes(args[0])] + [bytes(c) for c in args[1]], [], []
+    if fn == "recordTransaction":
+        return [bytes(i) for i in args[0]], [], []
+    return [bytes(args[0])], [], []  # observe, decommission, associate, dissociate, declareError
+
+
+def refused_events(session: Session, plan: list[PlannedEvent]) -> list[RefusedEvent]:
+    """The events of `plan` that the caller's entity cannot record, each with the first item that
+    stops it: an item the chain does not know and the event cannot create (not a commissioning,
+    a transformation output or a packing parent), an item to commission that exists, or an item
+    under a company prefix registered to another entity. Items created by earlier events of the
+    plan count as known; a refused event creates nothing."""
+    contract = session.contract(CONTRACT)
+    me = entity_id_of(session)
+    ids = list(dict.fromkeys(i for p in plan for fn, args in p.calls for role in _roles(fn, args) for i in role))
+    known = set()
+    for start in range(0, len(ids), 200):
+        page = ids[start:start + 200]
+        known |= {i for i, v in zip(page, session.call(contract.functions.verifyBatch(page))) if v[0]}
+    owners: dict[bytes, int] = {}
+
+    def owner(key: bytes) -> int:
+        if key not in owners:
+            owners[key] = int(session.call(contract.functions.prefixOwner(key))) if any(key) else 0
+        return owners[key]
+
+    refused = []
+    for p in plan:
+        created: list[bytes] = []
+        problem = None
+        for fn, args in p.calls:
+            required, creatable, fresh = _roles(fn, args)
+            exists = lambda i: i in known or i in created  # noqa: E731
+            problem = next(((i, "is unknown and this event cannot create it") for i in required if not exists(i)), None)
+            problem = problem or next(((i, "already exists") for i in fresh if exists(i)), None)
+            for i in (i for i in creatable + fresh if not exists(i)):
+                holder = owner(i[:6])
+                if holder not in (0, me):
+                    problem = problem or (i, f"is under company prefix {prefix_text(i[:6])}, which belongs to entity {holder}")
+                created.append(i)
+            if problem:
+                break
+        if problem:
+            item, reason = problem
+            refused.append(RefusedEvent(p.label, p.uris.get(item, "0x" + item.hex()), reason))
+        else:
+            known.update(created)
+    return refused
 
 
 def import_epcis(
@@ -598,17 +711,23 @@ def import_epcis(
     The whole document is validated and mapped before anything is sent (a malformed or
     unsupported event raises `EpcisError` naming the event and the field). Events go out in
     `multicall` transactions of up to `batch_size` events; events the store already holds as
-    recorded are skipped, so an interrupted import can simply be run again. With `dry_run`
-    nothing is stored or sent: the result's `plan` shows what would be recorded.
+    recorded are skipped, so an interrupted import can simply be run again. Events the caller's
+    entity cannot record (`refused_events`: an item the chain has never seen that the event cannot
+    create, or one under another entity's company prefix) are left out whole, and listed in the
+    result's `refused`; the rest are recorded. With `dry_run` nothing is stored or sent: the
+    result's `plan` shows what would be recorded, and with a session its `refused` what would not.
     """
     from pilotchain.epcis import parse_document
 
     doc = parse_document(document)
     plan = [plan_event(e) for e in doc.events]
     if dry_run:
-        return ImportResult(len(plan), 0, 0, [], plan)
+        return ImportResult(len(plan), 0, 0, [], plan, refused_events(session, plan) if session else [])
     store.put_document(doc)
-    todo = [p for p in plan if not store.stored(p.epcis_hash).recorded]
+    pending = [p for p in plan if not store.stored(p.epcis_hash).recorded]
+    refused = refused_events(session, pending)
+    left_out = {r.label for r in refused}
+    todo = [p for p in pending if p.label not in left_out]
     contract = session.contract(CONTRACT)
     transactions = []
     for start in range(0, len(todo), batch_size):
@@ -618,7 +737,7 @@ def import_epcis(
         for p in batch:
             store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
         transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
-    return ImportResult(len(plan), len(todo), len(plan) - len(todo), transactions, plan)
+    return ImportResult(len(plan), len(todo), len(plan) - len(pending), transactions, plan, refused)
 
 
 def item_epcis_hashes(session: Session, history_: ItemHistory) -> list[bytes]:
