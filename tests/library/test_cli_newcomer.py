@@ -21,7 +21,7 @@ from pilotchain.epcis_codes import item_id
 from pilotchain.toolchain import ROOT
 
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"
-CELLS, PACK = "urn:epc:class:lgtin:6901234.011111.CELLS-N", "urn:epc:id:sgtin:6901234.055555.PACK-N"
+CELLS, PACK = "urn:epc:class:lgtin:6912345.011111.CELLS-N", "urn:epc:id:sgtin:6901234.055555.PACK-N"
 VIN = "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A59MB000009"
 UNKNOWN = "urn:epc:id:sgtin:6901234.000000.NEVER-SEEN"
 
