@@ -19,7 +19,7 @@ NPM_STAMP := node_modules/.installed
 TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
 
 .PHONY: demo test test-anvil test-ganache test-python test-integration compile gas bench-poa \
-        bench-pilot chain-start chain-stop chain-status clean
+        bench-pilot chain-soak chain-start chain-stop chain-status clean
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -95,6 +95,10 @@ bench-poa: $(TOOLS) $(GETH)
 
 bench-pilot: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.pilot
+
+# 30 fresh starts and 30 restarts after SIGKILL of every node, none may stall (~10 min).
+chain-soak: $(TOOLS) $(GETH)
+	$(BIN)/python -m pilotchain.bench.soak
 
 clean:
 	rm -rf build .hypothesis .cache/toolchain.stamp
