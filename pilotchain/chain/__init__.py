@@ -4,7 +4,12 @@
 `add_validator`/`remove_validator` change the signer set by Clique vote, `operator_account`
 gives scripts the keystore and password of the prefunded deployer and operators, and
 `sealing_record` counts double seals and reorgs in the nodes' logs.
+
+`start` logs a warning on the `pilotchain.chain` logger when it recovers a stalled head; like
+any library it prints nothing unless the application configures logging.
 """
+
+import logging
 
 from pilotchain.chain.clique import add_validator, block_signer, raw_block, remove_validator
 from pilotchain.chain.network import (
@@ -29,6 +34,8 @@ from pilotchain.chain.nodes import (
     status,
     stop,
 )
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "DEFAULT_DIR",

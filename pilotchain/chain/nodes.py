@@ -252,7 +252,9 @@ def _until_grown(net: Network, nodes: list[Node], target: int, log_offsets: dict
     """Wait until every node in `nodes` has block `target`. A head that stops moving is met
     with each remedy in turn (`_restart_sealing`, then `_reconnect`); `ChainStalled` if none helps.
     """
-    remedies = [("restarting sealing", _restart_sealing), ("re-connecting the peers", _reconnect)]
+    remedies = [("restarting sealing", _restart_sealing)]
+    if len(nodes) > 1:
+        remedies.append(("re-connecting the peers", _reconnect))
     tried: list[str] = []
     while True:
         try:
@@ -320,8 +322,6 @@ def _reconnect(net: Network, nodes: list[Node], log_offsets: dict[str, int], dea
     with the parent's), so every node then syncs to the heaviest chain. This ends the start
     deadlock of `sealing_order`. geth re-dials a node it dialled in the last ~35 s only once
     that time is up, so this can take as long."""
-    if len(nodes) < 2:
-        return
     for node in nodes:
         for other in nodes:
             if other is not node:
