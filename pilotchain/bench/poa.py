@@ -127,7 +127,9 @@ def _throughput(net: chain.Network) -> dict:
     }
 
 
-def _confirmed_receipts(w3, hashes: list[str], began: float) -> tuple[dict[str, tuple[int, bool]], dict[str, int], float]:
+def _confirmed_receipts(
+    w3, hashes: list[str], began: float
+) -> tuple[dict[str, tuple[int, bool]], dict[str, int], float]:
     """Poll the receipts of `hashes` until each one's block is `CONFIRMATIONS` deep.
 
     Returns hash -> (block, succeeded) of the confirmed receipts, hash -> block where the

@@ -178,7 +178,8 @@ def _count_logs(net: chain.Network, series: Series) -> None:
 
 def report(results: list[Series], period: int) -> str:
     lines = [
-        f"# Start soak of the local Clique network (geth 1.13.15, {VALIDATORS} validators; starts at {period} s blocks)",
+        f"# Start soak of the local Clique network (geth 1.13.15, {VALIDATORS} validators; "
+        f"starts at {period} s blocks)",
         "",
         f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.uname().machine}, "
         f"{psutil.cpu_count()} CPUs, by `make chain-soak` (`python -m pilotchain.bench.soak`).",
@@ -217,8 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", type=int, default=30, help="fresh starts (default: %(default)s)")
     parser.add_argument("--restarts", type=int, default=30, help="restarts after SIGKILL (default: %(default)s)")
-    parser.add_argument("--forced", type=int, default=8, help="fresh starts in the deadlocking order (default: %(default)s)")
-    parser.add_argument("--loaded", type=int, default=10, help="runs of 1,000 transactions at 2 s blocks (default: %(default)s)")
+    parser.add_argument("--forced", type=int, default=8,
+                        help="fresh starts in the deadlocking order (default: %(default)s)")
+    parser.add_argument("--loaded", type=int, default=10,
+                        help="runs of 1,000 transactions at 2 s blocks (default: %(default)s)")
     parser.add_argument("--period", type=int, default=1, help="block period in seconds (default: %(default)s)")
     parser.add_argument("--report", type=Path, default=REPORT, help="where to write (default: reports/soak.md)")
     args = parser.parse_args(argv)

@@ -166,3 +166,27 @@ def test_wait_with_confirmations_returns_the_receipt_once_its_block_is_deep_enou
     assert receipt["status"] == 1
     assert w3.eth.block_number >= receipt["blockNumber"] + 2
     assert w3.eth.get_transaction_receipt(receipt["transactionHash"])["blockHash"] == receipt["blockHash"]
+
+
+def test_sealing_record_counts_a_validator_sealing_two_blocks_at_one_height_and_reorgs(tmp_path):
+    net = chain.Network(dir=tmp_path, chain_id=1, period=2, gas_limit=1, base_port=1, nodes=[
+        chain.Node(name, f"0x{i:040x}", True, 1, 2, 3, "00") for i, name in enumerate(["node1", "node2"], 1)
+    ])
+    sealed = "INFO [11-30|15:47:0{}] Successfully sealed new block            number={} sealhash=4b8206..1fee5b hash={}"
+    lines = {
+        "node1": [
+            sealed.format("3.171", 7, "bd15ca..43f764") + " elapsed=7.778ms",
+            sealed.format("5.012", 7, "9e4bba..902cc1") + " elapsed=2.001s",
+            "INFO [11-30|15:47:05.020] Chain reorg detected                     number=6 hash=aa11bb..ccdd01 "
+            "drop=1 dropfrom=bd15ca..43f764 add=1 addfrom=9e4bba..902cc1",
+        ],
+        "node2": [sealed.format("7.003", 8, "1234ab..cd5678") + " elapsed=1.2ms"],
+    }
+    for node in net.nodes:
+        net.node_dir(node).mkdir(parents=True)
+        net.log_path(node).write_text("\n".join(lines[node.name]) + "\n")
+
+    record = chain.sealing_record(net)
+
+    assert record == chain.SealingRecord(sealed=3, double_seals=[("node1", 7)], reorgs=1, deepest_reorg=1)
+    assert chain.sealing_record(net, chain.log_sizes(net)).sealed == 0
