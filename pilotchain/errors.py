@@ -22,6 +22,10 @@ class ChainError(PilotchainError):
     """The local PoA network or a node could not be managed as asked."""
 
 
+class ChainStalled(ChainError):
+    """The network's head stopped moving and recovering it did not help."""
+
+
 class ConnectionFailed(PilotchainError):
     """No answer from the node, or the node is not the chain we expected."""
 

@@ -168,21 +168,30 @@ class Sender:
             if "already known" not in str(exc) and "nonce too low" not in str(exc):
                 raise
 
-    def wait(self, pending: Pending, *, timeout: float | None = None, poll: float = 0.05) -> dict:
-        """The receipt, once mined; re-sends if the node lost the transaction; checks status."""
+    def wait(self, pending: Pending, *, timeout: float | None = None, poll: float = 0.05,
+             confirmations: int = 0) -> dict:
+        """The receipt, once mined and `confirmations` blocks deep (0: as soon as mined);
+        re-sends if the node lost the transaction; checks status.
+
+        The receipt is read again until it is deep enough, so after a short reorg it names the
+        block that holds the transaction now.
+        """
         deadline = time.monotonic() + (timeout or self.receipt_timeout)
         resent_at = time.monotonic()
         while True:
             try:
                 receipt = self.w3.eth.get_transaction_receipt(pending.tx_hash)
-                if receipt is not None:
+                if receipt is not None and (
+                    confirmations <= 0 or self.w3.eth.block_number >= receipt["blockNumber"] + confirmations
+                ):
                     break
             except TransactionNotFound:
-                pass
+                receipt = None
             now = time.monotonic()
             if now > deadline:
+                depth = f" and {confirmations} blocks deep" if confirmations > 0 and receipt is not None else ""
                 raise TransactionFailed(
-                    f"transaction {pending.tx_hash.hex()} (nonce {pending.nonce}) not mined within "
+                    f"transaction {pending.tx_hash.hex()} (nonce {pending.nonce}) not mined{depth} within "
                     f"{timeout or self.receipt_timeout:.0f} s; is the chain sealing blocks?"
                 )
             if now - resent_at > 5.0 and self._dropped(pending):
@@ -196,8 +205,8 @@ class Sender:
             self.gas_used += receipt["gasUsed"]
         return receipt
 
-    def transact(self, call: Any, *, gas: int | None = None, value: int = 0) -> dict:
-        return self.wait(self.send(call, gas=gas, value=value))
+    def transact(self, call: Any, *, gas: int | None = None, value: int = 0, confirmations: int = 0) -> dict:
+        return self.wait(self.send(call, gas=gas, value=value), confirmations=confirmations)
 
     def top_up(self, addresses: list[str], *, minimum: int, amount: int) -> list[str]:
         """Send `amount` wei to each address holding less than `minimum`; returns those funded."""

@@ -72,8 +72,10 @@ def init(args):
     }
 
 
-@command("chain start", "start the network's nodes and wait until blocks are sealed", DIR, NODES,
-         render=render_status)
+@command("chain start",
+         "start the network's nodes and wait until every node has two new blocks (a head that stops "
+         "moving is recovered, or reported with what to do); on a running network, check that it seals",
+         DIR, NODES, render=render_status)
 def start(args):
     net = chain.Network.load(args.dir)
     chain.start(net, args.nodes)

@@ -7,8 +7,6 @@ and the session fails if any of its processes is left behind.
 
 from __future__ import annotations
 
-import time
-
 import psutil
 import pytest
 from web3 import Web3
@@ -33,40 +31,19 @@ def network_processes(net: chain.Network) -> list[psutil.Process]:
     return found
 
 
-def _sealing(net: chain.Network, blocks: int = 3, timeout: float = 20.0) -> bool:
-    """Whether the network adds `blocks` blocks within `timeout` seconds."""
-    w3 = connect(net.nodes[0].rpc_url)
-    target = w3.eth.block_number + blocks
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if w3.eth.block_number >= target:
-            return True
-        time.sleep(0.5)
-    return False
-
-
 @pytest.fixture(scope="session")
 def poa(tmp_path_factory):
-    """A fresh network that seals. A fresh start can deadlock at block 1 (three competing first
-    blocks, then Clique's "signed recently" everywhere; an open problem of `chain.start`, see the
-    note on issue 3): such a network is stopped and replaced, at most twice."""
-    for attempt in range(3):
-        net = chain.init_network(
-            tmp_path_factory.mktemp("poa") / "net",
-            validators=VALIDATORS,
-            period=PERIOD,
-            base_port=chain.free_base_port(NODE_SLOTS),
-            register_brownie=False,
-        )
-        try:
-            chain.start(net)
-            if _sealing(net) or attempt == 2:
-                break
-        except BaseException:
-            _stop_and_check(net)
-            raise
-        _stop_and_check(net)
+    """A fresh network that seals (`chain.start` returns only once every node has passed the
+    start head by two blocks, and fails if the head stops moving)."""
+    net = chain.init_network(
+        tmp_path_factory.mktemp("poa") / "net",
+        validators=VALIDATORS,
+        period=PERIOD,
+        base_port=chain.free_base_port(NODE_SLOTS),
+        register_brownie=False,
+    )
     try:
+        chain.start(net)
         yield net
     finally:
         _stop_and_check(net)
