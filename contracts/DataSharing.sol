@@ -78,7 +78,7 @@ contract DataSharing is IDataSharing {
         external
         returns (uint256 assetId)
     {
-        uint32 owner = _registry.activeAdminOf(msg.sender);
+        uint32 owner = _activeAdminOf(msg.sender);
         if (owner == 0) revert DataSharingNotAdmin(msg.sender);
         if (sensitivity > _MAX_SENSITIVITY) revert DataSharingInvalidSensitivity(sensitivity);
         assetId = ++_counters.assets;
@@ -118,12 +118,13 @@ contract DataSharing is IDataSharing {
         external
         returns (uint256 requestId)
     {
-        uint32 requester = _registry.activeAdminOf(msg.sender);
+        uint32 requester = _activeAdminOf(msg.sender);
         if (requester == 0) revert DataSharingNotAdmin(msg.sender);
         Asset storage a = _requireAsset(assetId);
         if (a.retired) revert DataSharingAssetRetired(assetId);
         uint32 owner = a.owner;
         if (requester == owner) revert DataSharingOwnEntity(assetId, requester);
+        if (!_isActiveEntity(owner)) revert DataSharingEntityNotActive(owner);
         if (purpose >= _counters.purposes) revert DataSharingUnknownPurpose(purpose);
         if (duration == 0) revert DataSharingInvalidDuration(duration);
         bytes32 key = _requestKey(assetId, requester, purpose);
@@ -174,7 +175,7 @@ contract DataSharing is IDataSharing {
     /// @inheritdoc IDataSharing
     function withdrawRequest(uint256 requestId) external {
         Request storage r = _requirePending(requestId);
-        if (_registry.activeAdminOf(msg.sender) != r.requester) {
+        if (_activeAdminOf(msg.sender) != r.requester) {
             revert DataSharingNotRequesterAdmin(msg.sender, requestId);
         }
         _close(requestId, r, RequestStatus.Withdrawn);
@@ -213,13 +214,30 @@ contract DataSharing is IDataSharing {
         if (entityId != a.owner || role != IEntityRegistry.AccountRole.Admin) {
             revert DataSharingNotOwnerAdmin(recovered, signed.assetId);
         }
-        if (!_registry.isActiveEntity(entityId)) revert DataSharingEntityNotActive(entityId);
+        if (!_isActiveEntity(entityId)) revert DataSharingEntityNotActive(entityId);
         if (a.retired) revert DataSharingAssetRetired(signed.assetId);
 
         emit SignedGrantSubmitted(signed.assetId, recovered, signed.grantee, signed.nonce);
         _issue(
             signed.assetId, entityId, signed.grantee, signed.purposes, signed.validFrom, signed.validUntil, signed.holdUntil
         );
+    }
+
+    /// @inheritdoc IDataSharing
+    function cancelNonce(address signer, uint256 nonce) external {
+        uint32 entityId = _requireSignerAdmin(signer);
+        _useNonce(signer, nonce);
+        emit NoncesInvalidated(signer, entityId, nonce >> 8, 1 << (nonce & 0xff), msg.sender);
+    }
+
+    /// @inheritdoc IDataSharing
+    function invalidateNonces(address signer, uint256 wordPos, uint256 mask) external {
+        uint32 entityId = _requireSignerAdmin(signer);
+        uint256 word = _usedNonces[signer][wordPos];
+        uint256 fresh = mask & ~word;
+        if (fresh == 0) revert DataSharingNoncesUsed(signer, wordPos, mask);
+        _usedNonces[signer][wordPos] = word | fresh;
+        emit NoncesInvalidated(signer, entityId, wordPos, fresh, msg.sender);
     }
 
     /// @inheritdoc IDataSharing
@@ -243,7 +261,7 @@ contract DataSharing is IDataSharing {
         Grant storage stored = _grants[assetId][grantee];
         Grant memory g = stored;
         if (g.revoked || block.timestamp >= g.validUntil) revert DataSharingNoLiveGrant(assetId, grantee);
-        if (_registry.activeAdminOf(msg.sender) != g.owner) revert DataSharingNotOwnerAdmin(msg.sender, assetId);
+        if (_activeAdminOf(msg.sender) != g.owner) _refuseOwnerAccount(g.owner, assetId, true);
         if (block.timestamp < g.holdUntil) revert DataSharingGrantOnHold(assetId, grantee, g.holdUntil);
         stored.revoked = true;
         emit GrantRevoked(assetId, g.owner, grantee, reason);
@@ -252,12 +270,16 @@ contract DataSharing is IDataSharing {
     // ---------------------------------------------------------------- access
 
     /// @inheritdoc IDataSharing
+    /// @dev The owner's status is asked last, only when everything else allows: a refusal costs
+    /// no more than before, an allowance one registry call more (the owner entity's slot).
     function canAccess(uint256 assetId, address account, uint8 purpose) external view returns (bool) {
         (uint32 entityId,,) = _registry.memberOf(account);
         if (entityId == 0) return false;
         Asset storage a = _assets[assetId];
-        if (a.owner == 0 || a.retired) return false;
-        return (_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 == 1;
+        uint32 owner = a.owner;
+        if (owner == 0 || a.retired) return false;
+        if ((_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 == 0) return false;
+        return _isActiveEntity(owner);
     }
 
     /// @inheritdoc IDataSharing
@@ -276,6 +298,7 @@ contract DataSharing is IDataSharing {
 
     /// @inheritdoc IDataSharing
     function recordAccessBatch(AccessReceipt[] calldata receipts) external {
+        if (receipts.length == 0) revert DataSharingEmptyBatch();
         (uint32 recorder,,) = _registry.memberOf(msg.sender);
         uint256 assetId;
         uint32 grantee;
@@ -307,6 +330,11 @@ contract DataSharing is IDataSharing {
     /// @inheritdoc IDataSharing
     function nonceUsed(address signer, uint256 nonce) external view returns (bool) {
         return _usedNonces[signer][nonce >> 8] & (1 << (nonce & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IDataSharing
+    function nonceBitmap(address signer, uint256 wordPos) external view returns (uint256) {
+        return _usedNonces[signer][wordPos];
     }
 
     /// @inheritdoc IDataSharing
@@ -447,7 +475,7 @@ contract DataSharing is IDataSharing {
         uint40 holdUntil
     ) private {
         if (grantee == owner) revert DataSharingOwnEntity(assetId, grantee);
-        if (!_registry.isActiveEntity(grantee)) revert DataSharingEntityNotActive(grantee);
+        if (!_isActiveEntity(grantee)) revert DataSharingEntityNotActive(grantee);
         if (purposes == 0 || purposes >> _counters.purposes != 0) revert DataSharingInvalidPurposes(purposes);
         if (validFrom == 0) validFrom = uint40(block.timestamp);
         if (validUntil <= validFrom || validUntil <= block.timestamp || holdUntil > validUntil) {
@@ -461,12 +489,13 @@ contract DataSharing is IDataSharing {
 
     /// @dev The purposes a receipt by an account of entity `recorder` may name: those of the
     /// grantee's current grant, provided the asset is the recorder's and active and the grantee
-    /// entity is active.
+    /// entity is active. `recorder` comes from `memberOf`, so it is 0 while the owner is not
+    /// active: that the owner is active costs no extra read here.
     function _receiptPurposes(uint32 recorder, uint256 assetId, uint32 grantee) private view returns (uint64) {
         Asset storage a = _requireAsset(assetId);
-        if (a.owner != recorder) revert DataSharingNotOwnerAccount(msg.sender, assetId);
+        if (a.owner != recorder) _refuseOwnerAccount(a.owner, assetId, false);
         if (a.retired) revert DataSharingAssetRetired(assetId);
-        if (!_registry.isActiveEntity(grantee)) revert DataSharingEntityNotActive(grantee);
+        if (!_isActiveEntity(grantee)) revert DataSharingEntityNotActive(grantee);
         return _currentPurposes(_grants[assetId][grantee]);
     }
 
@@ -506,13 +535,43 @@ contract DataSharing is IDataSharing {
 
     function _requireOwnerAdmin(uint256 assetId) private view returns (Asset storage a) {
         a = _requireAsset(assetId);
-        if (_registry.activeAdminOf(msg.sender) != a.owner) revert DataSharingNotOwnerAdmin(msg.sender, assetId);
+        if (_activeAdminOf(msg.sender) != a.owner) _refuseOwnerAccount(a.owner, assetId, true);
+    }
+
+    /// @dev Reverts for a caller that is not an active account (`admin`: an active admin) of
+    /// `owner`: with `DataSharingEntityNotActive(owner)` when it is one of the owner's, which then
+    /// must be suspended or revoked, else with the role error. Only refusals pay for this read.
+    function _refuseOwnerAccount(uint32 owner, uint256 assetId, bool admin) private view {
+        (uint32 entityId, IEntityRegistry.AccountRole role) = _registry.entityOf(msg.sender);
+        if (entityId == owner && (!admin || role == IEntityRegistry.AccountRole.Admin)) {
+            revert DataSharingEntityNotActive(owner);
+        }
+        if (admin) revert DataSharingNotOwnerAdmin(msg.sender, assetId);
+        revert DataSharingNotOwnerAccount(msg.sender, assetId);
+    }
+
+    /// @dev The entity of `signer`, provided the caller is an active admin of it.
+    function _requireSignerAdmin(address signer) private view returns (uint32 entityId) {
+        (entityId,) = _registry.entityOf(signer);
+        if (entityId == 0 || _activeAdminOf(msg.sender) != entityId) {
+            revert DataSharingNotSignerAdmin(msg.sender, signer);
+        }
     }
 
     function _requirePending(uint256 requestId) private view returns (Request storage r) {
         r = _requests[requestId];
         if (r.status == RequestStatus.None) revert DataSharingUnknownRequest(requestId);
         if (r.status != RequestStatus.Pending) revert DataSharingRequestNotPending(requestId, r.status);
+    }
+
+    /// @dev `_activeAdminOf` and `_isActiveEntity` give each registry view one call site: inlined
+    /// at each use, they would take the bytecode past the 24,576-byte limit.
+    function _activeAdminOf(address account) private view returns (uint32) {
+        return _registry.activeAdminOf(account);
+    }
+
+    function _isActiveEntity(uint32 entityId) private view returns (bool) {
+        return _registry.isActiveEntity(entityId);
     }
 
     function _requestKey(uint256 assetId, uint32 requester, uint8 purpose) private pure returns (bytes32) {

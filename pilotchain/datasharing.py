@@ -11,6 +11,7 @@ Signed grants (EIP-712, domain "pilotchain DataSharing" version "1"):
     signed = sign_grant(admin_key, chain_id=..., contract=..., asset_id=7, grantee=9,
                         purposes=[Purpose.Research], valid_until=..., nonce=0, deadline=...)
     submit_signed_grant(session, signed)         # any account may submit
+    cancel_grant(session, signed)                # or withdraw it first (an admin of the signer's entity)
 """
 
 from __future__ import annotations
@@ -394,13 +395,42 @@ def grant(
 
 
 def submit_signed_grant(session: Session, signed: SignedGrant) -> Grant:
+    contract = _check_contract(session, signed)
+    session.transact(contract.functions.submitSignedGrant(signed.as_tuple(), bytes.fromhex(signed.signature[2:])))
+    return get_grant(session, signed.asset_id, signed.grantee)
+
+
+def _check_contract(session: Session, signed: SignedGrant) -> Any:
     contract = session.contract(CONTRACT)
     if to_checksum_address(signed.contract) != contract.address:
         raise ConfigError(
             f"the grant was signed for the DataSharing contract at {signed.contract}, not {contract.address}"
         )
-    session.transact(contract.functions.submitSignedGrant(signed.as_tuple(), bytes.fromhex(signed.signature[2:])))
-    return get_grant(session, signed.asset_id, signed.grantee)
+    return contract
+
+
+def cancel_nonce(session: Session, signer: str, nonce: int) -> dict:
+    """Cancel one signed-grant nonce of `signer` (an admin of its entity calls this): a grant
+    signed with it is refused from now on with `DataSharingNonceUsed`. Returns the
+    `NoncesInvalidated` event."""
+    receipt = session.transact(_fn(session).cancelNonce(to_checksum_address(signer), nonce))
+    return _event(session, receipt, "NoncesInvalidated")
+
+
+def invalidate_nonces(session: Session, signer: str, word: int, mask: int) -> dict:
+    """Cancel every nonce `word * 256 + b` of `signer` whose bit b is set in `mask` (those already
+    used are skipped). Returns the `NoncesInvalidated` event, whose `mask` holds the nonces this
+    call cancelled."""
+    if not 0 <= mask < 1 << 256 or not 0 <= word < 1 << 248:
+        raise ConfigError(f"nonce word {word} / mask {mask:#x} out of range (word < 2^248, mask < 2^256)")
+    receipt = session.transact(_fn(session).invalidateNonces(to_checksum_address(signer), word, mask))
+    return _event(session, receipt, "NoncesInvalidated")
+
+
+def cancel_grant(session: Session, signed: SignedGrant) -> dict:
+    """Withdraw a signed grant before anyone submits it, by cancelling its nonce."""
+    _check_contract(session, signed)
+    return cancel_nonce(session, signed.signer, signed.nonce)
 
 
 def renew(session: Session, asset_id: int, grantee: int, valid_until: int, add_purposes: Iterable[int] = ()) -> Grant:
@@ -463,7 +493,13 @@ def purposes(session: Session) -> dict[int, str]:
 
 
 def nonce_used(session: Session, signer: str, nonce: int) -> bool:
+    """Whether `signer`'s `nonce` is spent: used by a submitted grant, or cancelled."""
     return session.call(_fn(session).nonceUsed(to_checksum_address(signer), nonce))
+
+
+def nonce_bitmap(session: Session, signer: str, word: int) -> int:
+    """Word `word` of `signer`'s nonce bitmap (bit b set = nonce `word * 256 + b` is spent)."""
+    return session.call(_fn(session).nonceBitmap(to_checksum_address(signer), word))
 
 
 def _pages(fetch) -> Iterator:

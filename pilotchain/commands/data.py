@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import secrets
 from pathlib import Path
@@ -12,7 +13,7 @@ from pilotchain.accounts import AccountStore
 from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session, resolve
 from pilotchain.errors import ConfigError
-from pilotchain.resolve import account_address, account_store, entity_id, moment
+from pilotchain.resolve import account_address, account_store, address, entity_id, moment
 
 SESSION = ("network", "account", "json")
 ASSET = arg("asset", type=int, help="asset id")
@@ -153,14 +154,54 @@ def _grant_domain(args) -> tuple[int, str]:
     return chain_id, contract
 
 
+def _read_signed(path: Path) -> ds.SignedGrant:
+    try:
+        return ds.SignedGrant.from_json(json.loads(path.read_text()))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot read the signed grant {path}: {exc}") from None
+
+
 @command("data submit-grant", "submit a signed grant (any account may)",
          arg("file", type=Path, help="JSON written by `data sign-grant`"), shared=SESSION)
 def submit_grant(args):
+    return ds.submit_signed_grant(open_session(args.network, args.account), _read_signed(args.file))
+
+
+def _mask(text: str) -> int:
     try:
-        signed = ds.SignedGrant.from_json(json.loads(args.file.read_text()))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"cannot read the signed grant {args.file}: {exc}") from None
-    return ds.submit_signed_grant(open_session(args.network, args.account), signed)
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number (decimal or 0x-hex)") from None
+
+
+def _render_cancelled(event: dict) -> None:
+    mask, word = int(event["mask"]), int(event["wordPos"])
+    nonces = [word * 256 + bit for bit in range(256) if mask >> bit & 1]
+    shown = f"nonce {nonces[0]}" if len(nonces) == 1 else f"{len(nonces)} nonces of word {word} (mask {mask:#x})"
+    print(f"cancelled {shown} of signer {event['signer']} (entity {event['entityId']}): "
+          "grants signed with them can no longer be submitted")
+
+
+@command(
+    "data cancel-grant",
+    "withdraw signed grants before they are submitted, by cancelling their nonces (an admin of the signer's entity)",
+    arg("file", type=Path, nargs="?", help="JSON written by `data sign-grant` (or give --signer and --nonce)"),
+    arg("--signer", type=address, help="address of the signer whose nonces to cancel"),
+    arg("--nonce", type=int, help="one nonce to cancel"),
+    arg("--word", type=int, help="a word of the nonce bitmap (nonce >> 8), with --mask"),
+    arg("--mask", type=_mask, help="bits (nonce & 0xff) to cancel in --word, e.g. 0xff"),
+    shared=SESSION, render=_render_cancelled,
+)
+def cancel_grant(args):
+    by_file, by_nonce, by_word = args.file is not None, args.nonce is not None, args.word is not None
+    if by_file + by_nonce + by_word != 1 or by_file == bool(args.signer) or by_word != (args.mask is not None):
+        raise ConfigError("give a signed grant FILE, or --signer with --nonce, or --signer with --word and --mask")
+    session = open_session(args.network, args.account)
+    if by_file:
+        return ds.cancel_grant(session, _read_signed(args.file))
+    if by_nonce:
+        return ds.cancel_nonce(session, args.signer, args.nonce)
+    return ds.invalidate_nonces(session, args.signer, args.word, args.mask)
 
 
 @command("data revoke", "revoke a grant on your asset (after its hold)", ASSET, GRANTEE, REASON,

@@ -50,14 +50,16 @@ def test_reinstatement_after_expiry_restores_nothing(datasharing, granted, suspe
 
 
 def test_suspended_owner_gateway_cannot_record(datasharing, granted, suspend, asset, university, hospital_operator):
-    suspend(datasharing.asset(asset)["owner"])
-    with brownie.reverts(revert_pattern=err("DataSharingNotOwnerAccount", hospital_operator, asset)):
+    owner = datasharing.asset(asset)["owner"]
+    suspend(owner)
+    with brownie.reverts(revert_pattern=err("DataSharingEntityNotActive", owner)):
         record(datasharing, asset, university, hospital_operator)
 
 
 def test_suspended_owner_cannot_revoke(datasharing, granted, suspend, asset, university, hospital_admin):
-    suspend(datasharing.asset(asset)["owner"])
-    with brownie.reverts(revert_pattern=err("DataSharingNotOwnerAdmin", hospital_admin, asset)):
+    owner = datasharing.asset(asset)["owner"]
+    suspend(owner)
+    with brownie.reverts(revert_pattern=err("DataSharingEntityNotActive", owner)):
         datasharing.revoke(asset, university, 1, {"from": hospital_admin})
 
 
