@@ -279,7 +279,7 @@ def pass_proposal(proposer, voters: list, kind: ActionKind, payload: bytes) -> i
     """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id."""
     registry = proposer.contract("EntityRegistry")
     pid = propose(proposer, kind, payload)
-    electorate = proposer.call(registry.functions.councilSize())
+    electorate = proposer.call(registry.functions.electorateSize())
     for voter in voters[: votes_needed(proposer, kind, electorate) - 1]:
         vote(voter, pid)
     execute(proposer, pid, payload)
