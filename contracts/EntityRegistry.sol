@@ -24,6 +24,7 @@ contract EntityRegistry is IEntityRegistry {
     mapping(address => Membership) private _members;
     uint32 private _entityCount;
     uint8 private _councilSize;
+    uint8 private _electorateSize; // council members whose entity is active: they can vote
     uint64 private _seatsTaken;
     uint32 private _proposalCount;
 
@@ -91,9 +92,12 @@ contract EntityRegistry is IEntityRegistry {
     // ---------------------------------------------------------------- accounts
 
     /// @inheritdoc IEntityRegistry
-    function addAccount(address account, AccountRole role) external {
+    function addAccount(address account, uint8 roleId) external {
         uint32 id = _requireActiveAdmin();
-        if (role == AccountRole.None) revert RegistryInvalidRole(role);
+        if (roleId == uint8(AccountRole.None) || roleId > uint8(type(AccountRole).max)) {
+            revert RegistryInvalidRole(roleId);
+        }
+        AccountRole role = AccountRole(roleId);
         if (role == AccountRole.Admin) {
             unchecked {
                 _entities[id].admins += 1; // < 2^16 accounts per entity
@@ -138,20 +142,21 @@ contract EntityRegistry is IEntityRegistry {
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IEntityRegistry
-    function propose(ActionKind kind, bytes calldata payload) external returns (uint256) {
-        return _propose(kind, keccak256(payload), "");
+    function propose(uint8 kind, bytes calldata payload) external returns (uint256) {
+        return _propose(_actionKind(kind), keccak256(payload), "");
     }
 
     /// @inheritdoc IEntityRegistry
-    function proposeByHash(ActionKind kind, bytes32 payloadHash, string calldata payloadURI)
+    function proposeByHash(uint8 kind, bytes32 payloadHash, string calldata payloadURI)
         external
         returns (uint256)
     {
-        return _propose(kind, payloadHash, payloadURI);
+        return _propose(_actionKind(kind), payloadHash, payloadURI);
     }
 
     /// @inheritdoc IEntityRegistry
-    function vote(uint256 proposalId, Vote support) external {
+    function vote(uint256 proposalId, uint8 support) external {
+        if (support > uint8(type(Vote).max)) revert RegistryInvalidVote(support);
         uint32 voter = _requireActiveAdmin();
         Proposal storage p = _requireOpen(proposalId);
         if (!_inVotingSet(voter, proposalId)) revert RegistryNotInVotingSet(proposalId, voter);
@@ -159,11 +164,11 @@ contract EntityRegistry is IEntityRegistry {
         if (p.ballots & bit != 0) revert RegistryAlreadyVoted(proposalId, voter);
         p.ballots |= bit;
         unchecked {
-            if (support == Vote.Yes) p.yes += 1;
-            else if (support == Vote.No) p.no += 1;
+            if (support == uint8(Vote.Yes)) p.yes += 1;
+            else if (support == uint8(Vote.No)) p.no += 1;
             else p.abstain += 1;
         }
-        emit Voted(proposalId, voter, support);
+        emit Voted(proposalId, voter, Vote(support));
     }
 
     /// @inheritdoc IEntityRegistry
@@ -210,6 +215,11 @@ contract EntityRegistry is IEntityRegistry {
     /// @inheritdoc IEntityRegistry
     function councilSize() external view returns (uint256) {
         return _councilSize;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function electorateSize() external view returns (uint256) {
+        return _electorateSize;
     }
 
     /// @inheritdoc IEntityRegistry
@@ -273,8 +283,8 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
-    function votingRule(ActionKind kind) external view returns (VotingRule memory) {
-        return _rules[kind];
+    function votingRule(uint8 kind) external view returns (VotingRule memory) {
+        return _rules[_actionKind(kind)];
     }
 
     /// @inheritdoc IEntityRegistry
@@ -294,7 +304,7 @@ contract EntityRegistry is IEntityRegistry {
         _proposals[proposalId] = Proposal({
             kind: kind,
             status: ProposalStatus.Open,
-            electorate: _councilSize,
+            electorate: _electorateSize,
             yes: 1,
             no: 0,
             abstain: 0,
@@ -318,18 +328,20 @@ contract EntityRegistry is IEntityRegistry {
             }
         } else if (kind == ActionKind.Suspend) {
             (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
-            _transition(id, EntityStatus.Active, EntityStatus.Suspended, reason);
+            Entity storage e = _transition(id, EntityStatus.Active, EntityStatus.Suspended, reason);
+            if (e.council) _pauseCouncilTerm(e);
         } else if (kind == ActionKind.Reinstate) {
             (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
-            _transition(id, EntityStatus.Suspended, EntityStatus.Active, reason);
+            Entity storage e = _transition(id, EntityStatus.Suspended, EntityStatus.Active, reason);
+            if (e.council) _resumeCouncilTerm(e);
         } else if (kind == ActionKind.Revoke) {
             (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
             EntityStatus from = _requireEntity(id).status;
             if (from != EntityStatus.Active && from != EntityStatus.Suspended) {
                 revert RegistryInvalidTransition(id, from, EntityStatus.Revoked);
             }
-            _transition(id, from, EntityStatus.Revoked, reason);
-            if (_entities[id].council) _leaveCouncil(id);
+            Entity storage e = _transition(id, from, EntityStatus.Revoked, reason);
+            if (e.council) _leaveCouncil(id, from == EntityStatus.Active);
         } else if (kind == ActionKind.AddCouncil) {
             uint32 id = abi.decode(payload, (uint32));
             Entity storage e = _requireEntity(id);
@@ -344,8 +356,9 @@ contract EntityRegistry is IEntityRegistry {
             _joinCouncil(id, e);
         } else if (kind == ActionKind.RemoveCouncil) {
             uint32 id = abi.decode(payload, (uint32));
-            if (!_requireEntity(id).council) revert RegistryNotCouncil(id);
-            _leaveCouncil(id);
+            Entity storage e = _requireEntity(id);
+            if (!e.council) revert RegistryNotCouncil(id);
+            _leaveCouncil(id, e.status == EntityStatus.Active);
         } else if (kind == ActionKind.SetCapabilities) {
             (uint32 id, uint8 capabilities) = abi.decode(payload, (uint32, uint8));
             Entity storage e = _requireEntity(id);
@@ -354,8 +367,8 @@ contract EntityRegistry is IEntityRegistry {
             e.updatedAt = uint40(block.timestamp);
             emit CapabilitiesChanged(id, capabilities);
         } else if (kind == ActionKind.SetRule) {
-            (ActionKind target, VotingRule memory rule) = abi.decode(payload, (ActionKind, VotingRule));
-            _setRule(target, rule);
+            (uint8 target, VotingRule memory rule) = abi.decode(payload, (uint8, VotingRule));
+            _setRule(_actionKind(target), rule);
         } else {
             (address target, bytes memory data) = abi.decode(payload, (address, bytes));
             if (target.code.length == 0) revert RegistryCallFailed(target, "");
@@ -396,8 +409,11 @@ contract EntityRegistry is IEntityRegistry {
         _members[account] = Membership(id, role);
     }
 
-    function _transition(uint32 id, EntityStatus from, EntityStatus to, bytes32 reason) private {
-        Entity storage e = _requireEntity(id);
+    function _transition(uint32 id, EntityStatus from, EntityStatus to, bytes32 reason)
+        private
+        returns (Entity storage e)
+    {
+        e = _requireEntity(id);
         if (e.status != from) revert RegistryInvalidTransition(id, e.status, to);
         e.status = to;
         e.updatedAt = uint40(block.timestamp);
@@ -418,18 +434,46 @@ contract EntityRegistry is IEntityRegistry {
         e.councilFrom = _proposalCount;
         e.councilUntil = 0;
         _councilSize += 1;
+        _electorateSize += 1;
         emit CouncilJoined(id);
     }
 
-    /// @dev Stays in the voting set of proposals created so far; the council may not empty.
-    function _leaveCouncil(uint32 id) private {
-        if (_councilSize == 1) revert RegistryCouncilTooSmall(1);
+    /// @dev Leaves the council. An active member stays in the voting set of proposals created
+    /// so far; a suspended one already left it at its suspension (`_pauseCouncilTerm`), so its
+    /// term is not extended over the proposals opened while it was suspended. At least one
+    /// active member must remain: nobody else could propose.
+    function _leaveCouncil(uint32 id, bool voting) private {
         Entity storage e = _entities[id];
+        if (voting) {
+            if (_electorateSize == 1) revert RegistryCouncilTooSmall(1);
+            e.councilUntil = _proposalCount;
+            _electorateSize -= 1;
+        }
         _seatsTaken &= ~(uint64(1) << e.seat);
         e.council = false;
-        e.councilUntil = _proposalCount;
         _councilSize -= 1;
         emit CouncilLeft(id);
+    }
+
+    /// @dev A council member is suspended: its term ends now for voting (it stays in the voting
+    /// set of the proposals created so far, see `_resumeCouncilTerm`), it keeps its seat, and
+    /// proposals opened from now on do not count it in their electorate. The last active
+    /// member cannot be suspended: nobody could propose its reinstatement.
+    function _pauseCouncilTerm(Entity storage e) private {
+        if (_electorateSize == 1) revert RegistryCouncilTooSmall(1);
+        e.councilUntil = _proposalCount;
+        _electorateSize -= 1;
+    }
+
+    /// @dev A suspended council member is reinstated: it votes on the proposals opened from now
+    /// on. If none was opened while it was suspended its term simply continues; otherwise a new
+    /// term starts (one term is kept per entity), and the proposals of the paused term that are
+    /// still open can no longer count its vote.
+    function _resumeCouncilTerm(Entity storage e) private {
+        uint32 count = _proposalCount;
+        if (e.councilUntil != count) e.councilFrom = count;
+        e.councilUntil = 0;
+        _electorateSize += 1;
     }
 
     function _setRule(ActionKind kind, VotingRule memory rule) private {
@@ -469,9 +513,16 @@ contract EntityRegistry is IEntityRegistry {
         if (block.timestamp >= p.expiresAt) revert RegistryProposalExpired(proposalId, p.expiresAt);
     }
 
+    /// @dev A council member whose term is not paused (`councilUntil == 0`) votes on every
+    /// proposal after `councilFrom`; a former or suspended one on those up to `councilUntil`.
     function _inVotingSet(uint32 id, uint256 proposalId) private view returns (bool) {
         Entity storage e = _entities[id];
-        return proposalId > e.councilFrom && (e.council || proposalId <= e.councilUntil);
+        return proposalId > e.councilFrom && (proposalId <= e.councilUntil || (e.council && e.councilUntil == 0));
+    }
+
+    function _actionKind(uint8 kind) private pure returns (ActionKind) {
+        if (kind > uint8(type(ActionKind).max)) revert RegistryInvalidActionKind(kind);
+        return ActionKind(kind);
     }
 
     function _passed(Proposal memory p) private view returns (bool) {

@@ -15,6 +15,7 @@ uint8 constant CAP_RECALL_AUTHORITY = 2;
 interface IEntityRegistry {
     // ---------------------------------------------------------------- types
 
+    /// @notice What kind of organisation an entity is (for listings and filters only).
     enum EntityKind {
         GovernmentDepartment,
         University,
@@ -26,6 +27,7 @@ interface IEntityRegistry {
         Other
     }
 
+    /// @notice An entity's standing; only Active entities act anywhere in the consortium.
     /// @dev `None` marks an id that was never admitted.
     enum EntityStatus {
         None,
@@ -34,6 +36,7 @@ interface IEntityRegistry {
         Revoked
     }
 
+    /// @notice An account's role in its entity: admins manage accounts and vote, operators act.
     enum AccountRole {
         None,
         Operator,
@@ -53,6 +56,7 @@ interface IEntityRegistry {
         Call // payload: abi.encode(address target, bytes data): the council acting on another contract
     }
 
+    /// @notice A proposal's lifecycle; an expired proposal stays Open but can no longer be voted or executed.
     enum ProposalStatus {
         None,
         Open,
@@ -60,6 +64,7 @@ interface IEntityRegistry {
         Cancelled
     }
 
+    /// @notice A ballot.
     enum Vote {
         Yes,
         No,
@@ -101,6 +106,7 @@ interface IEntityRegistry {
         uint8 seat; // council seat: the entity's bit in a proposal's ballot bitmap
     }
 
+    /// @notice A listed entity with its id.
     struct EntityView {
         uint32 id;
         Entity entity;
@@ -131,6 +137,7 @@ interface IEntityRegistry {
         bytes32 payloadHash;
     }
 
+    /// @notice A proposal with its id and whether it has passed (threshold and quorum met).
     struct ProposalView {
         uint256 id;
         Proposal proposal;
@@ -141,6 +148,12 @@ interface IEntityRegistry {
 
     /// @notice An entity joined. Its kind, region and capabilities are in storage (`entity`);
     /// the name and dossier only here. `admin` is its first admin account (no AccountAdded).
+    /// @param entityId the new entity's id (ids count up from 1 in admission order)
+    /// @param code its registration code
+    /// @param admin its first admin account
+    /// @param name its display name
+    /// @param dossierHash hash of its admission dossier
+    /// @param dossierURI where the dossier is published
     event EntityAdmitted(
         uint32 indexed entityId,
         bytes32 indexed code,
@@ -149,14 +162,57 @@ interface IEntityRegistry {
         bytes32 dossierHash,
         string dossierURI
     );
+
+    /// @notice An executed Suspend, Reinstate or Revoke proposal changed an entity's status.
+    /// Suspending or reinstating a council member also changes `electorateSize` (no other event).
+    /// @param entityId the entity
+    /// @param status its new status
+    /// @param reason the reason named in the proposal's payload (a hash of the text)
     event EntityStatusChanged(uint32 indexed entityId, EntityStatus status, bytes32 reason);
+
+    /// @notice An admin published a new dossier for its entity.
+    /// @param entityId the entity
+    /// @param dossierHash hash of the new dossier
+    /// @param dossierURI where it is published
     event DossierUpdated(uint32 indexed entityId, bytes32 dossierHash, string dossierURI);
+
+    /// @notice The council set an entity's capability flags.
+    /// @param entityId the entity
+    /// @param capabilities its new CAP_* flags (replacing the old ones)
     event CapabilitiesChanged(uint32 indexed entityId, uint8 capabilities);
+
+    /// @notice An entity took a council seat (at deployment for founders, else by AddCouncil).
+    /// @param entityId the entity
     event CouncilJoined(uint32 indexed entityId);
+
+    /// @notice An entity left the council (RemoveCouncil, or Revoke of a council member).
+    /// @param entityId the entity
     event CouncilLeft(uint32 indexed entityId);
+
+    /// @notice An admin added an account to its entity.
+    /// @param entityId the entity
+    /// @param account the account added
+    /// @param role its role (Operator or Admin)
     event AccountAdded(uint32 indexed entityId, address indexed account, AccountRole role);
+
+    /// @notice An admin removed an account from its entity (also the old account of a rotation).
+    /// @param entityId the entity
+    /// @param account the account removed
     event AccountRemoved(uint32 indexed entityId, address indexed account);
+
+    /// @notice The voting rule of an action kind was set (at deployment, or by SetRule).
+    /// @param kind the action kind
+    /// @param thresholdBps yes votes needed, in basis points of the electorate
+    /// @param quorumBps votes cast needed, in basis points of the electorate
     event RuleChanged(ActionKind indexed kind, uint16 thresholdBps, uint16 quorumBps);
+
+    /// @notice A council member opened a proposal (a `Voted` yes by the proposer follows).
+    /// @param proposalId the new proposal's id
+    /// @param proposer the proposing entity
+    /// @param kind what the proposal does when executed
+    /// @param expiresAt when voting and execution end (unix seconds, exclusive)
+    /// @param payloadHash keccak256 of the payload that `execute` must supply
+    /// @param payloadURI where the payload is published (`proposeByHash`), else empty
     event ProposalCreated(
         uint256 indexed proposalId,
         uint32 indexed proposer,
@@ -165,110 +221,222 @@ interface IEntityRegistry {
         bytes32 payloadHash,
         string payloadURI
     );
+
+    /// @notice An entity of the proposal's voting set voted.
+    /// @param proposalId the proposal
+    /// @param entityId the voting entity
+    /// @param vote its vote
     event Voted(uint256 indexed proposalId, uint32 indexed entityId, Vote vote);
+
+    /// @notice A passed proposal was executed (its action took effect in the same transaction).
+    /// @param proposalId the proposal
     event ProposalExecuted(uint256 indexed proposalId);
+
+    /// @notice The proposer cancelled its open proposal.
+    /// @param proposalId the proposal
     event ProposalCancelled(uint256 indexed proposalId);
 
     // ---------------------------------------------------------------- errors
 
+    /// @notice `account` belongs to no entity.
     error RegistryNotMember(address account);
+    /// @notice `account` of entity `entityId` is not an admin.
     error RegistryNotAdmin(address account, uint32 entityId);
+    /// @notice Entity `entityId` holds no council seat.
     error RegistryNotCouncil(uint32 entityId);
+    /// @notice No entity was ever admitted with id `entityId`.
     error RegistryUnknownEntity(uint32 entityId);
+    /// @notice Entity `entityId` is not active (its current `status` is given).
     error RegistryEntityNotActive(uint32 entityId, EntityStatus status);
+    /// @notice Entity `entityId` cannot move from status `from` to `to`.
     error RegistryInvalidTransition(uint32 entityId, EntityStatus from, EntityStatus to);
+    /// @notice Registration `code` is already held by entity `existingId`.
     error RegistryDuplicateCode(bytes32 code, uint32 existingId);
+    /// @notice `account` already belongs to entity `entityId` (an account serves one entity).
     error RegistryAccountTaken(address account, uint32 entityId);
+    /// @notice `account` is not an account of the caller's entity (or is the zero address).
     error RegistryUnknownAccount(address account);
+    /// @notice `account` is the last admin of entity `entityId` and cannot be removed.
     error RegistryLastAdmin(uint32 entityId, address account);
+    /// @notice Admission record `index` of a batch has an invalid `field`.
     error RegistryInvalidEntity(uint256 index, string field);
-    error RegistryInvalidRole(AccountRole role);
+    /// @notice `role` is not an AccountRole that can be given to an account (Operator, Admin).
+    error RegistryInvalidRole(uint8 role);
+    /// @notice `kind` is not an ActionKind.
+    error RegistryInvalidActionKind(uint8 kind);
+    /// @notice `support` is not a Vote.
+    error RegistryInvalidVote(uint8 support);
+    /// @notice The rule for `kind` is invalid: the threshold must be in (0, 10000], the quorum
+    /// at most 10000 basis points.
     error RegistryInvalidRule(ActionKind kind, uint16 thresholdBps, uint16 quorumBps);
+    /// @notice Entity `entityId` is already on the council.
     error RegistryAlreadyCouncil(uint32 entityId);
+    /// @notice The action would leave fewer than one active council member (`size` is the
+    /// electorate before it; 0 at deployment without founders).
     error RegistryCouncilTooSmall(uint256 size);
+    /// @notice All `seats` council seats are taken.
     error RegistryCouncilFull(uint256 seats);
+    /// @notice Entity `entityId` may rejoin the council only at `until`, when the last proposal
+    /// of its previous term has expired.
     error RegistryCouncilCoolingOff(uint32 entityId, uint40 until);
+    /// @notice `capabilities` has bits outside the CAP_* flags.
     error RegistryInvalidCapabilities(uint8 capabilities);
+    /// @notice No proposal has id `proposalId`.
     error RegistryUnknownProposal(uint256 proposalId);
+    /// @notice Proposal `proposalId` is no longer open (its `status` is given).
     error RegistryProposalNotOpen(uint256 proposalId, ProposalStatus status);
+    /// @notice Proposal `proposalId` expired at `expiresAt`.
     error RegistryProposalExpired(uint256 proposalId, uint40 expiresAt);
+    /// @notice Proposal `proposalId` has not passed: `yes` votes of an `electorate`.
     error RegistryProposalNotPassed(uint256 proposalId, uint16 yes, uint16 electorate);
+    /// @notice Only the proposing entity may cancel; `entityId` is the caller's.
     error RegistryNotProposer(uint256 proposalId, uint32 entityId);
+    /// @notice Entity `entityId` is not in the voting set of proposal `proposalId`.
     error RegistryNotInVotingSet(uint256 proposalId, uint32 entityId);
+    /// @notice Entity `entityId` has already voted on proposal `proposalId`.
     error RegistryAlreadyVoted(uint256 proposalId, uint32 entityId);
+    /// @notice The payload given to `execute` does not hash to the one proposed.
     error RegistryPayloadMismatch(uint256 proposalId, bytes32 expected, bytes32 actual);
+    /// @notice A Call proposal's call to `target` failed (`reason` is its revert data; empty
+    /// when `target` has no code).
     error RegistryCallFailed(address target, bytes reason);
 
     // ---------------------------------------------------------------- membership (hot path)
 
     /// @notice What other contracts ask at every use: the account's entity, if it is active.
+    /// @param account any address
     /// @return entityId 0 when the account belongs to no entity or its entity is not active
-    /// @return role the account's role inside its entity
-    /// @return capabilities the entity's CAP_* flags
+    /// @return role the account's role inside its entity (None when entityId is 0)
+    /// @return capabilities the entity's CAP_* flags (0 when entityId is 0)
     function memberOf(address account)
         external
         view
         returns (uint32 entityId, AccountRole role, uint8 capabilities);
 
     /// @notice Whether `account` belongs to an active entity.
+    /// @param account any address
+    /// @return true when its entity exists and is active
     function isActiveMember(address account) external view returns (bool);
 
-    /// @notice Whether `account` is an admin of an active entity (returns that entity, else 0).
+    /// @notice Whether `account` is an admin of an active entity.
+    /// @param account any address
+    /// @return entityId that entity, else 0
     function activeAdminOf(address account) external view returns (uint32 entityId);
 
     /// @notice Whether entity `entityId` is active.
+    /// @param entityId any id (unknown ids are not active)
+    /// @return true when its status is Active
     function isActiveEntity(uint32 entityId) external view returns (bool);
 
-    /// @notice The entity an account belongs to (0 if none), whatever the entity's status.
+    /// @notice The entity an account belongs to, whatever the entity's status.
+    /// @param account any address
+    /// @return entityId its entity, 0 if none
+    /// @return role its role there (None if none)
     function entityOf(address account) external view returns (uint32 entityId, AccountRole role);
 
     // ---------------------------------------------------------------- accounts
 
     /// @notice An admin of the caller's entity adds an account with a role.
-    function addAccount(address account, AccountRole role) external;
+    /// @dev `role` is an AccountRole taken as uint8 (same ABI encoding) so that an
+    /// out-of-range value reverts `RegistryInvalidRole` rather than with empty data.
+    /// @param account the new account; it must belong to no entity
+    /// @param role AccountRole.Operator or AccountRole.Admin
+    function addAccount(address account, uint8 role) external;
 
     /// @notice An admin of the caller's entity removes one of its accounts (never the last admin).
+    /// @param account an account of the caller's entity
     function removeAccount(address account) external;
 
     /// @notice An admin replaces `oldAccount` by `newAccount` with the same role, in one step.
+    /// @param oldAccount an account of the caller's entity
+    /// @param newAccount an account that belongs to no entity
     function rotateAccount(address oldAccount, address newAccount) external;
 
     /// @notice An admin publishes a new dossier for its entity.
+    /// @param dossierHash hash of the dossier document
+    /// @param dossierURI where it is published
     function updateDossier(bytes32 dossierHash, string calldata dossierURI) external;
 
     // ---------------------------------------------------------------- governance
 
-    /// @notice A council member opens a proposal and votes yes on it. The payload is not
-    /// stored or logged: it is in this transaction's input, and `execute` must supply it again.
+    /// @notice A council member of an active entity opens a proposal and votes yes on it. The
+    /// payload is not stored or logged: it is in this transaction's input, and `execute` must
+    /// supply it again. The proposal's electorate is `electorateSize()` now: the council members
+    /// whose entity is active; suspended members are not counted (see `electorateSize`).
+    /// @dev `kind` is an ActionKind taken as uint8 (same ABI encoding): an out-of-range value
+    /// reverts `RegistryInvalidActionKind`. Payloads are decoded only by `execute`: one that does
+    /// not decode as its kind's types (e.g. an Admit record with an out-of-range EntityKind)
+    /// reverts there with empty data.
+    /// @param kind the ActionKind
+    /// @param payload its payload (see ActionKind for each kind's encoding)
     /// @return proposalId the new proposal's id (ids start at 1)
-    function propose(ActionKind kind, bytes calldata payload) external returns (uint256 proposalId);
+    function propose(uint8 kind, bytes calldata payload) external returns (uint256 proposalId);
 
     /// @notice As `propose`, committing to a payload published off chain at `payloadURI`
     /// (a large admission batch): voters check the document against `payloadHash`.
-    function proposeByHash(ActionKind kind, bytes32 payloadHash, string calldata payloadURI)
+    /// @param kind the ActionKind (reverts `RegistryInvalidActionKind` when out of range)
+    /// @param payloadHash keccak256 of the payload
+    /// @param payloadURI where the payload is published
+    /// @return proposalId the new proposal's id
+    function proposeByHash(uint8 kind, bytes32 payloadHash, string calldata payloadURI)
         external
         returns (uint256 proposalId);
 
     /// @notice A council member of the proposal's voting set votes once.
-    function vote(uint256 proposalId, Vote support) external;
+    /// @dev The voting set of a proposal is fixed at its creation: the entities whose council
+    /// term covers it (joined before it was opened and neither left nor were suspended before).
+    /// A member suspended later stays in it, and counts in its electorate, but cannot vote while
+    /// suspended; the electorate of open proposals is deliberately not reduced by a suspension:
+    /// one council decision must not change the outcome of others already in flight (suspending
+    /// the dissenters of a pending proposal would pass it), an open proposal that can no longer
+    /// pass is simply proposed again (its new electorate excludes the suspended members), and
+    /// it would take a loop over every open proposal. `support` is a Vote taken as uint8:
+    /// an out-of-range value reverts `RegistryInvalidVote`.
+    /// @param proposalId the proposal
+    /// @param support Vote.Yes, Vote.No or Vote.Abstain
+    function vote(uint256 proposalId, uint8 support) external;
 
     /// @notice Anyone executes a passed, unexpired proposal once, supplying its payload.
+    /// @param proposalId the proposal
+    /// @param payload the bytes whose hash was proposed
     function execute(uint256 proposalId, bytes calldata payload) external;
 
     /// @notice The proposer's entity cancels its open proposal.
+    /// @param proposalId the proposal
     function cancel(uint256 proposalId) external;
 
     // ---------------------------------------------------------------- views
 
+    /// @notice An entity as stored.
+    /// @param entityId the entity (reverts `RegistryUnknownEntity` if never admitted)
+    /// @return the stored record
     function entity(uint32 entityId) external view returns (Entity memory);
 
+    /// @notice The entity holding a registration code.
+    /// @param code the registration code
+    /// @return the entity id, 0 if none
     function entityIdByCode(bytes32 code) external view returns (uint32);
 
+    /// @notice How many entities were ever admitted (also the highest entity id).
+    /// @return the count
     function entityCount() external view returns (uint256);
 
+    /// @notice How many entities hold a council seat, suspended members included.
+    /// @return the count
     function councilSize() external view returns (uint256);
 
+    /// @notice The electorate a proposal opened now would have: the council members whose
+    /// entity is active. It is never 0: the last active member can neither be suspended, nor
+    /// revoked, nor removed from the council, so every voting rule stays reachable.
+    /// @return the count
+    function electorateSize() external view returns (uint256);
+
     /// @notice Entities matching `filter`, scanning ids from `cursor` (start at 1).
+    /// @dev The filter's enum fields are decoded by the ABI decoder: an out-of-range EntityKind
+    /// or EntityStatus reverts with empty data.
+    /// @param filter which entities to return
+    /// @param cursor the first id to scan (0 or 1 for the start)
+    /// @param limit at most this many results
     /// @return page up to `limit` matches
     /// @return nextCursor the id to continue from, 0 when the scan is complete
     function listEntities(EntityFilter calldata filter, uint256 cursor, uint256 limit)
@@ -276,19 +444,37 @@ interface IEntityRegistry {
         view
         returns (EntityView[] memory page, uint256 nextCursor);
 
+    /// @notice A proposal with its tally and whether it has passed.
+    /// @param proposalId the proposal (reverts `RegistryUnknownProposal` if none)
+    /// @return the proposal, its id and `passed`
     function proposal(uint256 proposalId) external view returns (ProposalView memory);
 
+    /// @notice How many proposals were ever opened (also the highest proposal id).
+    /// @return the count
     function proposalCount() external view returns (uint256);
 
     /// @notice Open, unexpired proposals among ids [cursor, ...), newest ids last.
+    /// @param cursor the first id to scan (0 or 1 for the start)
+    /// @param limit at most this many results
+    /// @return page up to `limit` open proposals
+    /// @return nextCursor the id to continue from, 0 when the scan is complete
     function listOpenProposals(uint256 cursor, uint256 limit)
         external
         view
         returns (ProposalView[] memory page, uint256 nextCursor);
 
+    /// @notice Whether an entity of the proposal's voting set has voted on it.
+    /// @param proposalId the proposal
+    /// @param entityId the entity
+    /// @return false also when the entity is not in the voting set
     function hasVoted(uint256 proposalId, uint32 entityId) external view returns (bool);
 
-    function votingRule(ActionKind kind) external view returns (VotingRule memory);
+    /// @notice The voting rule of an action kind.
+    /// @param kind the ActionKind as uint8 (reverts `RegistryInvalidActionKind` when out of range)
+    /// @return the rule
+    function votingRule(uint8 kind) external view returns (VotingRule memory);
 
+    /// @notice How long a proposal stays open, fixed at deployment.
+    /// @return seconds
     function votingPeriod() external view returns (uint40);
 }

@@ -6,6 +6,7 @@ proposed and later executed, so every caller (CLI, pilot, tests) encodes them th
 
 from __future__ import annotations
 
+import csv
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,16 @@ class Capability(enum.IntFlag):
 
 
 NEW_ENTITY_TYPE = "(string,uint8,uint32,bytes32,bytes32,string,address,uint8,bool)"
+# Field order of the structs that views return as tuples (checked against the compiled
+# interface by tests/library/test_contract_types.py).
+ENTITY_FIELDS = (
+    "kind", "status", "capabilities", "council", "region", "admittedAt", "updatedAt", "admins",
+    "councilFrom", "councilUntil", "seat",
+)  # fmt: skip
+PROPOSAL_FIELDS = (
+    "kind", "status", "electorate", "yes", "no", "abstain", "proposer", "createdAt", "expiresAt",
+    "ballots", "payloadHash",
+)  # fmt: skip
 
 
 def registration_code(code: str) -> bytes:
@@ -156,6 +167,82 @@ def call_payload(target: str, data: bytes) -> bytes:
 
 def payload_hash(payload: bytes) -> bytes:
     return keccak(payload)
+
+
+def action_payload(kind: ActionKind, entity_id: int, reason: str | bytes = b"") -> bytes:
+    """The payload of a proposal about one entity: Suspend, Reinstate, Revoke (with a reason),
+    AddCouncil or RemoveCouncil."""
+    if kind in (ActionKind.Suspend, ActionKind.Reinstate, ActionKind.Revoke):
+        return status_payload(entity_id, reason)
+    if kind in (ActionKind.AddCouncil, ActionKind.RemoveCouncil):
+        return council_payload(entity_id)
+    raise ConfigError(f"{kind.name} is not a proposal about one entity")
+
+
+# ---------------------------------------------------------------- admission files
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """One row of an entity list CSV (code,name,kind,region,city,capabilities)."""
+
+    code: str
+    name: str
+    kind: EntityKind
+    region: int
+    city: str
+    capabilities: Capability
+
+    def admission(self, admin: str) -> NewEntity:
+        """The admission record, bound to the entity's first admin account."""
+        return NewEntity(
+            name=self.name,
+            kind=self.kind,
+            region=self.region,
+            code=self.code,
+            admin=admin,
+            dossier_hash=keccak(text=f"dossier:{self.code}:{self.name}"),
+            dossier_uri=f"pilot://dossiers/{self.code}",
+            capabilities=self.capabilities,
+        )
+
+
+def read_entity_rows(path: Path) -> list[EntityRow]:
+    """An entity list CSV, validated: known kinds and capabilities, unique codes."""
+    rows, codes = [], set()
+    try:
+        records = list(csv.DictReader(path.open(newline="")))
+    except FileNotFoundError:
+        raise ConfigError(f"entity list not found: {path}") from None
+    for line, record in enumerate(records, start=2):
+        try:
+            caps = Capability(0)
+            for name in (record["capabilities"] or "").split():
+                caps |= Capability[name]
+            row = EntityRow(record["code"], record["name"], EntityKind[record["kind"]], int(record["region"]),
+                            record["city"], caps)
+        except (KeyError, ValueError) as exc:
+            raise ConfigError(f"{path.name} line {line}: invalid value {exc}") from None
+        if row.code in codes:
+            raise ConfigError(f"{path.name} line {line}: duplicate registration code {row.code}")
+        codes.add(row.code)
+        rows.append(row)
+    return rows
+
+
+def admissions_from_files(entities_csv: Path, admins_csv: Path) -> list[NewEntity]:
+    """Admission records from an entity list CSV and a CSV of code,admin_address."""
+    try:
+        admins = {row["code"]: row["admin_address"] for row in csv.DictReader(admins_csv.open(newline=""))}
+    except FileNotFoundError:
+        raise ConfigError(f"admin list not found: {admins_csv}") from None
+    except KeyError as exc:
+        raise ConfigError(f"{admins_csv.name}: missing column {exc} (expected code,admin_address)") from None
+    rows = read_entity_rows(entities_csv)
+    missing = [row.code for row in rows if row.code not in admins]
+    if missing:
+        raise ConfigError(f"no admin address for {', '.join(missing[:5])}")
+    return [row.admission(admins[row.code]) for row in rows]
 
 
 # ---------------------------------------------------------------- the consortium file
@@ -268,6 +355,23 @@ def proposal_id(session: Session, receipt: dict) -> int:
     return created["proposalId"]
 
 
+def add_account(session: Session, account: str, role: AccountRole = AccountRole.Operator) -> dict:
+    """An admin of the session's entity adds an account with a role."""
+    fn = session.contract("EntityRegistry").functions.addAccount(account, role)
+    return session.transact(fn)
+
+
+def remove_account(session: Session, account: str) -> dict:
+    """An admin of the session's entity removes one of its accounts."""
+    return session.transact(session.contract("EntityRegistry").functions.removeAccount(account))
+
+
+def rotate_account(session: Session, old: str, new: str) -> dict:
+    """An admin of the session's entity replaces an account by another with the same role."""
+    fn = session.contract("EntityRegistry").functions.rotateAccount(old, new)
+    return session.transact(fn)
+
+
 def vote(session: Session, proposal: int, support: Vote = Vote.Yes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.vote(proposal, support))
 
@@ -277,10 +381,11 @@ def execute(session: Session, proposal: int, payload: bytes) -> dict:
 
 
 def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes) -> int:
-    """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id."""
+    """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id.
+    `voters` are sessions of other council members whose entities are active (the electorate)."""
     registry = proposer.contract("EntityRegistry")
     pid = propose(proposer, kind, payload)
-    electorate = proposer.call(registry.functions.councilSize())
+    electorate = proposer.call(registry.functions.electorateSize())
     for voter in voters[: votes_needed(proposer, kind, electorate) - 1]:
         vote(voter, pid)
     execute(proposer, pid, payload)
@@ -309,12 +414,14 @@ def members(session: Session, *, kind: EntityKind | None = None, status: EntityS
         rows += found
     admitted = {log["args"]["entityId"]: log["args"] for log in session.logs("EntityRegistry", "EntityAdmitted")}
     result = []
-    for entity_id, e in rows:
+    for entity_id, stored in rows:
         event = admitted.get(entity_id, {})
+        e = dict(zip(ENTITY_FIELDS, stored))
         result.append(Member(
             id=entity_id, name=event.get("name", ""), code=code_text(event.get("code", b"")),
-            kind=EntityKind(e[0]), status=EntityStatus(e[1]), capabilities=Capability(e[2]),
-            council=e[3], region=e[4], admitted_at=e[5], admins=e[7], admin=event.get("admin", ""),
+            kind=EntityKind(e["kind"]), status=EntityStatus(e["status"]), capabilities=Capability(e["capabilities"]),
+            council=e["council"], region=e["region"], admitted_at=e["admittedAt"], admins=e["admins"],
+            admin=event.get("admin", ""),
         ))
     return result
 
@@ -350,8 +457,12 @@ def proposals(session: Session, *, open_only: bool = True) -> list[ProposalInfo]
 
 
 def _proposal_info(view, uri: str) -> ProposalInfo:
-    pid, p, passed = view
-    return ProposalInfo(pid, ActionKind(p[0]), ProposalStatus(p[1]), p[2], p[3], p[4], p[5], p[6], p[8], passed, uri)
+    pid, stored, passed = view
+    p = dict(zip(PROPOSAL_FIELDS, stored))
+    return ProposalInfo(
+        pid, ActionKind(p["kind"]), ProposalStatus(p["status"]), p["electorate"], p["yes"], p["no"], p["abstain"],
+        p["proposer"], p["expiresAt"], passed, uri,
+    )
 
 
 def proposal_payload(session: Session, proposal: int) -> bytes:

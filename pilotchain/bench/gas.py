@@ -48,19 +48,25 @@ class Consortium:
     spare: list  # accounts that belong to no entity
 
     def pass_proposal(self, kind: ActionKind, payload: bytes, uri: str | None = None) -> list:
-        """Propose (by hash when the payload is published at `uri`), vote until passed,
-        execute; returns the transactions."""
-        if uri is None:
-            txs = [self.registry.propose(kind, payload, {"from": self.council[0]})]
-        else:
-            txs = [self.registry.proposeByHash(kind, payload_hash(payload), uri, {"from": self.council[0]})]
-        pid = txs[0].events["ProposalCreated"]["proposalId"]
-        for voter in self.council[1:]:
-            if self.registry.proposal(pid)["passed"]:
-                break
-            txs.append(self.registry.vote(pid, 0, {"from": voter}))
-        txs.append(self.registry.execute(pid, payload, {"from": self.council[0]}))
-        return txs
+        return pass_proposal(self.registry, self.council, kind, payload, uri)
+
+
+def pass_proposal(registry, council: list, kind: ActionKind, payload: bytes, uri: str | None = None) -> list:
+    """Through Brownie (the benchmark and the contract tests): the first of `council` proposes
+    (by hash when the payload is published at `uri`), the others vote yes until it passed, it
+    is executed; returns the transactions. `council` are active council members' admins.
+    (`pilotchain.registry.pass_proposal` is the same through sessions.)"""
+    if uri is None:
+        txs = [registry.propose(kind, payload, {"from": council[0]})]
+    else:
+        txs = [registry.proposeByHash(kind, payload_hash(payload), uri, {"from": council[0]})]
+    pid = txs[0].events["ProposalCreated"]["proposalId"]
+    for voter in council[1:]:
+        if registry.proposal(pid)["passed"]:
+            break
+        txs.append(registry.vote(pid, 0, {"from": voter}))
+    txs.append(registry.execute(pid, payload, {"from": council[0]}))
+    return txs
 
 
 def standard_consortium(project, accounts) -> Consortium:

@@ -11,7 +11,7 @@ SECTION = "EntityRegistry"
 def _entity(index: int, admin) -> NewEntity:
     return NewEntity(
         name=f"Pilot Entity {index:03d} of Guangzhou",
-        kind=EntityKind(index % 8),
+        kind=EntityKind(index % len(EntityKind)),
         region=440100,
         code=f"91440100MA{index:08d}",
         admin=str(admin),

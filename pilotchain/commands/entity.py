@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from pilotchain import registry
 from pilotchain.cli import arg, command, confirm
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
-from pilotchain.pilot.roster import load_roster
 from pilotchain.registry import AccountRole, ActionKind, EntityKind, EntityStatus, Vote
 from pilotchain.resolve import address
 
 SESSION = ("network", "account", "json")
 ENTITY = arg("entity", help="entity id or registration code")
 STATUS_ACTIONS = {"suspend": ActionKind.Suspend, "reinstate": ActionKind.Reinstate, "revoke": ActionKind.Revoke}
+ENTITY_ACTIONS = {**STATUS_ACTIONS, "add-council": ActionKind.AddCouncil, "remove-council": ActionKind.RemoveCouncil}
 
 
 def _member_rows(members):
@@ -54,7 +53,7 @@ def show(args):
 
 @command(
     "entity propose", "open a council proposal (the proposer's entity votes yes)",
-    arg("action", choices=[*STATUS_ACTIONS, "add-council", "remove-council", "admit"], help="what to propose"),
+    arg("action", choices=[*ENTITY_ACTIONS, "admit"], help="what to propose"),
     arg("--entity", help="entity id (suspend, reinstate, revoke, add-council, remove-council)"),
     arg("--reason", default="", help="reason, kept on chain as a hash"),
     arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
@@ -68,21 +67,12 @@ def propose(args):
     if args.action == "admit":
         if not args.csv or not args.admins:
             raise ConfigError("admit needs --csv (the entities) and --admins (code,admin_address)")
-        admins = {row["code"]: row["admin_address"] for row in csv.DictReader(args.admins.open())}
-        missing = [e.code for e in load_roster(args.csv) if e.code not in admins]
-        if missing:
-            raise ConfigError(f"no admin address for {', '.join(missing[:5])}")
-        payload = registry.admit_payload([e.admission(admins[e.code]) for e in load_roster(args.csv)])
-        kind = ActionKind.Admit
+        kind, payload = ActionKind.Admit, registry.admit_payload(registry.admissions_from_files(args.csv, args.admins))
     else:
         if not args.entity or not args.entity.isdigit():
             raise ConfigError(f"{args.action} needs --entity ID")
-        entity_id = int(args.entity)
-        if args.action in STATUS_ACTIONS:
-            kind, payload = STATUS_ACTIONS[args.action], registry.status_payload(entity_id, args.reason)
-        else:
-            kind = ActionKind.AddCouncil if args.action == "add-council" else ActionKind.RemoveCouncil
-            payload = registry.council_payload(entity_id)
+        kind = ENTITY_ACTIONS[args.action]
+        payload = registry.action_payload(kind, int(args.entity), args.reason)
     return {"proposal": registry.propose(session, kind, payload), "action": kind.name,
             "payload": "0x" + payload.hex()}
 
@@ -137,15 +127,13 @@ def _read_payload(path: Path) -> bytes:
          arg("--new", dest="new_address", type=address, help="rotate: the replacing address"),
          shared=SESSION)
 def account(args):
+    if args.action == "rotate" and not args.new_address:
+        raise ConfigError("rotate needs --new ADDRESS")
     session = open_session(args.network, args.account)
-    fns = session.contract("EntityRegistry").functions
     if args.action == "add":
-        fn = fns.addAccount(args.address, AccountRole[args.role.capitalize()])
+        receipt = registry.add_account(session, args.address, AccountRole[args.role.capitalize()])
     elif args.action == "remove":
-        fn = fns.removeAccount(args.address)
+        receipt = registry.remove_account(session, args.address)
     else:
-        if not args.new_address:
-            raise ConfigError("rotate needs --new ADDRESS")
-        fn = fns.rotateAccount(args.address, args.new_address)
-    receipt = session.transact(fn)
+        receipt = registry.rotate_account(session, args.address, args.new_address)
     return {"action": args.action, "account": args.address, "tx": receipt["transactionHash"].to_0x_hex()}

@@ -42,7 +42,7 @@ def onboard(crew: Crew, roster: list[RosterEntry], council: list[str], *, funder
     )
     proposals = [proposal_id(crew.session(council[0]), r) for r in receipts]
 
-    electorate = crew.session(council[0]).call(registry.functions.councilSize())
+    electorate = crew.session(council[0]).call(registry.functions.electorateSize())
     voters = council[1 : votes_needed(crew.session(council[0]), ActionKind.Admit, electorate)]
     crew.in_parallel({
         voter: lambda journal: journal.run(

@@ -49,6 +49,12 @@ def test_adding_account_without_role_is_rejected(registry, hospital_admin, newco
         registry.addAccount(newcomer, AccountRole.None_, {"from": hospital_admin})
 
 
+def test_adding_account_with_out_of_range_role_is_rejected(registry, hospital_admin, newcomer):
+    with brownie.reverts(revert_pattern=err("RegistryInvalidRole", len(AccountRole))):
+        registry.addAccount(newcomer, len(AccountRole), {"from": hospital_admin})
+    assert tuple(registry.entityOf(newcomer)) == (0, AccountRole.None_)
+
+
 def test_adding_account_of_another_entity_is_rejected(registry, hospital_admin, bank_admin, entity_ids):
     with brownie.reverts(revert_pattern=err("RegistryAccountTaken", bank_admin, entity_ids["bank"])):
         registry.addAccount(bank_admin, AccountRole.Operator, {"from": hospital_admin})

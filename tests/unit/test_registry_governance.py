@@ -260,9 +260,14 @@ def test_entity_leaving_council_cannot_vote_on_newer_proposal(registry, enact, p
 def test_entity_cannot_rejoin_council_while_a_proposal_of_its_last_term_is_open(
     registry, enact, proposer, suspend_bank
 ):
-    pid = open_proposal(registry, proposer, ActionKind.Suspend, suspend_bank)
+    """The last proposal of entity 5's term is the RemoveCouncil proposal itself (5 was in its
+    voting set), not the older one: the wait runs to the expiry of the newest. The sleep makes
+    the two expiries differ (in one second they coincide, which hid the difference)."""
+    open_proposal(registry, proposer, ActionKind.Suspend, suspend_bank)
+    chain.sleep(60)
     enact(ActionKind.RemoveCouncil, council_payload(5))
-    expires_at = registry.proposal(pid)["proposal"]["expiresAt"]
+    last_of_term = registry.proposalCount()
+    expires_at = registry.proposal(last_of_term)["proposal"]["expiresAt"]
     with brownie.reverts(revert_pattern=err("RegistryCouncilCoolingOff", 5, expires_at)):
         enact(ActionKind.AddCouncil, council_payload(5))
 
@@ -389,7 +394,8 @@ def test_removing_non_member_from_council_is_rejected(registry, approve, bank):
 @pytest.mark.parametrize("action,payload", [
     (ActionKind.RemoveCouncil, council_payload(1)),
     (ActionKind.Revoke, status_payload(1, "last one")),
-], ids=["remove", "revoke"])
+    (ActionKind.Suspend, status_payload(1, "last one")),
+], ids=["remove", "revoke", "suspend"])
 def test_council_cannot_become_empty(solo_registry, proposer, action, payload):
     pid = open_proposal(solo_registry, proposer, action, payload)
     with brownie.reverts(revert_pattern=err("RegistryCouncilTooSmall", 1)):
@@ -455,4 +461,34 @@ def test_call_to_an_address_without_code_is_rejected(registry, approve, outsider
     payload = call_payload(str(outsider), b"\x12\x34\x56\x78")
     pid = approve(ActionKind.Call, payload)
     with brownie.reverts(revert_pattern=err("RegistryCallFailed", str(outsider), b"")):
+        registry.execute(pid, payload)
+
+
+# ---------------------------------------------------------------- out-of-range enum arguments
+
+
+def test_proposal_of_unknown_action_kind_is_rejected(registry, proposer):
+    kinds = len(ActionKind)
+    with brownie.reverts(revert_pattern=err("RegistryInvalidActionKind", kinds)):
+        registry.propose(kinds, b"", {"from": proposer})
+    with brownie.reverts(revert_pattern=err("RegistryInvalidActionKind", 255)):
+        registry.proposeByHash(255, b"\x01" * 32, "pilot://doc", {"from": proposer})
+
+
+def test_voting_rule_of_unknown_action_kind_is_rejected(registry):
+    with brownie.reverts(revert_pattern=err("RegistryInvalidActionKind", len(ActionKind))):
+        registry.votingRule(len(ActionKind))
+
+
+def test_vote_out_of_range_is_rejected(registry, proposer, voters, suspend_bank):
+    pid = open_proposal(registry, proposer, ActionKind.Suspend, suspend_bank)
+    with brownie.reverts(revert_pattern=err("RegistryInvalidVote", len(Vote))):
+        registry.vote(pid, len(Vote), {"from": voters[0]})
+    assert not registry.hasVoted(pid, 2)
+
+
+def test_rule_for_unknown_action_kind_is_rejected(registry, approve):
+    payload = encode(["uint8", "(uint16,uint16)"], [len(ActionKind), (5000, 5000)])
+    pid = approve(ActionKind.SetRule, payload)
+    with brownie.reverts(revert_pattern=err("RegistryInvalidActionKind", len(ActionKind))):
         registry.execute(pid, payload)

@@ -1,9 +1,16 @@
 """Membership and governance against a plain-Python model (hypothesis state machine).
 
-Rules: propose (admit / suspend / reinstate / revoke), vote, execute, cancel, add and remove
-accounts. Each rule predicts the outcome from the model: it either succeeds and updates the
-model, or asserts the named error. Invariants compare every entity, the council, the open
-proposals with their tallies, and the memberships of every account the rules touch.
+Rules: propose (admit / suspend / reinstate / revoke), vote, execute, cancel, a whole decision
+on a council member in one step, add and remove accounts. Each rule predicts the outcome
+from the model: it either succeeds and updates the model, or asserts the named error.
+Invariants compare every entity, the council, the open proposals with their tallies, and the
+memberships of every account the rules touch; and check that no sequence of suspensions
+locks the council: a proposal of every action kind opened now can pass with the votes of
+the council members that are active.
+
+The model of the electorate, in words: a proposal's voting set is the council members that
+are active when it is opened. A suspended member stays in the voting sets it was in; once
+reinstated it votes there again only if no proposal was opened while it was suspended.
 """
 
 import brownie
@@ -32,6 +39,8 @@ POOL = [address_for(f"stateful pool {i}") for i in range(5)]
 class Governance:
     st_kind = st.sampled_from([ActionKind.Admit, *STATUS_KINDS])
     st_target = strategy("uint32", min_value=1, max_value=17)  # 16 and 17 exist once admitted
+    st_founder = strategy("uint32", min_value=1, max_value=5)
+    st_status_kind = st.sampled_from(list(STATUS_KINDS))
     st_voter = strategy("uint8", max_value=5)  # founders 1-5, and the hospital (not council)
     st_member = strategy("uint8", max_value=9)  # the admins of entities 6-15
     st_pick = strategy("uint8")
@@ -52,6 +61,7 @@ class Governance:
         self.accounts = {}  # account -> (entity id, role), for POOL and admitted admins
         self.proposals = {}  # pid -> dict
         self.proposal_count = self.registry.proposalCount()
+        self.suspended_at = {}  # council member -> proposal count when it was suspended
 
     # ------------------------------------------------------------ helpers
 
@@ -60,6 +70,10 @@ class Governance:
         if self.status[entity_id] != EntityStatus.Active:
             return ("RegistryEntityNotActive", entity_id, self.status[entity_id])
         return None
+
+    def _electorate(self):
+        """The council members that can vote on a proposal opened now."""
+        return {i for i in self.council if self.status[i] == EntityStatus.Active}
 
     def _pick(self, pick):
         return sorted(self.proposals)[pick % len(self.proposals)] if self.proposals else None
@@ -82,6 +96,9 @@ class Governance:
     # ------------------------------------------------------------ governance
 
     def rule_propose(self, kind="st_kind", entity="st_target", voter="st_voter"):
+        self._propose(kind, entity, voter)
+
+    def _propose(self, kind, entity, voter):
         account, proposer = self.voter_accounts[voter]
         if kind == ActionKind.Admit:
             payload = admit_payload([new_entity(address_for(f"stateful admin {self.proposal_count}"))])
@@ -96,14 +113,30 @@ class Governance:
             assert tx.events["ProposalCreated"]["proposalId"] == self.proposal_count
             self.proposals[self.proposal_count] = dict(
                 kind=kind, payload=payload, target=entity, status=ProposalStatus.Open, yes=1, no=0,
-                abstain=0, electorate=len(self.council), voting_set=set(self.council), voted={proposer},
+                abstain=0, electorate=len(self._electorate()), voting_set=self._electorate(), voted={proposer},
                 proposer=proposer,
             )
+
+    def rule_decide_on_founder(self, kind="st_status_kind", founder="st_founder"):
+        """A whole decision on a council member in one step (suspend, reinstate or revoke it):
+        the first active founder proposes, the other active founders vote yes until the model
+        says it passed, and it is executed. Random single steps rarely get that far."""
+        electorate = sorted(self._electorate())
+        self._propose(kind, founder, electorate[0] - 1)
+        pid = self.proposal_count
+        for entity_id in electorate[1:]:
+            if self._passed(self.proposals[pid]):
+                break
+            self._vote(pid, entity_id - 1, Vote.Yes)
+        self._execute(pid)
 
     def rule_vote(self, pick="st_pick", voter="st_voter", support="st_support"):
         pid = self._pick(pick)
         if pid is None:
             return
+        self._vote(pid, voter, support)
+
+    def _vote(self, pid, voter, support):
         p = self.proposals[pid]
         account, entity_id = self.voter_accounts[voter]
         error = self._check_admin(entity_id)
@@ -137,6 +170,9 @@ class Governance:
         pid = self._pick(pick)
         if pid is None:
             return
+        self._execute(pid)
+
+    def _execute(self, pid):
         p = self.proposals[pid]
         error = None
         if p["status"] != ProposalStatus.Open:
@@ -157,9 +193,23 @@ class Governance:
             self.admins[new_id] = 1
             self.accounts[admitted["admin"]] = (new_id, AccountRole.Admin)
         else:
-            self.status[p["target"]] = STATUS_KINDS[p["kind"]][1]
-            if p["kind"] == ActionKind.Revoke:
-                self.council.discard(p["target"])
+            self._change_status(p["kind"], p["target"])
+
+    def _change_status(self, kind, target):
+        self.status[target] = STATUS_KINDS[kind][1]
+        if target not in self.council:
+            return
+        if kind == ActionKind.Suspend:
+            self.suspended_at[target] = self.proposal_count
+        elif kind == ActionKind.Reinstate:
+            paused_at = self.suspended_at.pop(target)
+            if self.proposal_count != paused_at:  # a new term: the paused one's proposals are lost
+                for pid, p in self.proposals.items():
+                    if pid <= paused_at:
+                        p["voting_set"].discard(target)
+        elif kind == ActionKind.Revoke:
+            self.council.discard(target)
+            self.suspended_at.pop(target, None)
 
     def _transition_error(self, kind, target):
         current = self.status.get(target, EntityStatus.None_)
@@ -168,7 +218,8 @@ class Governance:
             return ("RegistryUnknownEntity", target)
         if current not in allowed:
             return ("RegistryInvalidTransition", target, current, to)
-        if kind == ActionKind.Revoke and target in self.council and len(self.council) == 1:
+        leaves_electorate = kind in (ActionKind.Suspend, ActionKind.Revoke) and current == EntityStatus.Active
+        if target in self.council and leaves_electorate and len(self._electorate()) == 1:
             return ("RegistryCouncilTooSmall", 1)
         return None
 
@@ -204,12 +255,28 @@ class Governance:
         model = {i: (s, i in self.council, self.admins[i]) for i, s in self.status.items()}
         assert chain_view == model
         assert self.registry.councilSize() == len(self.council)
+        assert self.registry.electorateSize() == len(self._electorate())
+
+    def invariant_every_rule_reachable(self):
+        """Read from the chain alone: the active council members are enough to pass a proposal
+        of every kind opened now (the electorate is them, and never empty)."""
+        page, _ = self.registry.listEntities((False, 0, True, EntityStatus.Active, False, 0), 1, 32)
+        active_council = sum(1 for v in page if v["entity"]["council"])
+        electorate = self.registry.electorateSize()
+        assert electorate == active_council >= 1
+        for kind in ActionKind:
+            threshold, quorum = self.registry.votingRule(kind)
+            needed = max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
+            assert needed <= active_council
 
     def invariant_open_proposals(self):
         page, _ = self.registry.listOpenProposals(1, 64)
-        chain_view = {v["id"]: (v["proposal"]["yes"], v["proposal"]["no"], v["proposal"]["abstain"], v["passed"]) for v in page}
+        chain_view = {
+            v["id"]: (v["proposal"]["electorate"], v["proposal"]["yes"], v["proposal"]["no"], v["proposal"]["abstain"], v["passed"])
+            for v in page
+        }
         model = {
-            pid: (p["yes"], p["no"], p["abstain"], self._passed(p))
+            pid: (p["electorate"], p["yes"], p["no"], p["abstain"], self._passed(p))
             for pid, p in self.proposals.items()
             if p["status"] == ProposalStatus.Open
         }
