@@ -9,10 +9,17 @@ import {IProvenance, PROVENANCE_MAX_DERIVATION_HOPS} from "../interfaces/IProven
 /// See IProvenance for the API docs and the hash-chain rule.
 /// @dev Storage: `Item` (one slot: head, custodian, owner, pending receiver, count, lifecycle,
 /// kind, recall count) per item, `Stock` (one slot) per lot, `_parentOf` for packed children,
-/// `_associated` for attached devices, `_recallAuthor` per recall in force, `_acknowledged` per
-/// acknowledgement of another item's recall. Every call asks the registry for membership.
+/// `_associated` for attached devices, `_acknowledged` per acknowledgement of another item's
+/// recall. Every call asks the registry for membership.
 contract Provenance is IProvenance {
     // ---------------------------------------------------------------- storage
+
+    /// @dev `Item.recalls`: the item's own recall, made by a recall authority or by its owner, and
+    /// the number of other items' recalls acknowledged on it.
+    uint8 private constant _RECALLED_BY_AUTHORITY = 0x80;
+    uint8 private constant _RECALLED_BY_OWNER = 0x40;
+    uint8 private constant _OWN_RECALL = 0xc0;
+    uint8 private constant _ACKNOWLEDGEMENTS = 0x3f;
 
     IEntityRegistry private immutable _registry;
 
@@ -21,8 +28,6 @@ contract Provenance is IProvenance {
     mapping(bytes32 => bytes32) private _parentOf;
     /// @dev keccak256(itemId, deviceId) => attached
     mapping(bytes32 => bool) private _associated;
-    /// @dev itemId => the entity that recalled it, 0 when no recall is in force
-    mapping(bytes32 => uint16) private _recallAuthor;
     /// @dev keccak256(itemId, recalledId) => the item counts that recall in `Item.recalls`
     mapping(bytes32 => bool) private _acknowledged;
 
@@ -287,9 +292,8 @@ contract Provenance is IProvenance {
         if (it.owner != entityId && capabilities & CAP_RECALL_AUTHORITY == 0) {
             revert ProvenanceNotRecallAuthority(itemId, entityId);
         }
-        if (_recallAuthor[itemId] != 0) revert ProvenanceRecalled(itemId);
-        _recallAuthor[itemId] = entityId;
-        _flag(itemId, it);
+        if (it.recalls & _OWN_RECALL != 0) revert ProvenanceRecalled(itemId);
+        it.recalls |= capabilities & CAP_RECALL_AUTHORITY != 0 ? _RECALLED_BY_AUTHORITY : _RECALLED_BY_OWNER;
         _chain(itemId, it, keccak256(abi.encode(Recalled.selector, itemId, entityId, reason)));
         emit Recalled(itemId, entityId, reason);
     }
@@ -299,14 +303,15 @@ contract Provenance is IProvenance {
         uint16 entityId = _member();
         Item memory it = _known(itemId);
         _requireCustodian(itemId, it, entityId);
-        if (_recallAuthor[recalledId] == 0) revert ProvenanceNotRecalled(recalledId);
+        if (_items[recalledId].recalls & _OWN_RECALL == 0) revert ProvenanceNotRecalled(recalledId);
         _requireDerived(itemId, recalledId, path);
         if (itemId != recalledId) {
             // The item's own recall already flags it; another item's recall adds a flag of its own.
             bytes32 key = _acknowledgementKey(itemId, recalledId);
             if (_acknowledged[key]) revert ProvenanceAlreadyAcknowledged(itemId, recalledId);
             _acknowledged[key] = true;
-            _flag(itemId, it);
+            if (it.recalls & _ACKNOWLEDGEMENTS == _ACKNOWLEDGEMENTS) revert ProvenanceTooManyRecalls(itemId);
+            it.recalls += 1;
         }
         _chain(itemId, it, keccak256(abi.encode(RecallAcknowledged.selector, itemId, recalledId, entityId)));
         emit RecallAcknowledged(itemId, recalledId, entityId);
@@ -316,13 +321,13 @@ contract Provenance is IProvenance {
     function withdrawRecall(bytes32 itemId, bytes32 reason) external {
         (uint16 entityId, uint8 capabilities) = _memberWithCapabilities();
         Item memory it = _known(itemId);
-        uint16 author = _recallAuthor[itemId];
-        if (author == 0) revert ProvenanceNotRecalled(itemId);
-        if (author != entityId && capabilities & CAP_RECALL_AUTHORITY == 0) {
+        uint8 own = it.recalls & _OWN_RECALL;
+        if (own == 0) revert ProvenanceNotRecalled(itemId);
+        bool ownersRecall = own == _RECALLED_BY_OWNER && it.owner == entityId;
+        if (!ownersRecall && capabilities & CAP_RECALL_AUTHORITY == 0) {
             revert ProvenanceNotRecallAuthority(itemId, entityId);
         }
-        delete _recallAuthor[itemId];
-        it.recalls -= 1;
+        it.recalls &= _ACKNOWLEDGEMENTS;
         _chain(itemId, it, keccak256(abi.encode(RecallWithdrawn.selector, itemId, entityId, reason)));
         emit RecallWithdrawn(itemId, entityId, reason);
     }
@@ -333,7 +338,7 @@ contract Provenance is IProvenance {
         Item memory it = _known(itemId);
         bytes32 key = _acknowledgementKey(itemId, recalledId);
         if (!_acknowledged[key]) revert ProvenanceNotAcknowledged(itemId, recalledId);
-        if (_recallAuthor[recalledId] != 0) revert ProvenanceRecallInForce(recalledId);
+        if (_items[recalledId].recalls & _OWN_RECALL != 0) revert ProvenanceRecallInForce(recalledId);
         delete _acknowledged[key];
         it.recalls -= 1;
         _chain(itemId, it, keccak256(abi.encode(RecallReleased.selector, itemId, recalledId, entityId)));
@@ -614,15 +619,12 @@ contract Provenance is IProvenance {
 
     function _custodianOf(bytes32 itemId, Item memory it) private view returns (uint16 custodian) {
         custodian = it.custodian;
-        for (bytes32 p = _parentOf[itemId]; custodian == 0 && p != 0; p = _parentOf[p]) {
+        if (custodian != 0) return custodian; // not packed: no parent to read
+        bytes32 p = _parentOf[itemId];
+        while (custodian == 0 && p != 0) {
             custodian = _items[p].custodian;
+            if (custodian == 0) p = _parentOf[p];
         }
-    }
-
-    /// @dev One more recall flags the item.
-    function _flag(bytes32 itemId, Item memory it) private pure {
-        if (it.recalls == type(uint8).max) revert ProvenanceTooManyRecalls(itemId);
-        it.recalls += 1;
     }
 
     function _acknowledgementKey(bytes32 itemId, bytes32 recalledId) private pure returns (bytes32) {

@@ -118,7 +118,7 @@ interface IProvenance {
         uint24 eventCount;
         Lifecycle lifecycle;
         Kind kind;
-        uint8 recalls; // open recalls flagging the item: its own, and those acknowledged on it
+        uint8 recalls; // bit 7: own recall by a recall authority; bit 6: by the owner; 0-5: acknowledged recalls
     }
 
     /// @notice Per-lot second slot: the stock left.
@@ -275,7 +275,7 @@ interface IProvenance {
     error ProvenanceNotAcknowledged(bytes32 itemId, bytes32 recalledId);
     /// @notice The recall of `recalledId` is still in force: its acknowledgements cannot be released.
     error ProvenanceRecallInForce(bytes32 recalledId);
-    /// @notice `itemId` is flagged by as many recalls as its counter holds (255).
+    /// @notice `itemId` already holds as many acknowledgements of recalls as its counter keeps (63).
     error ProvenanceTooManyRecalls(bytes32 itemId);
     /// @notice A call (direct or inside `multicall`) names no function of this contract.
     error ProvenanceUnknownSelector(bytes4 selector);
@@ -386,7 +386,7 @@ interface IProvenance {
     function certify(bytes32 itemId, bytes32 certType, bytes32 certHash, uint40 validUntil) external;
 
     /// @notice The owner or a recall authority (CAP_RECALL_AUTHORITY) recalls an item or lot; the
-    /// recalling entity is kept as the recall's author until it is withdrawn.
+    /// item keeps which of the two did (`Item.recalls`), which decides who may withdraw it.
     /// What was made from it is found by traversing the derivation logs (`pilotchain.provenance.trace`).
     function recall(bytes32 itemId, bytes32 reason) external;
 
@@ -403,9 +403,13 @@ interface IProvenance {
     /// `pilotchain.provenance.acknowledge_recall` builds the path from the logs.
     function acknowledgeRecall(bytes32 itemId, bytes32 recalledId, DerivationStep[] calldata path) external;
 
-    /// @notice Withdraw the recall of `itemId` (it was resolved or wrong) by its author entity or a
-    /// recall authority (CAP_RECALL_AUTHORITY); the item is no longer flagged by it, and the
+    /// @notice Withdraw the recall of `itemId` (it was resolved or wrong): a recall authority
+    /// (CAP_RECALL_AUTHORITY) withdraws any recall, the owner only a recall made by the owner (an
+    /// owner cannot lift a regulator's recall). The item is no longer flagged by it, and the
     /// acknowledgements of it can be released (`releaseRecall`).
+    /// @dev The author is kept as a role (owner or authority) in the item's slot, not as an entity
+    /// in a slot of its own: a recall stays as cheap as any other event. After an ownership
+    /// transfer the new owner may withdraw the previous owner's recall, as it could have made it.
     function withdrawRecall(bytes32 itemId, bytes32 reason) external;
 
     /// @notice Release the acknowledgement on `itemId` of the recall of `recalledId` once that
