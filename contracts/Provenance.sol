@@ -309,8 +309,8 @@ contract Provenance is IProvenance {
             // The item's own recall already flags it; another item's recall adds a flag of its own.
             bytes32 key = _acknowledgementKey(itemId, recalledId);
             if (_acknowledged[key]) revert ProvenanceAlreadyAcknowledged(itemId, recalledId);
-            _acknowledged[key] = true;
             if (it.recalls & _ACKNOWLEDGEMENTS == _ACKNOWLEDGEMENTS) revert ProvenanceTooManyRecalls(itemId);
+            _acknowledged[key] = true;
             it.recalls += 1;
         }
         _chain(itemId, it, keccak256(abi.encode(RecallAcknowledged.selector, itemId, recalledId, entityId)));

@@ -490,9 +490,10 @@ def acknowledge_recall(session, item: bytes | str, recalled: bytes | str, *, fro
 
 
 def withdraw_recall(session, item: bytes | str, reason: str, *, from_block: int = 0) -> dict:
-    """Withdraw the recall of `item` (its author or a recall authority) and, in the same
-    transaction, release every acknowledgement of it still held, so that each acknowledging item
-    returns to the status it had before. Returns the `RecallWithdrawn` event and the released items."""
+    """Withdraw the recall of `item` (a recall authority, or the owner for a recall the owner made)
+    and, in the same transaction, release every acknowledgement of it still held, so that each
+    acknowledging item returns to the status it had before. Returns the `RecallWithdrawn` event
+    and the released items."""
     item = as_item_id(item)
     contract = session.contract(CONTRACT)
     held: dict[bytes, int] = {}

@@ -87,4 +87,5 @@ def _session(consortium, provenance, account):
 
     from pilotchain.session import Session
 
-    return Session(web3, str(account), {"EntityRegistry": consortium.registry.address, "Provenance": provenance.address})
+    addresses = {"EntityRegistry": consortium.registry.address, "Provenance": provenance.address}
+    return Session(web3, str(account), addresses)

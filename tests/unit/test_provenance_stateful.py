@@ -276,7 +276,8 @@ class ProvenanceMachine:
     def rule_unpack(self, child="st_item", parent="st_other", actor="st_actor", honest="st_honest"):
         c, p = self.model[child], self.model[parent]
         who, account = self._caller(actor, self._custodian(parent), honest)
-        call = lambda: self.provenance.unpack(LOTS[parent][0], [LOTS[child][0]], event(), {"from": account})  # noqa: E731
+        call = lambda: self.provenance.unpack(LOTS[parent][0], [LOTS[child][0]], event(),  # noqa: E731
+                                              {"from": account})  # fmt: skip
         if p.status == Status.Consumed:
             with brownie.reverts(revert_pattern=r"ProvenanceItemClosed.*"):
                 call()
