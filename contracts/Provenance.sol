@@ -2,17 +2,25 @@
 pragma solidity 0.8.30;
 
 import {IEntityRegistry, CAP_INSPECTOR, CAP_RECALL_AUTHORITY} from "../interfaces/IEntityRegistry.sol";
-import {IProvenance} from "../interfaces/IProvenance.sol";
+import {IProvenance, PROVENANCE_MAX_DERIVATION_HOPS} from "../interfaces/IProvenance.sol";
 
 /// @title Provenance
 /// @notice EPCIS-style supply-chain events, custody, transformations, recalls and verification.
 /// See IProvenance for the API docs and the hash-chain rule.
 /// @dev Storage: `Item` (one slot: head, custodian, owner, pending receiver, count, lifecycle,
-/// kind, recall flag) per item, `Stock` (one slot) per lot, `_parentOf` for packed children,
-/// `_associated` for attached devices, `_prefixOwners` for registered company prefixes. Every call
-/// asks the registry for membership.
+/// kind, recall count) per item, `Stock` (one slot) per lot, `_parentOf` for packed children,
+/// `_associated` for attached devices, `_prefixOwners` for registered company prefixes,
+/// `_acknowledged` per acknowledgement of another item's recall. Every call asks the registry for
+/// membership.
 contract Provenance is IProvenance {
     // ---------------------------------------------------------------- storage
+
+    /// @dev `Item.recalls`: the item's own recall, made by a recall authority or by its owner, and
+    /// the number of other items' recalls acknowledged on it.
+    uint8 private constant _RECALLED_BY_AUTHORITY = 0x80;
+    uint8 private constant _RECALLED_BY_OWNER = 0x40;
+    uint8 private constant _OWN_RECALL = 0xc0;
+    uint8 private constant _ACKNOWLEDGEMENTS = 0x3f;
 
     IEntityRegistry private immutable _registry;
 
@@ -23,6 +31,8 @@ contract Provenance is IProvenance {
     mapping(bytes32 => bool) private _associated;
     /// @dev company-prefix key => the entity it is registered to (0 when none)
     mapping(bytes6 => uint16) private _prefixOwners;
+    /// @dev keccak256(itemId, recalledId) => the item counts that recall in `Item.recalls`
+    mapping(bytes32 => bool) private _acknowledged;
 
     constructor(IEntityRegistry registry_) {
         _registry = registry_;
@@ -86,12 +96,15 @@ contract Provenance is IProvenance {
         if (childIds.length == 0) revert ProvenanceEmptyList();
         uint16 entityId = _member();
         (Item memory parent,) = _openOrCreate(parentId, entityId);
+        _requireNotInTransit(parentId, parent);
         for (uint256 i; i < childIds.length; ++i) {
             bytes32 childId = childIds[i];
             bytes32 current = _parentOf[childId];
             if (current != 0) revert ProvenanceAlreadyPacked(childId, current);
             if (childId == parentId || _isAncestor(childId, parentId)) revert ProvenancePackingCycle(childId, parentId);
             Item memory child = _open(childId, entityId);
+            _requireNotInTransit(childId, child);
+            child.custodian = 0; // held through the parent from now on
             _parentOf[childId] = parentId;
             _chain(childId, child, keccak256(abi.encode(PackedInto.selector, childId, parentId, entityId, data)));
             emit PackedInto(childId, parentId, entityId, data);
@@ -104,12 +117,13 @@ contract Provenance is IProvenance {
         if (childIds.length == 0) revert ProvenanceEmptyList();
         uint16 entityId = _member();
         Item memory parent = _open(parentId, entityId);
+        _requireNotInTransit(parentId, parent);
         for (uint256 i; i < childIds.length; ++i) {
             bytes32 childId = childIds[i];
             if (_parentOf[childId] != parentId) revert ProvenanceNotPacked(childId, parentId);
             delete _parentOf[childId];
             Item memory child = _items[childId];
-            child.custodian = entityId;
+            child.custodian = entityId; // the parent's custodian: `_open` checked the caller is
             _chain(childId, child, keccak256(abi.encode(UnpackedFrom.selector, childId, parentId, entityId, data)));
             emit UnpackedFrom(childId, parentId, entityId, data);
         }
@@ -141,10 +155,11 @@ contract Provenance is IProvenance {
     function recordTransaction(
         bytes32[] calldata itemIds,
         bytes32 bizTransaction,
-        Action action,
+        uint8 action,
         EventData calldata data
     ) external {
         if (itemIds.length == 0) revert ProvenanceEmptyList();
+        if (action > uint8(type(Action).max)) revert ProvenanceInvalidAction(action);
         uint16 entityId = _member();
         for (uint256 i; i < itemIds.length; ++i) {
             bytes32 itemId = itemIds[i];
@@ -154,7 +169,7 @@ contract Provenance is IProvenance {
                 it,
                 keccak256(abi.encode(TransactionRecorded.selector, itemId, bizTransaction, entityId, action, data))
             );
-            emit TransactionRecorded(itemId, bizTransaction, entityId, action, data);
+            emit TransactionRecorded(itemId, bizTransaction, entityId, Action(action), data);
         }
     }
 
@@ -203,6 +218,7 @@ contract Provenance is IProvenance {
     function offerCustody(bytes32 itemId, uint32 to) external {
         uint16 entityId = _member();
         Item memory it = _known(itemId);
+        _requireNotPacked(itemId, it);
         _requireCustodian(itemId, it, entityId);
         _requireActive(itemId, it);
         _requireNotInTransit(itemId, it);
@@ -249,6 +265,7 @@ contract Provenance is IProvenance {
     function transferOwnership(bytes32 itemId, uint32 to, bytes32 bizTransaction) external {
         uint16 entityId = _member();
         Item memory it = _known(itemId);
+        _requireNotPacked(itemId, it);
         if (it.owner != entityId) revert ProvenanceNotOwner(itemId, entityId);
         it.owner = _receiver(itemId, entityId, to);
         _chain(itemId, it, keccak256(abi.encode(OwnershipTransferred.selector, itemId, entityId, to, bizTransaction)));
@@ -276,21 +293,57 @@ contract Provenance is IProvenance {
         if (it.owner != entityId && capabilities & CAP_RECALL_AUTHORITY == 0) {
             revert ProvenanceNotRecallAuthority(itemId, entityId);
         }
-        if (it.recalled) revert ProvenanceRecalled(itemId);
-        it.recalled = true;
+        if (it.recalls & _OWN_RECALL != 0) revert ProvenanceRecalled(itemId);
+        it.recalls |= capabilities & CAP_RECALL_AUTHORITY != 0 ? _RECALLED_BY_AUTHORITY : _RECALLED_BY_OWNER;
         _chain(itemId, it, keccak256(abi.encode(Recalled.selector, itemId, entityId, reason)));
         emit Recalled(itemId, entityId, reason);
     }
 
     /// @inheritdoc IProvenance
-    function acknowledgeRecall(bytes32 itemId, bytes32 recalledId) external {
+    function acknowledgeRecall(bytes32 itemId, bytes32 recalledId, DerivationStep[] calldata path) external {
         uint16 entityId = _member();
         Item memory it = _known(itemId);
         _requireCustodian(itemId, it, entityId);
-        if (!_items[recalledId].recalled) revert ProvenanceNotRecalled(recalledId);
-        it.recalled = true;
+        if (_items[recalledId].recalls & _OWN_RECALL == 0) revert ProvenanceNotRecalled(recalledId);
+        _requireDerived(itemId, recalledId, path);
+        if (itemId != recalledId) {
+            // The item's own recall already flags it; another item's recall adds a flag of its own.
+            bytes32 key = _acknowledgementKey(itemId, recalledId);
+            if (_acknowledged[key]) revert ProvenanceAlreadyAcknowledged(itemId, recalledId);
+            if (it.recalls & _ACKNOWLEDGEMENTS == _ACKNOWLEDGEMENTS) revert ProvenanceTooManyRecalls(itemId);
+            _acknowledged[key] = true;
+            it.recalls += 1;
+        }
         _chain(itemId, it, keccak256(abi.encode(RecallAcknowledged.selector, itemId, recalledId, entityId)));
         emit RecallAcknowledged(itemId, recalledId, entityId);
+    }
+
+    /// @inheritdoc IProvenance
+    function withdrawRecall(bytes32 itemId, bytes32 reason) external {
+        (uint16 entityId, uint8 capabilities) = _memberWithCapabilities();
+        Item memory it = _known(itemId);
+        uint8 own = it.recalls & _OWN_RECALL;
+        if (own == 0) revert ProvenanceNotRecalled(itemId);
+        bool ownersRecall = own == _RECALLED_BY_OWNER && it.owner == entityId;
+        if (!ownersRecall && capabilities & CAP_RECALL_AUTHORITY == 0) {
+            revert ProvenanceNotRecallAuthority(itemId, entityId);
+        }
+        it.recalls &= _ACKNOWLEDGEMENTS;
+        _chain(itemId, it, keccak256(abi.encode(RecallWithdrawn.selector, itemId, entityId, reason)));
+        emit RecallWithdrawn(itemId, entityId, reason);
+    }
+
+    /// @inheritdoc IProvenance
+    function releaseRecall(bytes32 itemId, bytes32 recalledId) external {
+        uint16 entityId = _member();
+        Item memory it = _known(itemId);
+        bytes32 key = _acknowledgementKey(itemId, recalledId);
+        if (!_acknowledged[key]) revert ProvenanceNotAcknowledged(itemId, recalledId);
+        if (_items[recalledId].recalls & _OWN_RECALL != 0) revert ProvenanceRecallInForce(recalledId);
+        delete _acknowledged[key];
+        it.recalls -= 1;
+        _chain(itemId, it, keccak256(abi.encode(RecallReleased.selector, itemId, recalledId, entityId)));
+        emit RecallReleased(itemId, recalledId, entityId);
     }
 
     // ---------------------------------------------------------------- company prefixes (council)
@@ -319,6 +372,7 @@ contract Provenance is IProvenance {
 
     /// @inheritdoc IProvenance
     function multicall(bytes[] calldata calls) external {
+        if (calls.length == 0) revert ProvenanceEmptyList();
         for (uint256 i; i < calls.length; ++i) {
             (bool ok, bytes memory reason) = address(this).delegatecall(calls[i]);
             if (!ok) {
@@ -327,6 +381,11 @@ contract Provenance is IProvenance {
                 }
             }
         }
+    }
+
+    /// @notice Any call naming no function of this contract (also inside `multicall`).
+    fallback() external {
+        revert ProvenanceUnknownSelector(msg.sig);
     }
 
     // ---------------------------------------------------------------- views
@@ -342,14 +401,12 @@ contract Provenance is IProvenance {
         v.eventCount = it.eventCount;
         v.head = it.head;
         v.parent = _parentOf[itemId];
-        for (bytes32 p = v.parent; p != 0; p = _parentOf[p]) {
-            v.custodian = _items[p].custodian;
-        }
+        v.custodian = _custodianOf(itemId, it);
         Stock memory stock = _stocks[itemId];
         (v.lot, v.available, v.unit) = (it.kind == Kind.Lot, stock.available, stock.unit);
         if (it.lifecycle == Lifecycle.Consumed) v.status = Status.Consumed;
         else if (it.lifecycle == Lifecycle.Decommissioned) v.status = Status.Decommissioned;
-        else if (it.recalled) v.status = Status.Recalled;
+        else if (it.recalls != 0) v.status = Status.Recalled;
         else if (it.pendingCustodian != 0) v.status = Status.InTransit;
         else v.status = Status.Active;
     }
@@ -473,7 +530,7 @@ contract Provenance is IProvenance {
         _validate(q);
         Item memory it = _open(q.itemId, entityId);
         _requireNotInTransit(q.itemId, it);
-        if (it.recalled) revert ProvenanceRecalled(q.itemId);
+        if (it.recalls != 0) revert ProvenanceRecalled(q.itemId);
         uint64 remaining;
         if (it.kind == Kind.Unspecified) {
             // A parent created by packing, first used with a quantity: a lot holds exactly what
@@ -594,13 +651,65 @@ contract Provenance is IProvenance {
         if (!_isCustodian(itemId, it, entityId)) revert ProvenanceNotCustodian(itemId, entityId);
     }
 
-    /// @dev The item's custodian, or the custodian of a parent it is packed into (any level).
+    /// @dev A packed child (custodian 0) moves only with its parent.
+    function _requireNotPacked(bytes32 itemId, Item memory it) private view {
+        if (it.custodian == 0) revert ProvenancePacked(itemId, _parentOf[itemId]);
+    }
+
+    /// @dev The item's custodian; for a packed child (custodian 0) the custodian of its outermost
+    /// parent, the only parent whose own custodian is set.
     function _isCustodian(bytes32 itemId, Item memory it, uint16 entityId) private view returns (bool) {
-        if (it.custodian == entityId) return true;
-        for (bytes32 p = _parentOf[itemId]; p != 0; p = _parentOf[p]) {
-            if (_items[p].custodian == entityId) return true;
+        return _custodianOf(itemId, it) == entityId;
+    }
+
+    function _custodianOf(bytes32 itemId, Item memory it) private view returns (uint16 custodian) {
+        custodian = it.custodian;
+        if (custodian != 0) return custodian; // not packed: no parent to read
+        bytes32 p = _parentOf[itemId];
+        while (custodian == 0 && p != 0) {
+            custodian = _items[p].custodian;
+            if (custodian == 0) p = _parentOf[p];
         }
-        return false;
+    }
+
+    function _acknowledgementKey(bytes32 itemId, bytes32 recalledId) private pure returns (bytes32) {
+        return keccak256(abi.encode(itemId, recalledId));
+    }
+
+    // ---------------------------------------------------------------- internal: derivation proofs
+
+    /// @dev Walk `path` from `itemId` back to `recalledId`; revert where a hop does not hold.
+    function _requireDerived(bytes32 itemId, bytes32 recalledId, DerivationStep[] calldata path) private view {
+        if (path.length > PROVENANCE_MAX_DERIVATION_HOPS) {
+            revert ProvenanceDerivationTooLong(path.length, PROVENANCE_MAX_DERIVATION_HOPS);
+        }
+        bytes32 current = itemId;
+        for (uint256 i; i < path.length; ++i) {
+            DerivationStep calldata step = path[i];
+            bytes32 source = step.source;
+            bool holds = step.transformationId == 0
+                ? _parentOf[source] == current
+                : _inChain(current, OutputProduced.selector, step.transformationId, step.output)
+                    && _inChain(source, InputConsumed.selector, step.transformationId, step.input);
+            if (!holds) revert ProvenanceInvalidDerivationStep(i, current, source);
+            current = source;
+        }
+        if (current != recalledId) revert ProvenanceNotDerived(itemId, recalledId);
+    }
+
+    /// @dev Whether `proof` folds an event `selector(itemId, transformationId, ...fields)` into
+    /// the item's current head.
+    function _inChain(bytes32 itemId, bytes32 selector, bytes32 transformationId, ChainProof calldata proof)
+        private
+        view
+        returns (bool)
+    {
+        bytes32 eventHash = keccak256(abi.encodePacked(selector, itemId, transformationId, proof.fields));
+        bytes20 head = bytes20(keccak256(abi.encodePacked(proof.prior, eventHash)));
+        for (uint256 i; i < proof.later.length; ++i) {
+            head = bytes20(keccak256(abi.encodePacked(head, proof.later[i])));
+        }
+        return head == _items[itemId].head;
     }
 
     /// @dev Whether `ancestor` is `itemId`'s parent, grandparent, ...

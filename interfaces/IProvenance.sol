@@ -3,6 +3,9 @@ pragma solidity 0.8.30;
 
 import {IEntityRegistry} from "./IEntityRegistry.sol";
 
+/// @dev The most hops a derivation proof of `IProvenance.acknowledgeRecall` may take.
+uint256 constant PROVENANCE_MAX_DERIVATION_HOPS = 8;
+
 /// @title Supply-chain provenance on GS1 EPCIS 2.0
 /// @notice Items (serialised objects, e.g. an SGTIN) and lots (a class with a quantity, e.g. an
 /// LGTIN) are identified by a bytes32 id that commits to the EPC's GS1 company prefix (see
@@ -17,8 +20,7 @@ import {IEntityRegistry} from "./IEntityRegistry.sol";
 /// outputs of a transformation, and the parent of a packing. The member recording it becomes the
 /// item's owner and custodian; only its custodian records further EPCIS events about it. Any other
 /// event naming an unknown id reverts `ProvenanceUnknownItem`, so no member can take hold of an id
-/// its rightful creator has not used yet. While an item is packed into a parent, the parent's
-/// custodian (at any nesting level) also counts as its custodian.
+/// its rightful creator has not used yet.
 ///
 /// Item ids and company prefixes: `itemId = bytes6(prefix) ‖ bytes26(keccak256(EPC URI))`, the
 /// last 26 bytes of the URI's keccak under a 6-byte key of its GS1 company prefix
@@ -31,6 +33,13 @@ import {IEntityRegistry} from "./IEntityRegistry.sol";
 /// under a registered prefix is created only by that entity (`ProvenancePrefixNotOwned`), an id
 /// under an unregistered prefix or with none goes to the first member that creates it.
 ///
+/// Packed children move only with their parent: while an item is packed, its custodian is the
+/// custodian of its outermost parent (the stored `Item.custodian` is 0, and `verify` reports the
+/// parent's), it cannot be offered, accepted or have its ownership transferred on its own
+/// (`ProvenancePacked`), and an item in transit (custody offered, not yet accepted) can neither be
+/// packed nor packed into, nor unpacked from (`ProvenanceInTransit`). Unpacking hands the children
+/// to the custodian of the parent, the caller.
+///
 /// @dev Tamper evidence: every event whose first argument is `bytes32 indexed itemId` extends that
 /// item's hash chain, `head' = bytes20(keccak256(abi.encodePacked(head, eventHash)))` with
 /// `eventHash = keccak256(abi.encode(EventSelector, ...all event arguments in order))`, starting
@@ -39,6 +48,12 @@ import {IEntityRegistry} from "./IEntityRegistry.sol";
 /// Derivations are edges in the logs: `InputConsumed`/`OutputProduced` share a transformation id,
 /// `PackedInto` links child to parent; the library traverses them. A transformation's event data
 /// is logged once (`Transformed`); its id, a hash of that data, joins each input's and output's chain.
+/// Storage keeps the current packing (`_parentOf`) but no transformation edges, so a transformation
+/// edge is proven against the hash chains (`ChainProof`) when a recall is acknowledged.
+///
+/// Enum arguments: `recordTransaction` takes its action as a `uint8` and refuses an unknown one
+/// with `ProvenanceInvalidAction`; no other function takes an enum argument (the enums in events
+/// and `verify` are outputs), so no call can make the ABI decoder panic on an enum.
 interface IProvenance {
     // ---------------------------------------------------------------- types
 
@@ -112,19 +127,41 @@ interface IProvenance {
     /// 164), so a custody offer or an ownership transfer fits in this slot.
     struct Item {
         bytes20 head; // hash-chain head over the item's events
-        uint16 custodian;
+        uint16 custodian; // 0 while packed: the custodian of the outermost parent holds it
         uint16 owner;
         uint16 pendingCustodian; // receiver of an open custody offer, 0 when none
         uint24 eventCount;
         Lifecycle lifecycle;
         Kind kind;
-        bool recalled;
+        uint8 recalls; // bit 7: own recall by a recall authority; bit 6: by the owner; 0-5: acknowledged recalls
     }
 
     /// @notice Per-lot second slot: the stock left.
     struct Stock {
         uint64 available; // thousandths of `unit`
         bytes3 unit;
+    }
+
+    /// @notice Proof that an event is in an item's hash chain: the chain folds from `prior`
+    /// through the event and `later` into the item's current head.
+    /// @dev The event is rebuilt as `keccak256(abi.encodePacked(selector, itemId, transformationId,
+    /// fields))`: `fields` are the ABI words of the event's arguments after those two.
+    struct ChainProof {
+        bytes20 prior; // the head before the event
+        bytes32[] fields;
+        bytes32[] later; // the event hashes after it, oldest first
+    }
+
+    /// @notice One hop of a derivation, from the current item back to `source`, which it derives from.
+    /// @dev A packing hop (`transformationId = 0`) needs `source` packed into the current item now,
+    /// and no proofs. A transformation hop needs `output`, proving `OutputProduced(current,
+    /// transformationId, ...)` in the current item's chain, and `input`, proving
+    /// `InputConsumed(source, transformationId, ...)` in the source's chain.
+    struct DerivationStep {
+        bytes32 source;
+        bytes32 transformationId;
+        ChainProof output;
+        ChainProof input;
     }
 
     /// @notice What `verify` returns: everything a QR-code scan shows.
@@ -192,8 +229,14 @@ interface IProvenance {
     );
     event Recalled(bytes32 indexed itemId, uint32 indexed entityId, bytes32 reason);
     /// @notice The custodian of `itemId` acknowledged the recall of `recalledId` (itself or a
-    /// lot it was made from); the item is flagged recalled from then on.
+    /// lot it was made from); the item is flagged recalled until that recall is withdrawn and the
+    /// acknowledgement released.
     event RecallAcknowledged(bytes32 indexed itemId, bytes32 indexed recalledId, uint32 entityId);
+    /// @notice The recall of `itemId` was withdrawn by its author or a recall authority `entityId`.
+    event RecallWithdrawn(bytes32 indexed itemId, uint32 indexed entityId, bytes32 reason);
+    /// @notice The acknowledgement on `itemId` of the withdrawn recall of `recalledId` was released
+    /// by member `entityId`: that recall no longer flags the item.
+    event RecallReleased(bytes32 indexed itemId, bytes32 indexed recalledId, uint32 entityId);
 
     // ---------------------------------------------------------------- events (not chained)
 
@@ -249,6 +292,27 @@ interface IProvenance {
     /// @notice `prefix` is not registered to anyone.
     error ProvenancePrefixNotRegistered(bytes6 prefix);
     error ProvenanceLengthMismatch(uint256 expected, uint256 actual);
+    /// @notice `itemId` is packed into `parentId` and moves only with it.
+    error ProvenancePacked(bytes32 itemId, bytes32 parentId);
+    /// @notice The derivation path of an acknowledgement does not lead from `itemId` to `recalledId`.
+    error ProvenanceNotDerived(bytes32 itemId, bytes32 recalledId);
+    /// @notice Hop `step` of a derivation path, from `itemId` to `source`, is not what packing or
+    /// the hash chains recorded.
+    error ProvenanceInvalidDerivationStep(uint256 step, bytes32 itemId, bytes32 source);
+    /// @notice A derivation path of `hops` hops is longer than `maxHops`.
+    error ProvenanceDerivationTooLong(uint256 hops, uint256 maxHops);
+    /// @notice `itemId` already acknowledged the recall of `recalledId`.
+    error ProvenanceAlreadyAcknowledged(bytes32 itemId, bytes32 recalledId);
+    /// @notice `itemId` holds no acknowledgement of the recall of `recalledId`.
+    error ProvenanceNotAcknowledged(bytes32 itemId, bytes32 recalledId);
+    /// @notice The recall of `recalledId` is still in force: its acknowledgements cannot be released.
+    error ProvenanceRecallInForce(bytes32 recalledId);
+    /// @notice `itemId` already holds as many acknowledgements of recalls as its counter keeps (63).
+    error ProvenanceTooManyRecalls(bytes32 itemId);
+    /// @notice A call (direct or inside `multicall`) names no function of this contract.
+    error ProvenanceUnknownSelector(bytes4 selector);
+    /// @notice `action` is not an `Action`.
+    error ProvenanceInvalidAction(uint8 action);
 
     // ---------------------------------------------------------------- object events
 
@@ -278,11 +342,13 @@ interface IProvenance {
 
     /// @notice Pack `childIds` into `parentId` (EPCIS AggregationEvent ADD). The caller is the
     /// custodian of the parent and of every child. An unknown parent is created (under the
-    /// company-prefix rule of `commission`); every child must be known.
+    /// company-prefix rule of `commission`); every child must be known. Neither the parent nor a
+    /// child may be in transit (`ProvenanceInTransit`); the children then move with the parent.
     function pack(bytes32 parentId, bytes32[] calldata childIds, EventData calldata data) external;
 
     /// @notice Unpack `childIds` from `parentId` (AggregationEvent DELETE) by the parent's
-    /// custodian, who becomes each child's custodian.
+    /// custodian, who becomes each child's custodian. The parent may not be in transit
+    /// (`ProvenanceInTransit`).
     function unpack(bytes32 parentId, bytes32[] calldata childIds, EventData calldata data) external;
 
     // ---------------------------------------------------------------- transformation
@@ -301,10 +367,12 @@ interface IProvenance {
 
     /// @notice Link items to a business transaction (EPCIS TransactionEvent), e.g. the hash of a
     /// purchase order reference.
+    /// @param action an `Action`, taken as its `uint8` so that an unknown value is refused with
+    /// `ProvenanceInvalidAction` (an enum parameter would make the decoder revert without data)
     function recordTransaction(
         bytes32[] calldata itemIds,
         bytes32 bizTransaction,
-        Action action,
+        uint8 action,
         EventData calldata data
     ) external;
 
@@ -327,10 +395,12 @@ interface IProvenance {
 
     // ---------------------------------------------------------------- custody and ownership
 
-    /// @notice The custodian offers custody to entity `to`; until `to` accepts, the item is in transit.
+    /// @notice The custodian offers custody to entity `to`; until `to` accepts, the item is in
+    /// transit. A packed child is not offered on its own (`ProvenancePacked`).
     function offerCustody(bytes32 itemId, uint32 to) external;
 
-    /// @notice The receiver of the open offer takes custody.
+    /// @notice The receiver of the open offer takes custody. (A packed child never has an open
+    /// offer: it cannot be offered, and an item in transit cannot be packed.)
     function acceptCustody(bytes32 itemId) external;
 
     /// @notice The receiver of the open offer declines it; custody stays with the sender.
@@ -339,7 +409,8 @@ interface IProvenance {
     /// @notice The sender withdraws its open offer.
     function cancelCustody(bytes32 itemId) external;
 
-    /// @notice The owner transfers ownership to an active entity (custody does not move).
+    /// @notice The owner transfers ownership to an active entity (custody does not move). A packed
+    /// child changes hands only with its parent (`ProvenancePacked`).
     function transferOwnership(bytes32 itemId, uint32 to, bytes32 bizTransaction) external;
 
     // ---------------------------------------------------------------- certification and recall
@@ -348,13 +419,37 @@ interface IProvenance {
     /// @param validUntil unix seconds, 0 for no expiry
     function certify(bytes32 itemId, bytes32 certType, bytes32 certHash, uint40 validUntil) external;
 
-    /// @notice The owner or a recall authority (CAP_RECALL_AUTHORITY) recalls an item or lot.
+    /// @notice The owner or a recall authority (CAP_RECALL_AUTHORITY) recalls an item or lot; the
+    /// item keeps which of the two did (`Item.recalls`), which decides who may withdraw it.
     /// What was made from it is found by traversing the derivation logs (`pilotchain.provenance.trace`).
     function recall(bytes32 itemId, bytes32 reason) external;
 
     /// @notice The custodian of `itemId` acknowledges the recall of `recalledId`, which is the
-    /// item itself or a recalled lot it derives from; the item is flagged recalled.
-    function acknowledgeRecall(bytes32 itemId, bytes32 recalledId) external;
+    /// item itself or a recalled item it derives from; the item is flagged recalled.
+    /// @dev The derivation is checked on chain along `path`, hop by hop from `itemId` back to
+    /// `recalledId` (empty when they are the same item): a packing hop against the current packing,
+    /// a transformation hop against both items' hash chains (see `DerivationStep`). A proof costs
+    /// nothing until it is used (transform and pack store no extra edges); its price is calldata
+    /// and hashing for the events after the proven ones. At most `PROVENANCE_MAX_DERIVATION_HOPS`
+    /// hops (`ProvenanceDerivationTooLong`); a path that does not hold reverts
+    /// `ProvenanceInvalidDerivationStep` or `ProvenanceNotDerived`. A second acknowledgement of the
+    /// same recall on the same item reverts `ProvenanceAlreadyAcknowledged`.
+    /// `pilotchain.provenance.acknowledge_recall` builds the path from the logs.
+    function acknowledgeRecall(bytes32 itemId, bytes32 recalledId, DerivationStep[] calldata path) external;
+
+    /// @notice Withdraw the recall of `itemId` (it was resolved or wrong): a recall authority
+    /// (CAP_RECALL_AUTHORITY) withdraws any recall, the owner only a recall made by the owner (an
+    /// owner cannot lift a regulator's recall). The item is no longer flagged by it, and the
+    /// acknowledgements of it can be released (`releaseRecall`).
+    /// @dev The author is kept as a role (owner or authority) in the item's slot, not as an entity
+    /// in a slot of its own: a recall stays as cheap as any other event. After an ownership
+    /// transfer the new owner may withdraw the previous owner's recall, as it could have made it.
+    function withdrawRecall(bytes32 itemId, bytes32 reason) external;
+
+    /// @notice Release the acknowledgement on `itemId` of the recall of `recalledId` once that
+    /// recall is withdrawn (any member; it only brings the flag in line with the recall): the item
+    /// returns to the status it had before, unless other recalls still flag it.
+    function releaseRecall(bytes32 itemId, bytes32 recalledId) external;
 
     // ---------------------------------------------------------------- company prefixes (council)
 
@@ -375,6 +470,8 @@ interface IProvenance {
 
     /// @notice Run several calls of this contract in one transaction, as the caller (each call
     /// checks membership and permissions as usual); the first failure reverts them all with its error.
+    /// An empty list reverts `ProvenanceEmptyList`; a call naming no function of this contract
+    /// reverts `ProvenanceUnknownSelector` (as such a call does outside `multicall`).
     /// @param calls ABI-encoded calls of this contract's functions
     function multicall(bytes[] calldata calls) external;
 

@@ -67,8 +67,9 @@ CHAINED_EVENTS = (
     "AggregationRecorded", "InputConsumed", "OutputProduced", "TransactionRecorded",
     "DeviceAssociated", "DeviceDissociated", "ErrorDeclared", "CustodyOffered", "CustodyAccepted",
     "CustodyRejected", "CustodyCancelled", "OwnershipTransferred", "Certified", "Recalled",
-    "RecallAcknowledged",
+    "RecallAcknowledged", "RecallWithdrawn", "RecallReleased",
 )  # fmt: skip
+MAX_DERIVATION_HOPS = 8  # PROVENANCE_MAX_DERIVATION_HOPS in IProvenance.sol
 
 
 # ---------------------------------------------------------------- values
@@ -485,9 +486,91 @@ def recall(session: Session, item: bytes | str, reason: str) -> dict:
     return _send(session, fn, "Recalled")[0]
 
 
-def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | str) -> dict:
-    fn = session.contract(CONTRACT).functions.acknowledgeRecall(as_item_id(item), as_item_id(recalled))
+def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int = 0) -> dict:
+    """As custodian of `item`, acknowledge the recall of `recalled`, which `item` is or derives
+    from; the derivation path the contract checks is built from the logs (`derivation_path`)."""
+    item, recalled = as_item_id(item), as_item_id(recalled)
+    path = derivation_path(session, item, recalled, from_block=from_block)
+    fn = session.contract(CONTRACT).functions.acknowledgeRecall(item, recalled, path)
     return _send(session, fn, "RecallAcknowledged")[0]
+
+
+def withdraw_recall(session: Session, item: bytes | str, reason: str, *, from_block: int = 0) -> dict:
+    """Withdraw the recall of `item` (a recall authority, or the owner for a recall the owner made)
+    and, in the same transaction, release every acknowledgement of it still held, so that each
+    acknowledging item returns to the status it had before. Returns the `RecallWithdrawn` event
+    and the released items."""
+    item = as_item_id(item)
+    contract = session.contract(CONTRACT)
+    held: dict[bytes, int] = {}
+    for name, step in (("RecallAcknowledged", 1), ("RecallReleased", -1)):
+        for args in _args(session, name, {"recalledId": item}, from_block):
+            if bytes(args["itemId"]) != item:
+                held[bytes(args["itemId"])] = held.get(bytes(args["itemId"]), 0) + step
+    releasing = [i for i, n in held.items() if n > 0]
+    calls = [contract.encode_abi("withdrawRecall", args=(item, text32(reason)))]
+    calls += [contract.encode_abi("releaseRecall", args=(i, item)) for i in releasing]
+    receipt = session.transact(contract.functions.multicall(calls))
+    withdrawn = _plain(session.events(receipt, CONTRACT, "RecallWithdrawn")[0])
+    return {"withdrawn": withdrawn, "released": ["0x" + i.hex() for i in releasing]}
+
+
+def derivation_path(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int = 0) -> list[tuple]:
+    """The shortest derivation path from `item` back to `recalled`, as the `DerivationStep` tuples
+    `acknowledgeRecall` checks: packing hops where the source is packed into the item now,
+    transformation hops with proofs against both items' hash chains. Empty when they are the same."""
+    item, recalled = as_item_id(item), as_item_id(recalled)
+    came_from: dict[bytes, Derivation | None] = {item: None}
+    frontier = [item]
+    while frontier and recalled not in came_from:
+        following = []
+        for current in frontier:
+            for edge in _backward(session, current, from_block):
+                if edge.source in came_from or not _edge_holds(session, edge):
+                    continue
+                came_from[edge.source] = edge
+                following.append(edge.source)
+        frontier = following
+    if recalled not in came_from:
+        raise PilotchainError(f"item 0x{item.hex()} does not derive from 0x{recalled.hex()} in the logs")
+    hops, current = [], recalled
+    while came_from[current] is not None:
+        hops.append(came_from[current])
+        current = came_from[current].target
+    hops.reverse()  # from `item` back to `recalled`
+    if len(hops) > MAX_DERIVATION_HOPS:
+        raise PilotchainError(f"0x{item.hex()} derives from 0x{recalled.hex()} over {len(hops)} hops; "
+                              f"the contract checks at most {MAX_DERIVATION_HOPS}")  # fmt: skip
+    return [_derivation_step(session, edge, from_block) for edge in hops]
+
+
+def _edge_holds(session: Session, edge: Derivation) -> bool:
+    """Transformation edges always hold; a packing edge only while the source is still packed there."""
+    return edge.via == "transformation" or verify(session, edge.source).parent == edge.target
+
+
+_NO_PROOF = (ZERO_HEAD, [], [])
+
+
+def _derivation_step(session: Session, edge: Derivation, from_block: int) -> tuple:
+    if edge.via == "aggregation":
+        return (edge.source, ZERO32, _NO_PROOF, _NO_PROOF)
+    output = _chain_proof(session, edge.target, "OutputProduced", edge.reference, from_block)
+    consumed = _chain_proof(session, edge.source, "InputConsumed", edge.reference, from_block)
+    return (edge.source, edge.reference, output, consumed)
+
+
+def _chain_proof(session: Session, item: bytes, name: str, transformation_id: bytes, from_block: int) -> tuple:
+    """A `ChainProof` that event `name(item, transformation_id, ...)` is in `item`'s hash chain."""
+    events = history(session, item, from_block=from_block).events
+    at = next(k for k, e in enumerate(events)
+              if e.name == name and bytes(e.args["transformationId"]) == transformation_id)  # fmt: skip
+    abi_event = next(e for e in session.contract(CONTRACT).abi if e.get("type") == "event" and e["name"] == name)
+    rest = abi_event["inputs"][2:]  # the arguments after itemId and transformationId
+    words = encode([_abi_type(i) for i in rest], [_abi_value(i, events[at].args[i["name"]]) for i in rest])
+    fields = [words[k:k + 32] for k in range(0, len(words), 32)]
+    prior = events[at - 1].head if at else ZERO_HEAD
+    return (prior, fields, [e.event_hash for e in events[at + 1:]])
 
 
 # ---------------------------------------------------------------- company prefixes

@@ -5,7 +5,7 @@ operations, against the targets of the provenance issue."""
 from __future__ import annotations
 
 from pilotchain.bench.gas import GasRow
-from pilotchain.provenance import EventData, Quantity, item_id
+from pilotchain.provenance import EventData, Quantity, derivation_path, item_id
 
 SECTION = "Provenance"
 BATCH = 100
@@ -73,6 +73,22 @@ def measure(project, consortium) -> list[GasRow]:
     row("certify", certify.gas_used)
     recall = provenance.recall(lots[0].item_id, b"thermal-runaway".ljust(32, b"\0"), {"from": cellmaker})
     row("recall a lot", recall.gas_used)
-    ack = provenance.acknowledgeRecall(vehicle, lots[0].item_id, {"from": cellmaker})
-    row("acknowledge a recall (flags the derived item)", ack.gas_used)
+    path = derivation_path(_session(consortium, provenance, cellmaker), vehicle, lots[0].item_id)
+    ack = provenance.acknowledgeRecall(vehicle, lots[0].item_id, path, {"from": cellmaker})
+    row("acknowledge a recall (flags the derived item)", ack.gas_used, note="2-hop proof: packing, transformation")
+    withdraw = provenance.withdrawRecall(lots[0].item_id, b"resolved".ljust(32, b"\0"), {"from": cellmaker})
+    row("withdraw a recall", withdraw.gas_used)
+    release = provenance.releaseRecall(vehicle, lots[0].item_id, {"from": cellmaker})
+    row("release an acknowledgement of a withdrawn recall", release.gas_used)
+    unpacking = provenance.unpack(vehicle, [pack[0]], _data("remove", 18), {"from": cellmaker})
+    row("unpack 1 child", unpacking.gas_used)
     return rows
+
+
+def _session(consortium, provenance, account):
+    from brownie import web3
+
+    from pilotchain.session import Session
+
+    addresses = {"EntityRegistry": consortium.registry.address, "Provenance": provenance.address}
+    return Session(web3, str(account), addresses)

@@ -178,6 +178,16 @@ def _render_import(result: dict) -> None:
 
 
 @command(
+    "provenance withdraw-recall",
+    "withdraw a recall (a recall authority, or the owner for its own recall) and release its acknowledgements",
+    ITEM, arg("--reason", required=True, help="reason code or text"), shared=(*SESSION, "yes"),
+)
+def withdraw_recall(args):
+    confirm(args, f"withdraw the recall of {args.item}")
+    return prov.withdraw_recall(open_session(args.network, args.account), args.item, args.reason)
+
+
+@command(
     "provenance import-epcis", "record an EPCIS 2.0 JSON document: hashes on chain, events in the store",
     arg("document", type=Path, help="EPCISDocument JSON / JSON-LD file"), STORE,
     arg("--batch-size", type=int, default=20, help="events per transaction (default: 20)"),

@@ -57,6 +57,12 @@ def test_cells_to_vehicle_recall_and_verification(capsys, network, deployed, tmp
     exported = cli_json(capsys, "provenance", "export", PACK, *store, *net)
     assert [e["type"] for e in exported["epcisBody"]["eventList"]] == ["TransformationEvent", "AggregationEvent"]
 
+    withdrawn = cli_json(capsys, "provenance", "withdraw-recall", CELLS, "--reason", "false-alarm", "--yes",
+                         *net, *regulator)  # fmt: skip
+    assert withdrawn["released"] == [_id(VIN)]
+    scan = cli_json(capsys, "provenance", "verify", VIN, *net)
+    assert (scan["status"], scan["history_verified"]) == ("Active", True)
+
 
 def test_unknown_item_is_an_error_and_bad_document_is_one_line(capsys, network, deployed, tmp_path):
     code = main(["provenance", "verify", "urn:epc:id:sgtin:6901234.000000.NOPE", "--network", network])

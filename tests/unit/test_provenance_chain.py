@@ -8,11 +8,12 @@ from tests.fixtures.provenance import event, hexed
 
 
 @pytest.fixture
-def busy_history(provenance, bill_of_materials, cellmaker_admin, dealer_admin, lab_admin):
+def busy_history(provenance, bill_of_materials, path_of, cellmaker_admin, dealer_admin, lab_admin):
     """The bill of materials plus a certificate, a recall, its acknowledgement and an observation."""
-    provenance.certify(bill_of_materials["vehicle"], "0x" + "ce" * 32, "0x" + "11" * 32, 0, {"from": lab_admin})
-    provenance.recall(bill_of_materials["cells"], "0x" + "72" * 32, {"from": cellmaker_admin})
-    provenance.acknowledgeRecall(bill_of_materials["vehicle"], bill_of_materials["cells"], {"from": dealer_admin})
+    vehicle, cells = bill_of_materials["vehicle"], bill_of_materials["cells"]
+    provenance.certify(vehicle, "0x" + "ce" * 32, "0x" + "11" * 32, 0, {"from": lab_admin})
+    provenance.recall(cells, "0x" + "72" * 32, {"from": cellmaker_admin})
+    provenance.acknowledgeRecall(vehicle, cells, path_of(vehicle, cells), {"from": dealer_admin})
     provenance.observe(bill_of_materials["vehicle"], event(biz_step=30), {"from": dealer_admin})
     return bill_of_materials
 

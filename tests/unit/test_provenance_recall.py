@@ -56,30 +56,36 @@ def test_trace_backward_from_vehicle_reaches_cells(bill_of_materials, session_fo
     assert [hexed(i) for i in reached.items] == [bill_of_materials["pack"], bill_of_materials["cells"]]
 
 
-def test_vehicle_custodian_acknowledges_recall(provenance, bill_of_materials, cellmaker_admin, dealer_admin, entity_ids):
+def test_vehicle_custodian_acknowledges_recall(provenance, bill_of_materials, path_of, cellmaker_admin, dealer_admin,
+                                               entity_ids):  # fmt: skip
     cells, vehicle = bill_of_materials["cells"], bill_of_materials["vehicle"]
     provenance.recall(cells, REASON, {"from": cellmaker_admin})
-    tx = provenance.acknowledgeRecall(vehicle, cells, {"from": dealer_admin})
+    tx = provenance.acknowledgeRecall(vehicle, cells, path_of(vehicle, cells), {"from": dealer_admin})
     acknowledged = tx.events["RecallAcknowledged"]
     assert (acknowledged["recalledId"], acknowledged["entityId"]) == (cells, entity_ids["dealer"])
     assert provenance.verify(vehicle)["status"] == Status.Recalled
 
 
-def test_packed_pack_is_acknowledged_by_vehicle_custodian(provenance, bill_of_materials, cellmaker_admin, dealer_admin):
-    provenance.recall(bill_of_materials["cells"], REASON, {"from": cellmaker_admin})
-    provenance.acknowledgeRecall(bill_of_materials["pack"], bill_of_materials["cells"], {"from": dealer_admin})
+def test_packed_pack_is_acknowledged_by_vehicle_custodian(provenance, bill_of_materials, path_of, cellmaker_admin,
+                                                          dealer_admin):  # fmt: skip
+    pack, cells = bill_of_materials["pack"], bill_of_materials["cells"]
+    provenance.recall(cells, REASON, {"from": cellmaker_admin})
+    provenance.acknowledgeRecall(pack, cells, path_of(pack, cells), {"from": dealer_admin})
     assert provenance.verify(bill_of_materials["pack"])["status"] == Status.Recalled
 
 
-def test_acknowledging_unrecalled_lot_reverts(provenance, bill_of_materials, dealer_admin):
+def test_acknowledging_unrecalled_lot_reverts(provenance, bill_of_materials, path_of, dealer_admin):
+    vehicle, cells = bill_of_materials["vehicle"], bill_of_materials["cells"]
     with brownie.reverts(revert_pattern=r"ProvenanceNotRecalled.*"):
-        provenance.acknowledgeRecall(bill_of_materials["vehicle"], bill_of_materials["cells"], {"from": dealer_admin})
+        provenance.acknowledgeRecall(vehicle, cells, path_of(vehicle, cells), {"from": dealer_admin})
 
 
-def test_acknowledgement_by_non_custodian_reverts(provenance, bill_of_materials, cellmaker_admin, logistics_admin):
-    provenance.recall(bill_of_materials["cells"], REASON, {"from": cellmaker_admin})
+def test_acknowledgement_by_non_custodian_reverts(provenance, bill_of_materials, path_of, cellmaker_admin,
+                                                  logistics_admin):  # fmt: skip
+    vehicle, cells = bill_of_materials["vehicle"], bill_of_materials["cells"]
+    provenance.recall(cells, REASON, {"from": cellmaker_admin})
     with brownie.reverts(revert_pattern=r"ProvenanceNotCustodian.*"):
-        provenance.acknowledgeRecall(bill_of_materials["vehicle"], bill_of_materials["cells"], {"from": logistics_admin})
+        provenance.acknowledgeRecall(vehicle, cells, path_of(vehicle, cells), {"from": logistics_admin})
 
 
 def test_qr_verification_of_recalled_vehicle(bill_of_materials, session_for, cellmaker_admin, dealer_admin, entity_ids):
