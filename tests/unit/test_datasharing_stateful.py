@@ -6,9 +6,10 @@ from brownie.test import strategy
 
 from pilotchain.datasharing import Purpose, purpose_mask
 from tests.fixtures.datasharing import DAY
+from tests.fixtures.fuzzing import fuzz_settings
 
 PURPOSES = [Purpose.Research, Purpose.PublicService, Purpose.Treatment]
-SETTINGS = {"max_examples": 10, "stateful_step_count": 15}  # ~1 minute on ganache
+CI_BUDGET = {"max_examples": 10, "stateful_step_count": 15}  # ~1 minute on ganache
 GRANTEES = ["university", "bank", "gov"]
 
 
@@ -89,4 +90,4 @@ class GrantModel:
 
 def test_grants_match_model(state_machine_runner, datasharing, asset, hospital_admin, entity_ids, university_admin, bank_admin, gov_admin):
     members = [university_admin, bank_admin, gov_admin]
-    state_machine_runner(GrantModel, datasharing, asset, hospital_admin, entity_ids, members, settings=SETTINGS)
+    state_machine_runner(GrantModel, datasharing, asset, hospital_admin, entity_ids, members, settings=fuzz_settings(**CI_BUDGET))
