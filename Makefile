@@ -83,6 +83,21 @@ test-python: $(TOOLS)
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration
 
+# Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
+# build/tests.json is removed first: Brownie reuses per-transaction results cached there, and a
+# run without coverage caches empty ones. Runs the whole suite with tracing (slow; not in `test`).
+coverage: $(TOOLS)
+	rm -f build/tests.json
+	brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network pilot-anvil
+	$(BIN)/python -m pilotchain.devtools.coverage_report
+
+# The three hypothesis state machines with FUZZ_EXAMPLES examples each (CI runs them with 10).
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(TOOLS)
+	PILOTCHAIN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) brownie test tests/unit/test_registry_stateful.py \
+	    tests/unit/test_datasharing_stateful.py tests/unit/test_provenance_stateful.py \
+	    --network pilot-anvil --hypothesis-show-statistics
+
 ## ---- the pilot ------------------------------------------------------------------------------
 
 demo: $(TOOLS) $(if $(filter pilot-poa poa,$(NETWORK)),$(GETH))

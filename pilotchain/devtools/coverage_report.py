@@ -3,9 +3,9 @@
 `brownie test --coverage` traces every transaction (and, with coverage on, every call, which it
 sends as a transaction and undoes) and keeps, per transaction, which statements ran and which
 way each JUMPI of a source-level branch went. Brownie stores that per-transaction evaluation in
-`build/tests.json` ("tx"); its own summary and `reports/coverage.json` are left to Brownie
-(pilotchain.devtools.brownie_coverage fixes the writer). This module merges the evaluations and
-reads them against each contract's `coverageMap` in build/contracts/:
+`build/tests.json` ("tx"; pilotchain.devtools.brownie_coverage makes it record anything at all).
+This module merges the evaluations and reads them against each contract's `coverageMap` in
+build/contracts/:
 
 - line coverage: a source line counts when it holds at least one statement; it is covered when
   one of its statements ran;
@@ -102,7 +102,8 @@ def file_coverage(contract: str, evaluation: dict[str, list[set[int]]]) -> list[
         if not any(statements.values()) and not any(branches.values()):
             continue
         source = Source((ROOT / path).read_text())
-        hit, fell_through, jumped = evaluation.get(path_id, [set(), set(), set()])
+        sets = evaluation.get(path_id, [set(), set(), set()])  # a list, or Brownie's {0:, 1:, 2:}
+        hit, fell_through, jumped = sets[0], sets[1], sets[2]
         cov = FileCoverage(contract, path)
         for fn, entries in statements.items():
             for idx, (start, _stop) in entries.items():
@@ -122,7 +123,7 @@ def file_coverage(contract: str, evaluation: dict[str, list[set[int]]]) -> list[
     return results
 
 
-def _pct(hit: int, total: int) -> str:
+def pct(hit: int, total: int) -> str:
     return f"{100 * hit / total:.1f} %" if total else "-"
 
 
@@ -154,9 +155,9 @@ def render(files: list[FileCoverage], notes: list[dict], min_branch: float, comm
         seen, total = f.outcomes
         both = sum(b.seen_true and b.seen_false for b in f.branches)
         out.append(
-            f"| {f.contract} | `{f.path}` | {len(f.lines_hit)}/{len(f.lines)} ({_pct(len(f.lines_hit), len(f.lines))}) "
-            f"| {f.statements_hit}/{f.statements} ({_pct(f.statements_hit, f.statements)}) "
-            f"| {seen}/{total} ({_pct(seen, total)}) | {both}/{len(f.branches)} |"
+            f"| {f.contract} | `{f.path}` | {len(f.lines_hit)}/{len(f.lines)} ({pct(len(f.lines_hit), len(f.lines))}) "
+            f"| {f.statements_hit}/{f.statements} ({pct(f.statements_hit, f.statements)}) "
+            f"| {seen}/{total} ({pct(seen, total)}) | {both}/{len(f.branches)} |"
         )
     out += ["", "## Not covered", ""]
     missing = False
@@ -190,7 +191,7 @@ def below_goal(files: list[FileCoverage], min_branch: float) -> list[str]:
         acc[0] += seen
         acc[1] += total
     return [
-        f"{contract}: {_pct(seen, total)} of branch outcomes (goal {min_branch:g} %)"
+        f"{contract}: {pct(seen, total)} of branch outcomes (goal {min_branch:g} %)"
         for contract, (seen, total) in by_contract.items()
         if total and 100 * seen / total < min_branch
     ]
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(render(files, load_notes(), args.min_branch, args.command))
     for f in files:
         seen, total = f.outcomes
-        print(f"{f.contract:15} {f.path:28} lines {_pct(len(f.lines_hit), len(f.lines)):>8}  branches {_pct(seen, total):>8}")
+        print(f"{f.contract:15} {f.path:28} lines {pct(len(f.lines_hit), len(f.lines)):>8}  branches {pct(seen, total):>8}")
     print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     short = below_goal(files, args.min_branch)
     for line in short:
