@@ -86,9 +86,11 @@ test-integration: $(TOOLS) $(GETH)
 # Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
 # build/tests.json is removed first: Brownie reuses per-transaction results cached there, and a
 # run without coverage caches empty ones. Runs the whole suite with tracing (slow; not in `test`).
+# A test that fails under coverage does not stop the report: it names the module and its failures
+# (`make test` is the gate for failures).
 coverage: $(TOOLS)
 	rm -f build/tests.json
-	brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network pilot-anvil
+	-brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network pilot-anvil
 	$(BIN)/python -m pilotchain.devtools.coverage_report
 
 # The three hypothesis state machines with FUZZ_EXAMPLES examples each (CI runs them with 10).
