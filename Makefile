@@ -17,9 +17,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
+# Slither has its own venv: its dependencies (eth-account 0.14, eth-typing 6, ...) are newer than
+# Brownie's pins, and the main venv's `pip check` must stay clean.
+SLITHER_VENV := .cache/slither-venv
+SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
-.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas bench-poa \
-        bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+.PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
+        bench-poa bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -28,6 +32,12 @@ $(PY_STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
+	touch $@
+
+$(SLITHER_STAMP): requirements-slither.txt
+	test -x $(SLITHER_VENV)/bin/python || $(PYTHON) -m venv $(SLITHER_VENV)
+	$(SLITHER_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-slither.txt
+	$(SLITHER_VENV)/bin/pip check
 	touch $@
 
 $(NPM_STAMP): package.json package-lock.json
@@ -63,7 +73,12 @@ compile: $(TOOLS)
 # EPCIS tests are plain pytest on their own anvil; integration tests start their own geth network.
 PYTEST := $(BIN)/python -m pytest -p no:pytest-brownie -q
 
-test: test-anvil test-ganache test-python test-integration
+test: lint test-anvil test-ganache test-python test-integration
+
+# Slither over contracts/ (offline, through the solc-js wrapper); fails on any High or Medium
+# finding that security/slither-triage.yaml does not accept with a reason.
+lint: $(TOOLS) $(SLITHER_STAMP)
+	$(BIN)/python -m pilotchain.devtools.slither_gate --slither $(SLITHER_VENV)/bin/slither
 
 test-anvil: $(TOOLS)
 	brownie test tests/unit --network pilot-anvil
@@ -76,6 +91,23 @@ test-python: $(TOOLS)
 
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration
+
+# Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
+# build/tests.json is removed first: Brownie reuses per-transaction results cached there, and a
+# run without coverage caches empty ones. Runs the whole suite with tracing (slow; not in `test`).
+# A test that fails under coverage does not stop the report: it names the module and its failures
+# (`make test` is the gate for failures).
+coverage: $(TOOLS)
+	rm -f build/tests.json
+	-brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network pilot-anvil
+	$(BIN)/python -m pilotchain.devtools.coverage_report
+
+# The three hypothesis state machines with FUZZ_EXAMPLES examples each (CI runs them with 10).
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(TOOLS)
+	PILOTCHAIN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) brownie test tests/unit/test_registry_stateful.py \
+	    tests/unit/test_datasharing_stateful.py tests/unit/test_provenance_stateful.py \
+	    --network pilot-anvil --hypothesis-show-statistics
 
 ## ---- the pilot ------------------------------------------------------------------------------
 

@@ -12,9 +12,10 @@ from pilotchain.registry import ActionKind, status_payload
 from tests.fixtures.datasharing import DAY
 from tests.fixtures.registry import pass_proposal
 from tests.fixtures.registry_extra import err
+from tests.fixtures.fuzzing import fuzz_settings
 
 PURPOSES = [Purpose.Research, Purpose.PublicService, Purpose.Treatment]
-SETTINGS = {"max_examples": 10, "stateful_step_count": 15}  # ~1 minute on ganache
+CI_BUDGET = {"max_examples": 10, "stateful_step_count": 15}  # ~1 minute on ganache
 GRANTEES = ["university", "bank", "gov"]
 NONCES = 4  # signed-grant nonces 0-3: all in bitmap word 0
 SIGNED_DAYS = 200  # signed grants outlast any run (at most 15 steps of 7.5 days)
@@ -220,5 +221,5 @@ def test_grants_match_model(state_machine_runner, datasharing, registry, council
     members = [university_admin, bank_admin, gov_admin]
     state_machine_runner(
         GrantModel, datasharing, registry, council, asset, entity_ids["hospital"], (hospital_admin, hospital_signer),
-        hospital_operator, entity_ids, members, settings=SETTINGS,
+        hospital_operator, entity_ids, members, settings=fuzz_settings(**CI_BUDGET),
     )

@@ -6,6 +6,7 @@ import brownie
 from brownie.test import strategy
 
 from pilotchain.provenance import Status
+from tests.fixtures.fuzzing import fuzz_settings
 from tests.fixtures.provenance import event, lot
 
 ENTITIES = ["cellmaker", "carmaker", "logistics"]
@@ -309,4 +310,4 @@ def test_items_match_model(state_machine_runner, provenance, cellmaker_admin, ca
     accounts_by_entity = {"cellmaker": cellmaker_admin, "carmaker": carmaker_admin, "logistics": logistics_admin}
     # 10 runs of 20 steps keep the module within a minute or two on 2 cores (rejected steps are traced).
     state_machine_runner(ProvenanceMachine, provenance, accounts_by_entity, entity_ids,
-                         settings={"max_examples": 10, "stateful_step_count": 20})  # fmt: skip
+                         settings=fuzz_settings(max_examples=10, stateful_step_count=20))  # fmt: skip

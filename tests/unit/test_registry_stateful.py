@@ -26,6 +26,7 @@ from pilotchain.registry import (
     admit_payload,
     status_payload,
 )
+from tests.fixtures.fuzzing import fuzz_settings
 from tests.fixtures.registry_extra import address_for, err, new_entity
 
 STATUS_KINDS = {
@@ -297,5 +298,5 @@ def test_membership_and_governance(state_machine_runner, registry, council, hosp
     # 10 examples of up to 20 steps (brownie-config says 30): every rejected step is a traced
     # transaction; 10 take ~10 s on anvil and ~15 s on ganache, 30 took ~160 s on anvil here.
     state_machine_runner(
-        Governance, registry, voter_accounts, member_admins, consortium.rules, settings={"max_examples": 10}
+        Governance, registry, voter_accounts, member_admins, consortium.rules, settings=fuzz_settings(max_examples=10)
     )

@@ -1,0 +1,1 @@
+"""Build-time checks run by `make` (static analysis, coverage reports); not used at run time."""
