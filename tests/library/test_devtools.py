@@ -96,3 +96,36 @@ def test_fuzz_budget_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv(FUZZ_EXAMPLES_ENV, "lots")
     with pytest.raises(ValueError, match=FUZZ_EXAMPLES_ENV):
         fuzz_settings(max_examples=10)
+
+
+def test_the_dropped_tx_fix_rewrites_exactly_brownies_drop_condition():
+    from brownie.network.transaction import TransactionReceipt
+
+    from pilotchain.devtools import brownie_dropped_tx
+
+    brownie_dropped_tx.install()
+    brownie_dropped_tx.install()  # idempotent
+    code = TransactionReceipt._await_confirmation.__code__
+    assert TransactionReceipt._pilotchain_dropped_tx_fix is True
+    assert "_receipt_served" in code.co_names
+
+
+def test_a_receipt_served_late_is_waited_for_and_a_missing_one_is_not(monkeypatch):
+    from web3.exceptions import TransactionNotFound
+
+    from pilotchain.devtools import brownie_dropped_tx
+
+    class Eth:
+        def __init__(self, served_after):
+            self.asked, self.served_after = 0, served_after
+
+        def get_transaction_receipt(self, txid):
+            self.asked += 1
+            if self.served_after is None or self.asked < self.served_after:
+                raise TransactionNotFound(txid)
+            return {"blockHash": b"\x01" * 32}
+
+    monkeypatch.setattr(brownie_dropped_tx, "GRACE", 0.5)
+    late = Eth(served_after=3)
+    assert brownie_dropped_tx._receipt_served(late, "0xab") is True and late.asked == 3
+    assert brownie_dropped_tx._receipt_served(Eth(served_after=None), "0xab") is False
