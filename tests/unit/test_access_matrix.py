@@ -48,6 +48,9 @@ class Row(NamedTuple):
 
 ENTITY_REGISTRY_REFUSED = Row("RegistryNotMember", "RegistryEntityNotActive", "RegistryNotAdmin", "RegistryNotAdmin")
 PROVENANCE_REFUSED = Row("ProvenanceNotMember", "ProvenanceNotMember", "ProvenanceNotMember")
+# an asset's owner admins: a suspended owner is named as such (DataSharingEntityNotActive)
+OWNER_ADMIN_REFUSED = Row("DataSharingNotOwnerAdmin", "DataSharingEntityNotActive", "DataSharingNotOwnerAdmin",
+                          "DataSharingNotOwnerAdmin")  # fmt: skip
 
 # contract -> function -> Row(outsider, suspended admin, suspended operator, active operator)
 EXPECTED: dict[str, dict[str, Row]] = {
@@ -65,21 +68,23 @@ EXPECTED: dict[str, dict[str, Row]] = {
     },
     "DataSharing": {
         "addPurpose": Row(*["DataSharingNotRegistry"] * 4),
-        "approveRequest": Row(*["DataSharingNotOwnerAdmin"] * 4),
-        "grant": Row(*["DataSharingNotOwnerAdmin"] * 4),
-        "recordAccess": Row(*["DataSharingNotOwnerAccount"] * 3),
-        "recordAccessBatch": Row(*["DataSharingNotOwnerAccount"] * 3),
+        "approveRequest": OWNER_ADMIN_REFUSED,
+        "grant": OWNER_ADMIN_REFUSED,
+        "cancelNonce": Row(*["DataSharingNotSignerAdmin"] * 4),
+        "invalidateNonces": Row(*["DataSharingNotSignerAdmin"] * 4),
+        "recordAccess": Row("DataSharingNotOwnerAccount", *["DataSharingEntityNotActive"] * 2),
+        "recordAccessBatch": Row("DataSharingNotOwnerAccount", *["DataSharingEntityNotActive"] * 2),
         "registerAsset": Row(*["DataSharingNotAdmin"] * 4),
-        "rejectRequest": Row(*["DataSharingNotOwnerAdmin"] * 4),
-        "renew": Row(*["DataSharingNotOwnerAdmin"] * 4),
+        "rejectRequest": OWNER_ADMIN_REFUSED,
+        "renew": OWNER_ADMIN_REFUSED,
         "requestAccess": Row(*["DataSharingNotAdmin"] * 4),
-        "retireAsset": Row(*["DataSharingNotOwnerAdmin"] * 4),
-        "revoke": Row(*["DataSharingNotOwnerAdmin"] * 4),
+        "retireAsset": OWNER_ADMIN_REFUSED,
+        "revoke": OWNER_ADMIN_REFUSED,
         # anyone may submit a signed grant: the signature is the authority, so each caller
         # submits one signed by its own kind of key (a stranger's for the outsider)
         "submitSignedGrant": Row("DataSharingNotOwnerAdmin", "DataSharingEntityNotActive", "DataSharingNotOwnerAdmin",
                                  "DataSharingNotOwnerAdmin"),  # fmt: skip
-        "updateLocator": Row(*["DataSharingNotOwnerAdmin"] * 4),
+        "updateLocator": OWNER_ADMIN_REFUSED,
         "withdrawRequest": Row(*["DataSharingNotRequesterAdmin"] * 4),
     },
     "Provenance": {
@@ -100,10 +105,15 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "pack": PROVENANCE_REFUSED,
         "recall": PROVENANCE_REFUSED,
         "recordTransaction": PROVENANCE_REFUSED,
+        # company prefixes are the council's: only the registry (an executed Call proposal)
+        "registerPrefix": Row(*["ProvenanceNotRegistry"] * 4),
+        "releaseRecall": PROVENANCE_REFUSED,
+        "removePrefix": Row(*["ProvenanceNotRegistry"] * 4),
         "rejectCustody": PROVENANCE_REFUSED,
         "transferOwnership": PROVENANCE_REFUSED,
         "transform": PROVENANCE_REFUSED,
         "unpack": PROVENANCE_REFUSED,
+        "withdrawRecall": PROVENANCE_REFUSED,
     },
 }
 
@@ -112,6 +122,8 @@ EXPECTED: dict[str, dict[str, Row]] = {
 ARGS = {
     ("EntityRegistry", "execute"): lambda c: (c.proposal, c.payload),
     ("DataSharing", "approveRequest"): lambda c: (c.request, 30, 0),
+    ("DataSharing", "cancelNonce"): lambda c: (c.signer, 7),
+    ("DataSharing", "invalidateNonces"): lambda c: (c.signer, 0, 1),
     ("DataSharing", "grant"): lambda c: (c.asset, c.grantee, 1, 0, c.until, 0),
     ("DataSharing", "recordAccess"): lambda c: (c.asset, c.grantee, 0, c.hash, c.hash),
     ("DataSharing", "recordAccessBatch"): lambda c: ([(c.asset, c.grantee, 0, c.hash, c.hash)],),
@@ -220,7 +232,7 @@ def context(registry, datasharing, provenance, asset, council, suspend, entity_i
                             asset_id=asset_id, grantee=entity_ids["university" if owner == "hospital" else "gov"],
                             purposes=[Purpose.Research], valid_until=until, nonce=1, deadline=until)  # fmt: skip
         contexts[caller] = SimpleNamespace(
-            account=account, asset=asset_id, request=request[owner], item=item[owner],
+            account=account, signer=key.address, asset=asset_id, request=request[owner], item=item[owner],
             observe_call=provenance.observe.encode_input(item[owner], event()),
             signed_grant=lambda s=signed: (signed_grant_tuple(s), s.signature), **common,
         )  # fmt: skip
