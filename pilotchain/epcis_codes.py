@@ -1,7 +1,9 @@
 """Compact on-chain forms of EPCIS values: CBV codes, item ids and location ids.
 
 The chain stores a business step or disposition as a small integer and an identifier (EPC,
-EPC class, location) as a bytes32 hash; the full text stays in the off-chain event JSON.
+EPC class, location) as a bytes32 hash of its canonical form (`pilotchain.epcis.identifiers`:
+an EPC URN and any GS1 Digital Link of one object are one id); the full text stays in the
+off-chain event JSON.
 
 Codes of standard CBV 2.0 terms are their position in the tuples below, counted from 1 (0
 means "absent"). They are part of the on-chain format: append new terms, never reorder.
@@ -89,13 +91,21 @@ def disposition(value: str) -> CbvCode:
 
 
 def item_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of an EPC, EPC class or pattern: keccak256 of its URI's UTF-8."""
-    return keccak(identifier.encode("utf-8"))
+    """The bytes32 on-chain id of an EPC, EPC class or pattern: keccak256 of the UTF-8 of its
+    canonical form, so `urn:epc:id:sgtin:0614141.107346.2018` and
+    `https://example.com/01/10614141073464/21/2018` are the same item. The one place item ids
+    are derived."""
+    from pilotchain.epcis.identifiers import canonical  # the package imports this module
+
+    return keccak(canonical(identifier).encode("utf-8"))
 
 
 def location_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of a read point or business location (same rule as items)."""
-    return item_id(identifier)
+    """The bytes32 on-chain id of a read point or business location (an SGLN URN and its
+    Digital Link are one location)."""
+    from pilotchain.epcis.identifiers import canonical
+
+    return keccak(canonical(identifier).encode("utf-8"))
 
 
 def is_uri(value: str) -> bool:

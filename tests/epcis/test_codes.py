@@ -65,11 +65,29 @@ def test_unknown_cbv_terms_are_rejected(value):
         biz_step(value)
 
 
-def test_item_and_location_ids_are_keccak_of_the_uri():
+def test_item_and_location_ids_are_keccak_of_the_canonical_digital_link():
     uri = "urn:epc:id:sgtin:0614141.107346.2017"
-    expected = bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=uri.encode()).hexdigest())
+    link = b"https://id.gs1.org/01/10614141073464/21/2017"
+    expected = bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=link).hexdigest())
     assert item_id(uri) == location_id(uri) == expected
     assert len(item_id(uri)) == 32
+
+
+@pytest.mark.parametrize("spelling", [
+    "urn:epc:id:sgtin:0614141.107346.2017",
+    "https://id.gs1.org/01/10614141073464/21/2017",
+    "https://example.com/shop/01/10614141073464/21/2017",
+    "https://example.com/01/10614141073464/21/2017?linkType=all",
+])
+def test_urn_and_digital_links_of_one_object_are_one_item(spelling):
+    assert item_id(spelling) == item_id("urn:epc:id:sgtin:0614141.107346.2017")
+
+
+def test_different_objects_and_non_gs1_uris_stay_apart():
+    assert item_id("urn:epc:id:sgtin:0614141.107346.2017") != item_id("urn:epc:id:sgtin:0614141.107346.2018")
+    uuid = "urn:uuid:0e2a2dd8-4c0e-4bb6-8d8c-2c5f8fd0a3d1"
+    assert item_id(uuid) == bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=uuid.encode()).hexdigest())
+    assert location_id("urn:epc:id:sgln:0614141.00777.0") == location_id("https://example.org/414/0614141007776")
 
 
 def test_event_exposes_location_ids_and_identifier_roles():
