@@ -25,7 +25,7 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis_codes import item_id, location_id
 from pilotchain.errors import PilotchainError
 from pilotchain.session import LOG_CHUNK
 
@@ -486,23 +486,43 @@ def acknowledge_recall(session, item: bytes | str, recalled: bytes | str) -> dic
 
 # ---------------------------------------------------------------- EPCIS import and export
 
+EXPORT_PREFIX_IRI = "urn:pilotchain:epcis:"  # the namespace of the export's own metadata fields
+
 
 @dataclass(frozen=True)
 class PlannedEvent:
-    """One EPCIS event and the contract calls that record it (`fn` names and arguments)."""
+    """One EPCIS event and the contract calls that record it (`fn` names and arguments);
+    `uris` names the items of the calls (item id -> EPC URI). A call `("dissociate", (parent,
+    None, data))`, an AssociationEvent DELETE without children, stands for every device the
+    chain shows associated with the parent when it is sent."""
 
     label: str
     epcis_hash: bytes
     calls: list[tuple[str, tuple]]
+    uris: dict[bytes, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class HeldEvent:
+    """An event that depends on state not yet on chain: stored, and recorded once it lands."""
+
+    label: str
+    epcis_hash: bytes
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.reason}"
 
 
 @dataclass(frozen=True)
 class ImportResult:
     events: int  # events in the document
-    recorded: int  # events sent now (0 on a dry run)
+    recorded: int  # events of the document sent now (0 on a dry run)
     skipped: int  # events the store already had recorded
     transactions: list[str]
     plan: list[PlannedEvent]
+    held: list[HeldEvent] = field(default_factory=list)  # events of the document left waiting, and why
+    released: int = 0  # events held by earlier imports that were recorded now
 
 
 def event_data(event) -> EventData:
@@ -518,8 +538,13 @@ def event_data(event) -> EventData:
 
 
 def plan_event(event) -> PlannedEvent:
-    """The contract calls that record one EPCIS event; raises EpcisError naming the event and field."""
-    from pilotchain.epcis import event_hash as epcis_hash
+    """The contract calls that record one EPCIS event; raises EpcisError naming the event and field.
+
+    An error declaration names the erroneous event by the digest of its GS1 Event Hash ID (the
+    declaration has the same Event Hash ID, CBV 2.0 leaving `errorDeclaration` out of it). An
+    ObjectEvent that names no object (sensor data only) is an observation of its sensor devices,
+    or of its read point when it names no device."""
+    from pilotchain.epcis.hashid import id_digest
     from pilotchain.epcis_fields import EpcisError
 
     data = event_data(event).as_tuple()
@@ -538,13 +563,20 @@ def plan_event(event) -> PlannedEvent:
         return found
 
     calls: list[tuple[str, tuple]] = []
+    uris = {i.item_id: i.uri for i in event.identifiers()}
     every = ([item_id(event.parent_id)] if event.parent_id else []) + items(event.epcs, event.quantities)
     if event.error_declaration is not None:
-        erroneous = epcis_hash({k: v for k, v in event.raw.items() if k != "errorDeclaration"})
+        erroneous = id_digest(event.hash_id)
         reason = text32(event.error_declaration.reason or "")
         touched = every + items(event.child_epcs, event.child_quantities) + items(
             event.input_epcs, event.input_quantities) + items(event.output_epcs, event.output_quantities)
         calls = [("declareError", (i, erroneous, reason, data)) for i in dict.fromkeys(touched)]
+    elif event.type == "ObjectEvent" and not every:
+        subjects = [item_id(d) for d in event.sensor_devices]
+        if not subjects and event.read_point:
+            subjects = [location_id(event.read_point)]
+            uris[subjects[0]] = event.read_point
+        calls = [("observe", (i, data)) for i in dict.fromkeys(subjects)]
     elif event.type == "ObjectEvent":
         if event.action == "ADD":
             calls = [("commission", (q, data)) for q in quantities(event.epcs, event.quantities, "quantityList")]
@@ -577,41 +609,175 @@ def plan_event(event) -> PlannedEvent:
         devices = items(event.child_epcs, event.child_quantities)
         if event.action == "OBSERVE":
             calls = [("observe", (parent, data))]
+        elif event.action == "DELETE" and not devices:
+            calls = [("dissociate", (parent, None, data))]
         else:
             fn = "associate" if event.action == "ADD" else "dissociate"
             calls = [(fn, (parent, device, data)) for device in devices]
     if not calls:
         raise EpcisError(event.label, "type", f"{event.type} {event.action} names nothing the chain can record")
-    return PlannedEvent(event.label, event.hash, calls)
+    return PlannedEvent(event.label, event.hash, calls, uris)
+
+
+class _ChainState:
+    """What the chain holds for the dependency checks of `_dependency`, with the effects of the
+    calls already planned in this round (packing and device associations)."""
+
+    def __init__(self, session):
+        self.session = session
+        self.contract = session.contract(CONTRACT)
+        self.parents: dict[bytes, bytes] = {}
+        self.associated: dict[tuple[bytes, bytes], bool] = {}
+
+    def parent_of(self, child: bytes) -> bytes:
+        if child not in self.parents:
+            self.parents[child] = verify(self.session, child).parent
+        return self.parents[child]
+
+    def is_associated(self, item: bytes, device: bytes) -> bool:
+        if (item, device) not in self.associated:
+            self.associated[(item, device)] = bool(self.session.call(self.contract.functions.isAssociated(item, device)))
+        return self.associated[(item, device)]
+
+    def devices_of(self, item: bytes) -> list[bytes]:
+        logged = [bytes(a["deviceId"]) for a in _args(self.session, "DeviceAssociated", {"itemId": item}, 0)]
+        planned = [device for (i, device), on in self.associated.items() if i == item and on]
+        return [d for d in dict.fromkeys(logged + planned) if self.is_associated(item, d)]
+
+    def apply(self, calls: list[tuple[str, tuple]]) -> None:
+        for fn, args in calls:
+            if fn in ("pack", "unpack"):
+                for child in args[1]:
+                    self.parents[bytes(child)] = bytes(args[0]) if fn == "pack" else ZERO32
+            elif fn in ("associate", "dissociate"):
+                self.associated[(bytes(args[0]), bytes(args[1]))] = fn == "associate"
+
+
+def _dependency(state: _ChainState, planned: PlannedEvent) -> tuple[list[tuple[str, tuple]], str | None]:
+    """The calls that record `planned` now, or the state it still waits for (a reason)."""
+
+    def name(i: bytes) -> str:
+        return planned.uris.get(i, "0x" + i.hex())
+
+    calls: list[tuple[str, tuple]] = []
+    for fn, args in planned.calls:
+        if fn == "unpack":
+            loose = [c for c in args[1] if state.parent_of(bytes(c)) != bytes(args[0])]
+            if loose:
+                return [], f"unpacks {name(loose[0])} from {name(args[0])}, which the chain does not show packed there yet"
+        if fn == "dissociate":
+            parent, device, data = args
+            devices = [device] if device is not None else state.devices_of(parent)
+            if not devices:
+                return [], f"dissociates every device from {name(parent)}, and the chain shows none associated yet"
+            loose = [d for d in devices if not state.is_associated(parent, d)]
+            if loose:
+                return [], f"dissociates {name(loose[0])} from {name(parent)}, which the chain does not show associated yet"
+            calls += [(fn, (parent, d, data)) for d in devices]
+            continue
+        calls.append((fn, args))
+    state.apply(calls)
+    return calls, None
+
+
+def _refuse_reused_event_ids(doc, store) -> None:
+    """An eventID already captured with another meaning refuses the document (one line naming it).
+    The same event again, and an error declaration of a captured event (which keeps its eventID
+    and its Event Hash ID), are no conflict. Blank-node ids (`_:e1`) are local to their document."""
+    from pilotchain.epcis import event_hash_id
+    from pilotchain.epcis_fields import EpcisError
+
+    for event in doc.events:
+        if event.event_id is None or event.event_id.startswith("_:"):
+            continue
+        for stored in store.with_event_id(event.event_id):
+            if stored.hash != event.hash and event_hash_id(stored.event, stored.context) != event.hash_id:
+                raise EpcisError(event.label, "eventID", f"already captured as a different event (0x{stored.hash.hex()}); "
+                                 "an event is corrected by an error declaration, not by reusing its eventID")  # fmt: skip
+
+
+def _held_plan(stored) -> PlannedEvent:
+    """The plan of an event an earlier import held (read back from the store, checked unaltered)."""
+    from pilotchain.epcis import parse_event
+
+    event = parse_event(stored.event, 0, tuple(stored.context))
+    if event.hash != stored.hash:
+        raise TamperError(f"held {stored.label} was altered in the store: it hashes to 0x{event.hash.hex()}, "
+                          f"it was stored as 0x{stored.hash.hex()}")  # fmt: skip
+    planned = plan_event(event)
+    return PlannedEvent(f"held {stored.label}", stored.hash, planned.calls, planned.uris)
 
 
 def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: bool = False) -> ImportResult:
-    """Record an EPCIS 2.0 document: its events' canonical JSON into `store`, their hashes on chain.
+    """Record an EPCIS 2.0 document: its events into `store`, their hashes (the digests of their
+    GS1 Event Hash IDs) on chain.
 
-    The whole document is validated and mapped before anything is sent (a malformed or
-    unsupported event raises `EpcisError` naming the event and the field). Events go out in
-    `multicall` transactions of up to `batch_size` events; events the store already holds as
-    recorded are skipped, so an interrupted import can simply be run again. With `dry_run`
-    nothing is stored or sent: the result's `plan` shows what would be recorded.
+    The whole document is validated (GS1's schema, `pilotchain.epcis.validate_document`) and
+    mapped before anything is stored or sent: a malformed or unsupported event raises `EpcisError`
+    naming the event and the field, and so does an eventID the store holds for a different event.
+    Events go out in `multicall` transactions of up to `batch_size` events; events the store already
+    holds as recorded are skipped, so an interrupted import can simply be run again. An event that
+    depends on state not yet on chain (unpacking what is not packed, dissociating what is not
+    associated) is held in the store with the reason and recorded by the import that brings the
+    state; each import first retries the events held before. With `dry_run` nothing is stored or
+    sent: the result's `plan` shows what would be recorded.
     """
     from pilotchain.epcis import parse_document
 
     doc = parse_document(document)
     plan = [plan_event(e) for e in doc.events]
+    _refuse_reused_event_ids(doc, store)
     if dry_run:
         return ImportResult(len(plan), 0, 0, [], plan)
     store.put_document(doc)
-    todo = [p for p in plan if not store.stored(p.epcis_hash).recorded]
+    todo = list({p.epcis_hash: p for p in plan if not store.stored(p.epcis_hash).recorded}.values())
+    earlier = [_held_plan(s) for s in store.held() if s.hash not in {p.epcis_hash for p in todo}]
+    transactions, sent, waiting = _record(session, store, earlier + todo, batch_size)
+    ours = {p.epcis_hash for p in todo}
+    held = [HeldEvent(p.label, p.epcis_hash, reason) for p, reason in waiting if p.epcis_hash in ours]
+    return ImportResult(len(plan), len(sent & ours), len(plan) - len(todo), transactions, plan, held,
+                        len(sent - ours))  # fmt: skip
+
+
+def release_held(session, store, batch_size: int = 20) -> ImportResult:
+    """Retry every held event (as an import does first); those whose state has landed are recorded."""
+    earlier = [_held_plan(s) for s in store.held()]
+    transactions, sent, waiting = _record(session, store, earlier, batch_size)
+    held = [HeldEvent(p.label, p.epcis_hash, reason) for p, reason in waiting]
+    return ImportResult(len(earlier), 0, 0, transactions, earlier, held, len(sent))
+
+
+def _record(session, store, pending: list[PlannedEvent], batch_size: int):
+    """Send `pending` in rounds: each round sends, in order, every event whose state is on chain
+    (or made by an earlier event of the round); the rest wait for the next round. Events still
+    waiting when a round sends nothing are held in the store with their reason."""
     contract = session.contract(CONTRACT)
-    transactions = []
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start:start + batch_size]
-        encoded = [contract.encode_abi(fn, args=args) for p in batch for fn, args in p.calls]
-        receipt = session.transact(contract.functions.multicall(encoded))
-        for p in batch:
-            store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
-        transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
-    return ImportResult(len(plan), len(todo), len(plan) - len(todo), transactions, plan)
+    transactions: list[str] = []
+    sent: set[bytes] = set()
+    waiting: list[tuple[PlannedEvent, str]] = []
+    while pending:
+        state = _ChainState(session)
+        ready, waiting = [], []
+        for p in pending:
+            calls, reason = _dependency(state, p)
+            if reason is None:
+                ready.append((p, calls))
+            else:
+                waiting.append((p, reason))
+        for start in range(0, len(ready), batch_size):
+            batch = ready[start:start + batch_size]
+            encoded = [contract.encode_abi(fn, args=args) for _, calls in batch for fn, args in calls]
+            receipt = session.transact(contract.functions.multicall(encoded))
+            for p, _ in batch:
+                store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
+                sent.add(p.epcis_hash)
+            transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
+        if not ready:
+            break
+        pending = [p for p, _ in waiting]
+    for p, reason in waiting:
+        store.hold(p.epcis_hash, reason)
+    return transactions, sent, waiting
 
 
 def item_epcis_hashes(session, history_: ItemHistory) -> list[bytes]:
@@ -641,27 +807,103 @@ def _transformation_data(session, transformation_id: bytes, entity_id: int) -> E
     return data
 
 
+def _recorded_in(session, tx_hash: bytes) -> set[bytes]:
+    """The EPCIS hashes the Provenance contract logged in one transaction (decoded by its ABI)."""
+    contract = session.contract(CONTRACT)
+    receipt = session.w3.eth.get_transaction_receipt(tx_hash)
+    found = set()
+    for entry in contract.abi:
+        if entry.get("type") == "event" and any(i["name"] == "data" for i in entry["inputs"]):
+            for decoded in session.events(receipt, CONTRACT, entry["name"]):
+                found.add(EventData.from_abi(decoded["data"]).epcis_hash)
+    return found
+
+
 def export_item(session, store, item: bytes | str) -> dict:
-    """An item's EPCIS history as an EPCIS 2.0 document, every event checked: the logs against the
-    item's hash-chain head, each stored event's canonical JSON against its on-chain hash. A
-    tampered or missing stored event raises `TamperError` naming it."""
-    from pilotchain.epcis import export_document
+    """Every captured event about an item, as an EPCIS 2.0 document that gives back what was
+    captured, its meaning verified against the chain.
+
+    The events are the item's on-chain history (the logs checked against its hash-chain head),
+    then the stored events that name it in another role, e.g. an association child, a quantity
+    class or a sensor device (each checked to be logged by the transaction that recorded it).
+    Every event goes out as captured. Its document's `@context` goes with it: as the export's
+    context when all events share one, otherwise scoped to the event (an event-level
+    `@context`), so two partners' prefixes cannot change each other's data. Document metadata
+    comes back as captured: with one source document its id, sender, receiver,
+    instanceIdentifier, epcisHeader and creationDate, otherwise each source document's under
+    `pilotchain:sourceDocuments`; `pilotchain:exportDate` is the export's own creation time.
+
+    Verified means: the exported document is parsed again, each event's GS1 Event Hash ID is
+    recomputed from the exported JSON and its digest compared with the hash the chain recorded;
+    any difference raises `TamperError` naming the event (a tampered, missing or re-contexted
+    stored event included).
+    """
+    from pilotchain.epcis import parse_document
     from pilotchain.eventstore import EventStoreError
 
     checked = history(session, item)
-    events, contexts = [], []
-    for h in item_epcis_hashes(session, checked):
+    wanted = [(h, None) for h in item_epcis_hashes(session, checked)]
+    seen = {h for h, _ in wanted}
+    for stored in store.events_for_item(checked.item_id):
+        if stored.recorded and stored.hash not in seen:
+            wanted.append((stored.hash, stored.tx_hash))
+            seen.add(stored.hash)
+    events = []
+    for h, tx in wanted:
         try:
             stored = store.stored(h)
         except EventStoreError:
             raise TamperError(f"event 0x{h.hex()} of item 0x{checked.item_id.hex()} is missing from {store.path}") from None
-        if keccak(stored.canonical) != h:
-            name = stored.event_id or f"0x{h.hex()}"
+        if tx is not None and h not in _recorded_in(session, tx):
+            raise TamperError(f"stored {stored.label} names tx 0x{bytes(tx).hex()}, which did not record it")
+        if stored.recomputed_hash() != h:
             raise TamperError(
-                f"stored {stored.event_type} {name} was altered: its JSON hashes to "
-                f"0x{keccak(stored.canonical).hex()}, the chain recorded 0x{h.hex()}"
+                f"stored {stored.label} was altered: its Event Hash ID gives 0x{stored.recomputed_hash().hex()}, "
+                f"the chain recorded 0x{h.hex()}"
             )
-        events.append(stored.event)
-        header = store.header(stored.import_id) if stored.import_id else None
-        contexts += [c for c in (header or {}).get("@context", []) if c not in contexts]
-    return export_document(events, context=contexts)
+        events.append(stored)
+    document = _export_document(store, events)
+    exported = parse_document(document)
+    for stored, again in zip(events, exported.events, strict=True):
+        if again.hash != stored.hash:
+            raise TamperError(f"exported {again.label} does not keep the meaning the chain recorded for {stored.label}")
+    return document
+
+
+def _export_document(store, events: list) -> dict:
+    """The EPCIS document of stored events: contexts kept (shared, or scoped per event) and the
+    source documents' metadata as captured beside the export's own creation time."""
+    from datetime import datetime, timezone
+
+    from pilotchain.epcis import EPCIS_CONTEXT, METADATA_FIELDS, canonical_json, export_document, parse_event
+
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    parsed = [parse_event(s.event, n, tuple(s.context)) for n, s in enumerate(events)]
+    contexts = {canonical_json(s.context): s.context for s in events}
+    context = list(next(iter(contexts.values()))) if len(contexts) == 1 else [EPCIS_CONTEXT]
+    prefix = _free_prefix(context, EXPORT_PREFIX_IRI)
+    if {prefix: EXPORT_PREFIX_IRI} not in context:
+        context.append({prefix: EXPORT_PREFIX_IRI})
+    sources = list(dict.fromkeys(s.import_id for s in events))
+    headers = {i: (store.header(i) or {}) if i else {} for i in sources}
+    if len(sources) == 1 and headers[sources[0]].get("creationDate"):
+        captured = {k: v for k, v in headers[sources[0]].items() if k != "@context"}
+        creation = captured.pop("creationDate")
+        header = {**captured, f"{prefix}:exportDate": now}
+    else:
+        creation = now
+        header = {f"{prefix}:exportDate": now, f"{prefix}:sourceDocuments": [
+            {**{k: h[k] for k in ("creationDate", *METADATA_FIELDS) if k in h},
+             "eventHashIDs": [e.hash_id for e, s in zip(parsed, events) if s.import_id == i]}
+            for i, h in headers.items()
+        ]}  # fmt: skip
+    return export_document(parsed, header, context=context, creation_date=creation)
+
+
+def _free_prefix(context: list, iri: str) -> str:
+    """`pilotchain`, or `pilotchain2`…, whichever the context leaves free or binds to `iri`."""
+    bound = {k: v for entry in context if isinstance(entry, Mapping) for k, v in entry.items()}
+    n = 1
+    while (name := "pilotchain" + (str(n) if n > 1 else "")) in bound and bound[name] != iri:
+        n += 1
+    return name

@@ -44,7 +44,7 @@ __all__ = [
     "EPCIS_CONTEXT", "EVENT_TYPES", "BizTransaction", "CbvCode", "EpcisDocument", "EpcisError",
     "EpcisEvent", "ErrorDeclaration", "Identifier", "PartyOrPlace", "Quantity", "canonical_identifier",
     "canonical_json", "diff_documents", "document_problems", "equivalent", "event_digest",
-    "event_hash", "event_hash_id", "export_document", "item_id", "location_id", "parse_document", "parse_event",
+    "event_hash", "event_hash_id", "is_standard_context", "export_document", "item_id", "location_id", "parse_document", "parse_event",
     "validate_document",
 ]  # fmt: skip
 
@@ -57,6 +57,11 @@ _EPCIS_CONTEXTS = {
     "https://gs1.github.io/EPCIS/epcis-context.jsonld",
 }
 _ACTIONS = ("ADD", "OBSERVE", "DELETE")
+
+
+def is_standard_context(entry: Any) -> bool:
+    """True for the URL of GS1's standard EPCIS 2.0 JSON-LD context (any published version)."""
+    return isinstance(entry, str) and entry in _EPCIS_CONTEXTS and entry != SIMPLE_CONTEXT
 _COMMON_FIELDS = {
     "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "certificationInfo",
     "errorDeclaration", "readPoint", "bizLocation", "bizStep", "disposition",
@@ -204,7 +209,7 @@ def parse_document(source: dict[str, Any] | str | Path) -> EpcisDocument:
     seen: dict[str, EpcisEvent] = {}
     for event in events:
         first = seen.setdefault(event.event_id, event) if event.event_id is not None else event
-        if first.hash != event.hash:
+        if first.hash_id != event.hash_id:
             raise EpcisError(event.label, "eventID",
                              f"eventList[{first.index}] has the same eventID but is a different event")
     header = {k: v for k, v in doc.items() if k not in _DOCUMENT_FIELDS}
@@ -283,24 +288,36 @@ def export_document(
 ) -> dict[str, Any]:
     """An EPCIS 2.0 `EPCISDocument` holding `events` (parsed events or their JSON).
 
-    `header` adds top-level fields (id, sender, epcisHeader…); `context` adds `@context`
-    entries (extension prefixes) after the standard EPCIS context. `creation_date` defaults
-    to now. The result is validated: an invalid event raises `EpcisError`.
+    `header` adds top-level fields (id, sender, epcisHeader…). `context` gives the `@context`:
+    kept as given when it names an EPCIS context (standard or simple); extension entries alone go
+    after the context parsed events share (their document's), or the standard EPCIS context.
+    A parsed event whose document context the result's does not carry unchanged keeps it as its
+    own (an event-level `@context`), so its prefixes mean what they meant when it was captured.
+    `creation_date` defaults to now. The result is validated: an invalid event raises `EpcisError`.
     """
     header = dict(header or {})
     reserved = sorted(set(header) & (_DOCUMENT_FIELDS - {"@context"}))
     if reserved:
         raise EpcisError("export", f"header.{reserved[0]}", "is set by export_document")
     extra = header.pop("@context", [])
-    contexts: list[Any] = [EPCIS_CONTEXT]
-    for entry in [*context, *(extra if isinstance(extra, list) else [extra])]:
-        if entry not in contexts and not (isinstance(entry, str) and entry in _EPCIS_CONTEXTS):
+    given = [*context, *(extra if isinstance(extra, list) else [extra])]
+    events = list(events)
+    own = {canonical_json(list(e.context)): list(e.context) for e in events if isinstance(e, EpcisEvent)}
+    shared = next(iter(own.values())) if len(own) == 1 and all(isinstance(e, EpcisEvent) for e in events) else []
+    if any(isinstance(entry, str) and entry in _EPCIS_CONTEXTS for entry in given):
+        contexts: list[Any] = []
+    elif any(isinstance(entry, str) and entry in _EPCIS_CONTEXTS for entry in shared):
+        contexts = list(shared)
+    else:
+        contexts = [EPCIS_CONTEXT]
+    for entry in given:
+        if entry not in contexts:
             contexts.append(entry)
     if creation_date is None:
         creation_date = datetime.now(timezone.utc)
     if isinstance(creation_date, datetime):
         creation_date = creation_date.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    event_list = [copy.deepcopy(e.raw if isinstance(e, EpcisEvent) else dict(e)) for e in events]
+    event_list = [_scoped(e, contexts) if isinstance(e, EpcisEvent) else copy.deepcopy(dict(e)) for e in events]
     doc = {"@context": contexts, "type": "EPCISDocument", "schemaVersion": "2.0",
            "creationDate": creation_date, **copy.deepcopy(header),
            "epcisBody": {"eventList": event_list}}
@@ -309,7 +326,8 @@ def export_document(
 
 
 def equivalent(doc_a: Any, doc_b: Any, *, ordered: bool = False) -> bool:
-    """True if two documents hold the same events (compared canonically; in order if asked)."""
+    """True if two documents hold the same events (compared by meaning, the GS1 Event Hash ID
+    digest `event.hash`; in order if asked)."""
     return not diff_documents(doc_a, doc_b, ordered=ordered)
 
 
@@ -317,11 +335,12 @@ def diff_documents(doc_a: Any, doc_b: Any, *, ordered: bool = False) -> str:
     """A readable account of how two documents' events differ; "" when they are equivalent.
 
     Each argument is an `EpcisDocument` or anything `parse_document` takes. Events are
-    matched by canonical JSON; unmatched events with the same eventID are diffed field by field.
+    matched by meaning (`event.hash`); unmatched events with the same eventID are diffed field
+    by field.
     """
     a, b = _as_document(doc_a), _as_document(doc_b)
-    canon_a = [e.canonical for e in a.events]
-    canon_b = [e.canonical for e in b.events]
+    canon_a = [e.hash for e in a.events]
+    canon_b = [e.hash for e in b.events]
     if Counter(canon_a) == Counter(canon_b):
         if not ordered or canon_a == canon_b:
             return ""
@@ -367,6 +386,22 @@ def _check_type_rules(e: EpcisEvent, r: FieldReader) -> None:
             r.fail("outputEPCList", "outputs are required unless a transformationID is given")
 
 
+def _scoped(event: EpcisEvent, contexts: list[Any]) -> dict[str, Any]:
+    """The event's JSON for a document with `contexts`: as captured when that context carries the
+    event's own unchanged (it starts with it, and later entries rebind none of its terms), else
+    with its own context's entries (all but the standard context) as an event-level `@context`."""
+    raw = copy.deepcopy(event.raw)
+    own = list(event.context)
+    bound = {k for entry in own if isinstance(entry, dict) for k in entry}
+    later = contexts[len(own):]
+    if contexts[: len(own)] == own and all(isinstance(c, dict) and not set(c) & bound for c in later):
+        return raw
+    scope = [c for c in own if not is_standard_context(c)]
+    if scope and "@context" not in raw:
+        raw = {"@context": scope, **raw}
+    return raw
+
+
 def _load(source: dict[str, Any] | str | Path) -> dict[str, Any]:
     if isinstance(source, dict):
         return copy.deepcopy(source)  # the events' raw JSON must not change under their hash
@@ -392,8 +427,8 @@ def _as_document(source: Any) -> EpcisDocument:
 def _unmatched(events: Iterable[EpcisEvent], available: Counter[bytes]) -> list[EpcisEvent]:
     left = []
     for event in events:
-        if available[event.canonical]:
-            available[event.canonical] -= 1
+        if available[event.hash]:
+            available[event.hash] -= 1
         else:
             left.append(event)
     return left
