@@ -9,7 +9,8 @@ import {IProvenance} from "../interfaces/IProvenance.sol";
 /// See IProvenance for the API docs and the hash-chain rule.
 /// @dev Storage: `Item` (one slot: head, custodian, owner, pending receiver, count, lifecycle,
 /// kind, recall flag) per item, `Stock` (one slot) per lot, `_parentOf` for packed children,
-/// `_associated` for attached devices. Every call asks the registry for membership.
+/// `_associated` for attached devices, `_prefixOwners` for registered company prefixes. Every call
+/// asks the registry for membership.
 contract Provenance is IProvenance {
     // ---------------------------------------------------------------- storage
 
@@ -20,6 +21,8 @@ contract Provenance is IProvenance {
     mapping(bytes32 => bytes32) private _parentOf;
     /// @dev keccak256(itemId, deviceId) => attached
     mapping(bytes32 => bool) private _associated;
+    /// @dev company-prefix key => the entity it is registered to (0 when none)
+    mapping(bytes6 => uint16) private _prefixOwners;
 
     constructor(IEntityRegistry registry_) {
         _registry = registry_;
@@ -69,7 +72,7 @@ contract Provenance is IProvenance {
     /// @inheritdoc IProvenance
     function decommission(bytes32 itemId, EventData calldata data) external {
         uint16 entityId = _member();
-        (Item memory it,) = _open(itemId, entityId);
+        Item memory it = _open(itemId, entityId);
         _requireNotInTransit(itemId, it);
         it.lifecycle = Lifecycle.Decommissioned;
         _chain(itemId, it, keccak256(abi.encode(Decommissioned.selector, itemId, entityId, data)));
@@ -82,13 +85,13 @@ contract Provenance is IProvenance {
     function pack(bytes32 parentId, bytes32[] calldata childIds, EventData calldata data) external {
         if (childIds.length == 0) revert ProvenanceEmptyList();
         uint16 entityId = _member();
-        (Item memory parent,) = _open(parentId, entityId);
+        (Item memory parent,) = _openOrCreate(parentId, entityId);
         for (uint256 i; i < childIds.length; ++i) {
             bytes32 childId = childIds[i];
             bytes32 current = _parentOf[childId];
             if (current != 0) revert ProvenanceAlreadyPacked(childId, current);
             if (childId == parentId || _isAncestor(childId, parentId)) revert ProvenancePackingCycle(childId, parentId);
-            (Item memory child,) = _open(childId, entityId);
+            Item memory child = _open(childId, entityId);
             _parentOf[childId] = parentId;
             _chain(childId, child, keccak256(abi.encode(PackedInto.selector, childId, parentId, entityId, data)));
             emit PackedInto(childId, parentId, entityId, data);
@@ -100,7 +103,7 @@ contract Provenance is IProvenance {
     function unpack(bytes32 parentId, bytes32[] calldata childIds, EventData calldata data) external {
         if (childIds.length == 0) revert ProvenanceEmptyList();
         uint16 entityId = _member();
-        (Item memory parent,) = _open(parentId, entityId);
+        Item memory parent = _open(parentId, entityId);
         for (uint256 i; i < childIds.length; ++i) {
             bytes32 childId = childIds[i];
             if (_parentOf[childId] != parentId) revert ProvenanceNotPacked(childId, parentId);
@@ -145,7 +148,7 @@ contract Provenance is IProvenance {
         uint16 entityId = _member();
         for (uint256 i; i < itemIds.length; ++i) {
             bytes32 itemId = itemIds[i];
-            (Item memory it,) = _open(itemId, entityId);
+            Item memory it = _open(itemId, entityId);
             _chain(
                 itemId,
                 it,
@@ -158,7 +161,7 @@ contract Provenance is IProvenance {
     /// @inheritdoc IProvenance
     function associate(bytes32 itemId, bytes32 deviceId, EventData calldata data) external {
         uint16 entityId = _member();
-        (Item memory it,) = _open(itemId, entityId);
+        Item memory it = _open(itemId, entityId);
         bytes32 key = _associationKey(itemId, deviceId);
         if (_associated[key]) revert ProvenanceAlreadyAssociated(itemId, deviceId);
         _associated[key] = true;
@@ -169,7 +172,7 @@ contract Provenance is IProvenance {
     /// @inheritdoc IProvenance
     function dissociate(bytes32 itemId, bytes32 deviceId, EventData calldata data) external {
         uint16 entityId = _member();
-        (Item memory it,) = _open(itemId, entityId);
+        Item memory it = _open(itemId, entityId);
         bytes32 key = _associationKey(itemId, deviceId);
         if (!_associated[key]) revert ProvenanceNotAssociated(itemId, deviceId);
         delete _associated[key];
@@ -184,10 +187,8 @@ contract Provenance is IProvenance {
         external
     {
         uint16 entityId = _member();
-        Item memory it = _items[itemId];
-        if (it.lifecycle == Lifecycle.None) {
-            it = _fresh(entityId);
-        } else if (it.owner != entityId && !_isCustodian(itemId, it, entityId)) {
+        Item memory it = _known(itemId);
+        if (it.owner != entityId && !_isCustodian(itemId, it, entityId)) {
             revert ProvenanceNotOwnerOrCustodian(itemId, entityId);
         }
         _chain(
@@ -292,6 +293,28 @@ contract Provenance is IProvenance {
         emit RecallAcknowledged(itemId, recalledId, entityId);
     }
 
+    // ---------------------------------------------------------------- company prefixes (council)
+
+    /// @inheritdoc IProvenance
+    function registerPrefix(uint32 entityId, bytes6 prefix) external {
+        _requireRegistry();
+        if (!_validPrefix(prefix)) revert ProvenanceInvalidPrefix(prefix);
+        uint16 owner = _prefixOwners[prefix];
+        if (owner != 0) revert ProvenancePrefixTaken(prefix, owner);
+        if (!_registry.isActiveEntity(entityId)) revert ProvenanceInactiveEntity(entityId);
+        _prefixOwners[prefix] = _narrow(entityId);
+        emit PrefixRegistered(entityId, prefix);
+    }
+
+    /// @inheritdoc IProvenance
+    function removePrefix(bytes6 prefix) external {
+        _requireRegistry();
+        uint16 owner = _prefixOwners[prefix];
+        if (owner == 0) revert ProvenancePrefixNotRegistered(prefix);
+        delete _prefixOwners[prefix];
+        emit PrefixRemoved(owner, prefix);
+    }
+
     // ---------------------------------------------------------------- batching
 
     /// @inheritdoc IProvenance
@@ -345,6 +368,16 @@ contract Provenance is IProvenance {
     }
 
     /// @inheritdoc IProvenance
+    function prefixOwner(bytes6 prefix) external view returns (uint32) {
+        return _prefixOwners[prefix];
+    }
+
+    /// @inheritdoc IProvenance
+    function prefixOf(bytes32 itemId) external pure returns (bytes6) {
+        return bytes6(itemId);
+    }
+
+    /// @inheritdoc IProvenance
     function registry() external view returns (IEntityRegistry) {
         return _registry;
     }
@@ -354,7 +387,7 @@ contract Provenance is IProvenance {
     function _commission(Quantity calldata q, uint16 entityId, EventData calldata data) private {
         if (_items[q.itemId].lifecycle != Lifecycle.None) revert ProvenanceItemExists(q.itemId);
         _validate(q);
-        Item memory it = _fresh(entityId);
+        Item memory it = _create(q.itemId, entityId);
         _define(it, q, q.amount);
         _chain(q.itemId, it, keccak256(abi.encode(Commissioned.selector, q.itemId, entityId, q, data)));
         emit Commissioned(q.itemId, entityId, q, data);
@@ -389,7 +422,7 @@ contract Provenance is IProvenance {
             eventHash := keccak256(buffer, 0x120)
         }
         if (!_chainHeld(itemId, entityId, eventHash)) {
-            (Item memory it,) = _open(itemId, entityId);
+            Item memory it = _open(itemId, entityId);
             _chain(itemId, it, eventHash);
         }
         assembly ("memory-safe") {
@@ -438,14 +471,13 @@ contract Provenance is IProvenance {
 
     function _consume(Quantity calldata q, bytes32 transformationId, uint16 entityId) private {
         _validate(q);
-        (Item memory it, bool isNew) = _open(q.itemId, entityId);
-        if (!isNew) {
-            _requireNotInTransit(q.itemId, it);
-            if (it.recalled) revert ProvenanceRecalled(q.itemId);
-        }
+        Item memory it = _open(q.itemId, entityId);
+        _requireNotInTransit(q.itemId, it);
+        if (it.recalled) revert ProvenanceRecalled(q.itemId);
         uint64 remaining;
         if (it.kind == Kind.Unspecified) {
-            // First quantity seen: a lot holds exactly what this transformation uses up.
+            // A parent created by packing, first used with a quantity: a lot holds exactly what
+            // this transformation uses up.
             _define(it, q, 0);
             it.lifecycle = q.lot && q.amount == 0 ? Lifecycle.Active : Lifecycle.Consumed;
         } else {
@@ -474,7 +506,7 @@ contract Provenance is IProvenance {
 
     function _produce(Quantity calldata q, bytes32 transformationId, uint16 entityId) private {
         _validate(q);
-        (Item memory it, bool isNew) = _open(q.itemId, entityId);
+        (Item memory it, bool isNew) = _openOrCreate(q.itemId, entityId);
         if (!isNew) _requireNotInTransit(q.itemId, it);
         if (it.kind == Kind.Unspecified) {
             _define(it, q, q.amount);
@@ -517,17 +549,30 @@ contract Provenance is IProvenance {
         _items[itemId] = it;
     }
 
-    function _fresh(uint16 entityId) private pure returns (Item memory it) {
+    /// @dev A new item owned and held by `entityId`, which may create ids under the item's
+    /// company prefix: no one else holds the prefix.
+    function _create(bytes32 itemId, uint16 entityId) private view returns (Item memory it) {
+        bytes6 prefix = bytes6(itemId);
+        if (prefix != 0) {
+            uint16 owner = _prefixOwners[prefix];
+            if (owner != 0 && owner != entityId) revert ProvenancePrefixNotOwned(itemId, prefix, owner);
+        }
         it.custodian = entityId;
         it.owner = entityId;
         it.lifecycle = Lifecycle.Active;
     }
 
-    /// @dev An item the caller may record an EPCIS event about: registered to the caller when
-    /// unknown, otherwise active and in the caller's custody.
-    function _open(bytes32 itemId, uint16 entityId) private view returns (Item memory it, bool isNew) {
+    /// @dev A known item the caller may record an EPCIS event about: active and in its custody.
+    function _open(bytes32 itemId, uint16 entityId) private view returns (Item memory it) {
+        it = _known(itemId);
+        _requireActive(itemId, it);
+        _requireCustodian(itemId, it, entityId);
+    }
+
+    /// @dev `_open` for an event that may bring the item into being: an unknown id is created.
+    function _openOrCreate(bytes32 itemId, uint16 entityId) private view returns (Item memory it, bool isNew) {
         it = _items[itemId];
-        if (it.lifecycle == Lifecycle.None) return (_fresh(entityId), true);
+        if (it.lifecycle == Lifecycle.None) return (_create(itemId, entityId), true);
         _requireActive(itemId, it);
         _requireCustodian(itemId, it, entityId);
     }
@@ -578,7 +623,24 @@ contract Provenance is IProvenance {
         return keccak256(abi.encode(itemId, deviceId));
     }
 
+    /// @dev 6 to 12 decimal digits as BCD nibbles, then only 0xF nibbles.
+    function _validPrefix(bytes6 prefix) private pure returns (bool) {
+        uint256 key = uint48(prefix);
+        if (key == 0) return false;
+        uint256 digits;
+        for (; digits < 12; ++digits) {
+            if ((key >> (44 - 4 * digits)) & 0xf > 9) break;
+        }
+        if (digits < 6) return false;
+        uint256 fill = 12 - digits; // nibbles after the digits, each 0xF
+        return key & ((1 << (4 * fill)) - 1) == (1 << (4 * fill)) - 1;
+    }
+
     // ---------------------------------------------------------------- internal: membership
+
+    function _requireRegistry() private view {
+        if (msg.sender != address(_registry)) revert ProvenanceNotRegistry(msg.sender);
+    }
 
     function _member() private view returns (uint16) {
         (uint32 entityId,,) = _registry.memberOf(msg.sender);

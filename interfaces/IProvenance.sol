@@ -5,17 +5,31 @@ import {IEntityRegistry} from "./IEntityRegistry.sol";
 
 /// @title Supply-chain provenance on GS1 EPCIS 2.0
 /// @notice Items (serialised objects, e.g. an SGTIN) and lots (a class with a quantity, e.g. an
-/// LGTIN) are identified by a bytes32 id, by convention the keccak256 of the EPC URI. Members of
+/// LGTIN) are identified by a bytes32 id that commits to the EPC's GS1 company prefix (see
+/// "Item ids and company prefixes" below). Members of
 /// the EntityRegistry record EPCIS events about them: object events (commission, observe,
 /// decommission), aggregation (pack children into a parent, unpack), transformation (inputs
 /// consumed into outputs), transaction and association events, and corrections. Custody moves
 /// two-phase (offer, then accept or reject); ownership is a separate history. Inspectors certify,
 /// the owner or a recall authority recalls, custodians acknowledge recalls.
 ///
-/// An item is registered by the first event that names it, recorded by a member that then becomes
-/// its owner and custodian; only its custodian records further EPCIS events about it. While an
-/// item is packed into a parent, the parent's custodian (at any nesting level) also counts as its
-/// custodian.
+/// Only an event that brings an item into being registers an unknown id: commissioning, the
+/// outputs of a transformation, and the parent of a packing. The member recording it becomes the
+/// item's owner and custodian; only its custodian records further EPCIS events about it. Any other
+/// event naming an unknown id reverts `ProvenanceUnknownItem`, so no member can take hold of an id
+/// its rightful creator has not used yet. While an item is packed into a parent, the parent's
+/// custodian (at any nesting level) also counts as its custodian.
+///
+/// Item ids and company prefixes: `itemId = bytes6(prefix) ‖ bytes26(keccak256(EPC URI))`, the
+/// last 26 bytes of the URI's keccak under a 6-byte key of its GS1 company prefix
+/// (`pilotchain.epcis_codes.item_id`). The key is the prefix's 6 to 12 digits as packed BCD,
+/// filled up with 0xF nibbles ("6901234" is 0x6901234fffff); it is 0 for identifiers whose scheme
+/// carries no company prefix (GID, non-EPC URIs, patterns with a wildcard prefix). The contract
+/// reads the prefix from the id itself (`prefixOf`), so the id cannot be separated from it: a
+/// member that claims another prefix names another id, not the item. The council registers each
+/// company prefix to the entity GS1 assigned it to (`registerPrefix`, through the registry); an id
+/// under a registered prefix is created only by that entity (`ProvenancePrefixNotOwned`), an id
+/// under an unregistered prefix or with none goes to the first member that creates it.
 ///
 /// @dev Tamper evidence: every event whose first argument is `bytes32 indexed itemId` extends that
 /// item's hash chain, `head' = bytes20(keccak256(abi.encodePacked(head, eventHash)))` with
@@ -47,7 +61,7 @@ interface IProvenance {
     }
 
     /// @notice Serialised item or lot: set by the first event that carries a quantity
-    /// (commissioning, transformation), `Unspecified` while only observations named the id.
+    /// (commissioning, transformation), `Unspecified` for a parent created by packing.
     enum Kind {
         Unspecified,
         Serialised,
@@ -183,6 +197,12 @@ interface IProvenance {
 
     // ---------------------------------------------------------------- events (not chained)
 
+    /// @notice The council registered GS1 company prefix `prefix` (BCD key, see above) to `entityId`.
+    event PrefixRegistered(uint32 indexed entityId, bytes6 indexed prefix);
+    /// @notice The council removed the registration of `prefix` from `entityId`; ids under it go
+    /// to their first creator again.
+    event PrefixRemoved(uint32 indexed entityId, bytes6 indexed prefix);
+
     /// @notice A transformation, once: `transformationId = keccak256(abi.encode(entityId, data))`.
     event Transformed(
         bytes32 indexed transformationId, uint32 indexed entityId, uint32 inputs, uint32 outputs, EventData data
@@ -217,12 +237,24 @@ interface IProvenance {
     error ProvenanceNotAssociated(bytes32 itemId, bytes32 deviceId);
     error ProvenanceCertificateExpired(uint40 validUntil);
     error ProvenanceEmptyList();
+    /// @notice `itemId` lies under company prefix `prefix`, registered to entity `owner`, and
+    /// another entity tried to create it.
+    error ProvenancePrefixNotOwned(bytes32 itemId, bytes6 prefix, uint32 owner);
+    /// @notice Only the registry (a council `ActionKind.Call`) registers and removes prefixes.
+    error ProvenanceNotRegistry(address caller);
+    /// @notice `prefix` is not 6 to 12 BCD digits filled up with 0xF nibbles.
+    error ProvenanceInvalidPrefix(bytes6 prefix);
+    /// @notice `prefix` is already registered (to `owner`).
+    error ProvenancePrefixTaken(bytes6 prefix, uint32 owner);
+    /// @notice `prefix` is not registered to anyone.
+    error ProvenancePrefixNotRegistered(bytes6 prefix);
     error ProvenanceLengthMismatch(uint256 expected, uint256 actual);
 
     // ---------------------------------------------------------------- object events
 
     /// @notice Commission (EPCIS ObjectEvent ADD) a new serialised item or lot; the caller's
-    /// entity becomes owner and custodian.
+    /// entity becomes owner and custodian. Reverts `ProvenanceItemExists` for a known id and
+    /// `ProvenancePrefixNotOwned` for an id under a company prefix registered to another entity.
     /// @param quantity the item (`lot = false`, no amount) or lot (`lot = true`, its stock)
     function commission(Quantity calldata quantity, EventData calldata data) external;
 
@@ -230,7 +262,7 @@ interface IProvenance {
     function commissionBatch(Quantity[] calldata quantities, EventData[] calldata data) external;
 
     /// @notice Record an observation (EPCIS ObjectEvent OBSERVE: shipping, receiving, inspecting,
-    /// storing, ...) by the item's custodian; registers the item if it is unknown.
+    /// storing, ...) by the item's custodian; an unknown item reverts `ProvenanceUnknownItem`.
     function observe(bytes32 itemId, EventData calldata data) external;
 
     /// @notice Record observations that share a read point, business location, business step and
@@ -245,7 +277,8 @@ interface IProvenance {
     // ---------------------------------------------------------------- aggregation
 
     /// @notice Pack `childIds` into `parentId` (EPCIS AggregationEvent ADD). The caller is the
-    /// custodian of the parent and of every child; unknown ids are registered.
+    /// custodian of the parent and of every child. An unknown parent is created (under the
+    /// company-prefix rule of `commission`); every child must be known.
     function pack(bytes32 parentId, bytes32[] calldata childIds, EventData calldata data) external;
 
     /// @notice Unpack `childIds` from `parentId` (AggregationEvent DELETE) by the parent's
@@ -256,8 +289,8 @@ interface IProvenance {
 
     /// @notice Consume `inputs` into `outputs` (EPCIS TransformationEvent). The caller is the
     /// custodian of every input and of every known output. A lot input's amount may not exceed
-    /// its stock; a serialised input is consumed whole. Unknown outputs are registered; a known
-    /// lot output gains stock. The transformation id, `keccak256(abi.encode(entityId, data))`,
+    /// its stock; a serialised input is consumed whole. Every input must be known; unknown outputs
+    /// are created (under the company-prefix rule of `commission`); a known lot output gains stock. The transformation id, `keccak256(abi.encode(entityId, data))`,
     /// links inputs to outputs in the logs.
     /// @return transformationId the id shared by the `InputConsumed` and `OutputProduced` events
     function transform(Quantity[] calldata inputs, Quantity[] calldata outputs, EventData calldata data)
@@ -285,8 +318,8 @@ interface IProvenance {
 
     /// @notice Declare that an earlier event about `itemId` was erroneous (an EPCIS error
     /// declaration); the erroneous event is kept, the declaration joins the chain. The item's
-    /// custodian or owner declares, also on a closed item; an unknown item is registered (the
-    /// erroneous event may have been captured elsewhere).
+    /// custodian or owner declares, also on a closed item; the item must be known (an error about
+    /// an item the chain never saw is declared where that item was recorded).
     /// @param erroneousHash the `epcisHash` of the erroneous event
     /// @param reason a CBV error reason code or a hash of it
     function declareError(bytes32 itemId, bytes32 erroneousHash, bytes32 reason, EventData calldata data)
@@ -323,6 +356,21 @@ interface IProvenance {
     /// item itself or a recalled lot it derives from; the item is flagged recalled.
     function acknowledgeRecall(bytes32 itemId, bytes32 recalledId) external;
 
+    // ---------------------------------------------------------------- company prefixes (council)
+
+    /// @notice Registers GS1 company prefix `prefix` to `entityId`, which alone may then create
+    /// ids under it. Only the registry calls this, when the council executes an `ActionKind.Call`
+    /// proposal with payload
+    /// `abi.encode(address(this), abi.encodeCall(IProvenance.registerPrefix, (entityId, prefix)))`.
+    /// Items created under the prefix before it was registered keep their owners.
+    /// @param entityId an active entity
+    /// @param prefix the prefix's BCD key (`pilotchain.epcis_codes.prefix_key`), not yet registered
+    function registerPrefix(uint32 entityId, bytes6 prefix) external;
+
+    /// @notice Removes the registration of `prefix` (a prefix given up or registered in error);
+    /// only the registry calls this, through a council `ActionKind.Call` proposal.
+    function removePrefix(bytes6 prefix) external;
+
     // ---------------------------------------------------------------- batching
 
     /// @notice Run several calls of this contract in one transaction, as the caller (each call
@@ -340,6 +388,12 @@ interface IProvenance {
 
     /// @notice Whether `deviceId` is attached to `itemId`.
     function isAssociated(bytes32 itemId, bytes32 deviceId) external view returns (bool);
+
+    /// @notice The entity `prefix` is registered to, 0 when none.
+    function prefixOwner(bytes6 prefix) external view returns (uint32);
+
+    /// @notice The company-prefix key `itemId` lies under (its first six bytes; 0 for none).
+    function prefixOf(bytes32 itemId) external pure returns (bytes6);
 
     /// @notice The membership registry asked at every call.
     function registry() external view returns (IEntityRegistry);

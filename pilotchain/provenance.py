@@ -25,8 +25,16 @@ from typing import Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from pilotchain.epcis_codes import item_id, location_id
+from pilotchain.epcis_codes import (
+    item_id,
+    known_prefixes,
+    location_id,
+    prefix_key,
+    prefix_text,
+    unresolved_prefix,
+)
 from pilotchain.errors import PilotchainError
+from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import LOG_CHUNK
 
 CONTRACT = "Provenance"
@@ -102,8 +110,8 @@ class EventData:
         try:
             return cls(
                 epcis_hash=bytes(epcis_hash),
-                read_point=item_id(read_point) if read_point else ZERO32,
-                biz_location=item_id(biz_location) if biz_location else ZERO32,
+                read_point=location_id(read_point) if read_point else ZERO32,
+                biz_location=location_id(biz_location) if biz_location else ZERO32,
                 event_time=int(event_time),
                 biz_step=step_code(biz_step).code if biz_step else 0,
                 disposition=disp_code(disposition).code if disposition else 0,
@@ -284,6 +292,15 @@ def as_item_id(item: bytes | str) -> bytes:
     return item_id(item)
 
 
+def resolve_item(session, item: bytes | str) -> bytes:
+    """`as_item_id`, with the company prefix of a GS1 Digital Link looked up among the prefixes
+    registered on `session`'s chain."""
+    if isinstance(item, str) and item.startswith(("http://", "https://")):
+        with known_prefixes(registered_prefixes(session)):
+            return as_item_id(item)
+    return as_item_id(item)
+
+
 def text32(value: str | bytes) -> bytes:
     """A short code as bytes32: ASCII up to 32 characters is stored as is, longer text hashed."""
     if isinstance(value, (bytes, bytearray)):
@@ -306,7 +323,7 @@ def history(session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
 
     Raises `TamperError` when the events rebuilt from logs do not fold into the on-chain head.
     """
-    item = as_item_id(item)
+    item = resolve_item(session, item)
     contract = session.contract(CONTRACT)
     abis = _chained_abis(session)
     verification = verify(session, item)
@@ -347,7 +364,7 @@ def _raw_logs(session, topics: list, from_block: int) -> list:
 
 def verify(session, item: bytes | str) -> Verification:
     """What a QR-code scan shows: known or not, status, owner, custodian, events, chain head."""
-    item = as_item_id(item)
+    item = resolve_item(session, item)
     return Verification.from_abi(item, session.call(session.contract(CONTRACT).functions.verify(item)))
 
 
@@ -370,7 +387,7 @@ def trace(session, item: bytes | str, direction: str = "forward", *, from_block:
     reach of a recall), backward to its inputs and contents. Breadth first, each item once."""
     if direction not in ("forward", "backward"):
         raise PilotchainError(f"direction must be forward or backward, not {direction!r}")
-    root = as_item_id(item)
+    root = resolve_item(session, item)
     step = _forward if direction == "forward" else _backward
     seen, frontier, edges = {root}, [root], []
     while frontier:
@@ -484,6 +501,43 @@ def acknowledge_recall(session, item: bytes | str, recalled: bytes | str) -> dic
     return _send(session, fn, "RecallAcknowledged")[0]
 
 
+# ---------------------------------------------------------------- company prefixes
+
+
+def prefix_key_of(prefix: str) -> bytes:
+    """The bytes6 key of a GS1 company prefix; a `PilotchainError` for anything else."""
+    try:
+        return prefix_key(str(prefix))
+    except ValueError as exc:
+        raise PilotchainError(str(exc)) from None
+
+
+def prefix_payload(session, registrations: Iterable[tuple[int, str]], *, remove: bool = False) -> bytes:
+    """The payload of the council `ActionKind.Call` that registers each (entity id, company prefix)
+    pair, or with `remove` removes each prefix; several go in one `multicall` of the contract."""
+    contract = session.contract(CONTRACT)
+    calls = [
+        contract.encode_abi("removePrefix", args=(prefix_key_of(prefix),)) if remove
+        else contract.encode_abi("registerPrefix", args=(int(entity), prefix_key_of(prefix)))
+        for entity, prefix in registrations
+    ]  # fmt: skip
+    if not calls:
+        raise PilotchainError("no company prefix given")
+    data = calls[0] if len(calls) == 1 else contract.encode_abi("multicall", args=(calls,))
+    return call_payload(contract.address, bytes.fromhex(str(data)[2:]))
+
+
+def propose_prefixes(session, registrations: Iterable[tuple[int, str]], *, remove: bool = False) -> int:
+    """Open the council proposal that registers (or removes) company prefixes; returns its id.
+    Once it passes and is executed, only the named entity creates ids under each prefix."""
+    return propose(session, ActionKind.Call, prefix_payload(session, registrations, remove=remove))
+
+
+def prefix_owner(session, prefix: str) -> int:
+    """The entity a company prefix is registered to, 0 when none."""
+    return int(session.call(session.contract(CONTRACT).functions.prefixOwner(prefix_key_of(prefix))))
+
+
 # ---------------------------------------------------------------- EPCIS import and export
 
 EXPORT_PREFIX_IRI = "urn:pilotchain:epcis:"  # the namespace of the export's own metadata fields
@@ -515,12 +569,25 @@ class HeldEvent:
 
 
 @dataclass(frozen=True)
+class RefusedEvent:
+    """An event of a document the importer cannot record: which item stops it, and why."""
+
+    label: str
+    item: str  # the EPC URI (or 0x id) of the item
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.item} {self.reason}"
+
+
+@dataclass(frozen=True)
 class ImportResult:
     events: int  # events in the document
     recorded: int  # events of the document sent now (0 on a dry run)
     skipped: int  # events the store already had recorded
     transactions: list[str]
     plan: list[PlannedEvent]
+    refused: list[RefusedEvent] = field(default_factory=list)  # events left unrecorded, and why
     held: list[HeldEvent] = field(default_factory=list)  # events of the document left waiting, and why
     released: int = 0  # events held by earlier imports that were recorded now
 
@@ -619,15 +686,36 @@ def plan_event(event) -> PlannedEvent:
     return PlannedEvent(event.label, event.hash, calls, uris)
 
 
-class _ChainState:
-    """What the chain holds for the dependency checks of `_dependency`, with the effects of the
-    calls already planned in this round (packing and device associations)."""
+class _Blocked(Exception):
+    """Why a planned event cannot be recorded now: `item` (its URI) and `reason`; `final` when it
+    never can be by this entity (it is refused), otherwise it waits for state not yet on chain."""
 
-    def __init__(self, session):
+    def __init__(self, item: str, reason: str, final: bool = False):
+        super().__init__(f"{item} {reason}")
+        self.item, self.reason, self.final = item, reason, final
+
+
+class _ChainState:
+    """What the chain holds for the checks of `_dependency` (items known, company-prefix owners,
+    packing, device associations), with the effects of the events already planned in this round."""
+
+    def __init__(self, session, plan: list[PlannedEvent]):
         self.session = session
         self.contract = session.contract(CONTRACT)
+        self.me = entity_id_of(session)
+        ids = list(dict.fromkeys(i for p in plan for fn, args in p.calls for role in _roles(fn, args) for i in role))
+        self.known: set[bytes] = set()
+        for start in range(0, len(ids), 200):
+            page = ids[start:start + 200]
+            self.known |= {i for i, v in zip(page, session.call(self.contract.functions.verifyBatch(page))) if v[0]}
+        self.owners: dict[bytes, int] = {}
         self.parents: dict[bytes, bytes] = {}
         self.associated: dict[tuple[bytes, bytes], bool] = {}
+
+    def owner(self, key: bytes) -> int:
+        if key not in self.owners:
+            self.owners[key] = int(self.session.call(self.contract.functions.prefixOwner(key))) if any(key) else 0
+        return self.owners[key]
 
     def parent_of(self, child: bytes) -> bytes:
         if child not in self.parents:
@@ -646,6 +734,8 @@ class _ChainState:
 
     def apply(self, calls: list[tuple[str, tuple]]) -> None:
         for fn, args in calls:
+            for role in _roles(fn, args):
+                self.known.update(role)
             if fn in ("pack", "unpack"):
                 for child in args[1]:
                     self.parents[bytes(child)] = bytes(args[0]) if fn == "pack" else ZERO32
@@ -653,31 +743,108 @@ class _ChainState:
                 self.associated[(bytes(args[0]), bytes(args[1]))] = fn == "associate"
 
 
-def _dependency(state: _ChainState, planned: PlannedEvent) -> tuple[list[tuple[str, tuple]], str | None]:
-    """The calls that record `planned` now, or the state it still waits for (a reason)."""
+def _roles(fn: str, args: tuple) -> tuple[list[bytes], list[bytes], list[bytes]]:
+    """The items a planned call names: those that must be known, those it creates when unknown,
+    and those it must create (commissioning)."""
+    if fn == "commission":
+        return [], [], [bytes(args[0][0])]
+    if fn == "transform":
+        return [bytes(q[0]) for q in args[0]], [bytes(q[0]) for q in args[1]], []
+    if fn == "pack":
+        return [bytes(c) for c in args[1]], [bytes(args[0])], []
+    if fn == "unpack":
+        return [bytes(args[0])] + [bytes(c) for c in args[1]], [], []
+    if fn == "recordTransaction":
+        return [bytes(i) for i in args[0]], [], []
+    if fn == "dissociate" and args[1] is None:
+        return [bytes(args[0])], [], []
+    return [bytes(args[0])], [], []  # observe, decommission, associate, dissociate, declareError
+
+
+def _dependency(state: _ChainState, planned: PlannedEvent) -> list[tuple[str, tuple]]:
+    """The calls that record `planned` now (their effects applied to `state`), or `_Blocked`:
+    final (refused) for an item to commission that exists, an item under a company prefix
+    registered to another entity, or a GS1 Digital Link whose company prefix the chain does not
+    know; waiting for an item the chain has not seen that the event cannot create, a child not
+    packed in the parent it is unpacked from, a device not associated yet."""
 
     def name(i: bytes) -> str:
         return planned.uris.get(i, "0x" + i.hex())
 
+    for uri in planned.uris.values():
+        if unresolved_prefix(uri):
+            raise _Blocked(uri, "is a GS1 Digital Link whose company prefix is not registered on chain, so its item "
+                           "id cannot be matched to its EPC URN's; name it by its EPC URN or register the prefix", True)
     calls: list[tuple[str, tuple]] = []
     for fn, args in planned.calls:
-        if fn == "unpack":
-            loose = [c for c in args[1] if state.parent_of(bytes(c)) != bytes(args[0])]
-            if loose:
-                return [], f"unpacks {name(loose[0])} from {name(args[0])}, which the chain does not show packed there yet"
-        if fn == "dissociate":
-            parent, device, data = args
-            devices = [device] if device is not None else state.devices_of(parent)
+        if fn == "dissociate" and args[1] is None:
+            devices = state.devices_of(args[0]) if args[0] in state.known else []
             if not devices:
-                return [], f"dissociates every device from {name(parent)}, and the chain shows none associated yet"
-            loose = [d for d in devices if not state.is_associated(parent, d)]
-            if loose:
-                return [], f"dissociates {name(loose[0])} from {name(parent)}, which the chain does not show associated yet"
-            calls += [(fn, (parent, d, data)) for d in devices]
-            continue
-        calls.append((fn, args))
+                raise _Blocked(name(args[0]), "has no device associated on chain yet to dissociate")
+            calls += [(fn, (args[0], d, args[2])) for d in devices]
+        else:
+            calls.append((fn, args))
+    created: list[bytes] = []
+    for fn, args in calls:
+        required, creatable, fresh = _roles(fn, args)
+        exists = lambda i: i in state.known or i in created  # noqa: E731
+        for i in required:
+            if not exists(i):
+                raise _Blocked(name(i), "is unknown and this event cannot create it")
+        for i in fresh:
+            if exists(i):
+                raise _Blocked(name(i), "already exists", True)
+        for i in creatable + fresh:
+            if not exists(i):
+                holder = state.owner(i[:6])
+                if holder not in (0, state.me):
+                    raise _Blocked(name(i), f"is under company prefix {prefix_text(i[:6])}, which belongs to entity "
+                                   f"{holder}", True)  # fmt: skip
+                created.append(i)
+        if fn == "unpack":
+            for child in args[1]:
+                if state.parent_of(bytes(child)) != bytes(args[0]):
+                    raise _Blocked(name(child), f"is not packed in {name(args[0])} on chain yet")
+        if fn == "dissociate" and not state.is_associated(args[0], args[1]):
+            raise _Blocked(name(args[1]), f"is not associated with {name(args[0])} on chain yet")
     state.apply(calls)
-    return calls, None
+    return calls
+
+
+def _triage(state: _ChainState, plan: list[PlannedEvent]):
+    """One round over `plan`, in order: the events recordable now with their calls, those that
+    wait (with the blocker) and those refused (with the blocker). An event left out creates nothing."""
+    ready, waiting, refused = [], [], []
+    for p in plan:
+        try:
+            ready.append((p, _dependency(state, p)))
+        except _Blocked as blocked:
+            (refused if blocked.final else waiting).append((p, blocked))
+    return ready, waiting, refused
+
+
+def refused_events(session, plan: list[PlannedEvent]) -> list[RefusedEvent]:
+    """The events of `plan` that the caller's entity cannot record now, in plan order, each with
+    the first item that stops it: an item the chain does not know and the event cannot create
+    (an import holds such events until the item is created), an item to commission that exists,
+    an item under a company prefix registered to another entity, a Digital Link under an
+    unregistered prefix, an unpack or dissociation of what is not packed or associated (held as
+    well). Items created by earlier events of the plan count as known."""
+    with known_prefixes(registered_prefixes(session)):
+        _, waiting, refused = _triage(_ChainState(session, plan), plan)
+    order = {p.label: n for n, p in enumerate(plan)}
+    left = sorted(waiting + refused, key=lambda pair: order[pair[0].label])
+    return [RefusedEvent(p.label, b.item, b.reason) for p, b in left]
+
+
+def registered_prefixes(session) -> frozenset[str]:
+    """The GS1 company prefixes registered on chain (to resolve the company prefix of a Digital Link)."""
+    added = [bytes(a["prefix"]) for a in _args(session, "PrefixRegistered", {}, 0)]
+    removed = [bytes(a["prefix"]) for a in _args(session, "PrefixRemoved", {}, 0)]
+    live = list(added)
+    for key in removed:
+        live.remove(key)
+    return frozenset(prefix_text(k) for k in live)
 
 
 def _refuse_reused_event_ids(doc, store) -> None:
@@ -694,7 +861,6 @@ def _refuse_reused_event_ids(doc, store) -> None:
             if stored.hash != event.hash and event_hash_id(stored.event, stored.context) != event.hash_id:
                 raise EpcisError(event.label, "eventID", f"already captured as a different event (0x{stored.hash.hex()}); "
                                  "an event is corrected by an error declaration, not by reusing its eventID")  # fmt: skip
-
 
 def _held_plan(stored) -> PlannedEvent:
     """The plan of an event an earlier import held (read back from the store, checked unaltered)."""
@@ -715,55 +881,61 @@ def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: boo
     The whole document is validated (GS1's schema, `pilotchain.epcis.validate_document`) and
     mapped before anything is stored or sent: a malformed or unsupported event raises `EpcisError`
     naming the event and the field, and so does an eventID the store holds for a different event.
-    Events go out in `multicall` transactions of up to `batch_size` events; events the store already
-    holds as recorded are skipped, so an interrupted import can simply be run again. An event that
-    depends on state not yet on chain (unpacking what is not packed, dissociating what is not
-    associated) is held in the store with the reason and recorded by the import that brings the
-    state; each import first retries the events held before. With `dry_run` nothing is stored or
-    sent: the result's `plan` shows what would be recorded.
+    Events go out in `multicall` transactions of up to `batch_size` events; events the store
+    already holds as recorded are skipped, so an interrupted import can simply be run again.
+    An event that depends on state not yet on chain (an item no event has created yet, unpacking
+    what is not packed, dissociating what is not associated) is held in the store with the reason
+    and recorded by the import that brings the state; each import first retries the events held
+    before. An event the caller's entity can never record (an item under another entity's company
+    prefix, commissioning an item that exists, a Digital Link under an unregistered prefix) is left
+    out whole and listed in `refused`. With `dry_run` nothing is stored or sent: the result's `plan`
+    shows what would be recorded, and with a session `held` and `refused` what would not be.
     """
     from pilotchain.epcis import parse_document
 
-    doc = parse_document(document)
-    plan = [plan_event(e) for e in doc.events]
-    _refuse_reused_event_ids(doc, store)
-    if dry_run:
-        return ImportResult(len(plan), 0, 0, [], plan)
-    store.put_document(doc)
-    todo = list({p.epcis_hash: p for p in plan if not store.stored(p.epcis_hash).recorded}.values())
-    earlier = [_held_plan(s) for s in store.held() if s.hash not in {p.epcis_hash for p in todo}]
-    transactions, sent, waiting = _record(session, store, earlier + todo, batch_size)
+    with known_prefixes(registered_prefixes(session) if session else ()):
+        doc = parse_document(document)
+        plan = [plan_event(e) for e in doc.events]
+        if dry_run:
+            if session is None:
+                return ImportResult(len(plan), 0, 0, [], plan)
+            _, waiting, refused = _triage(_ChainState(session, plan), plan)
+            return ImportResult(len(plan), 0, 0, [], plan, [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting],
+                                0, [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
+        _refuse_reused_event_ids(doc, store)
+        store.put_document(doc)
+        todo = list({p.epcis_hash: p for p in plan if not store.stored(p.epcis_hash).recorded}.values())
+        earlier = [_held_plan(s) for s in store.held() if s.hash not in {p.epcis_hash for p in todo}]
+        transactions, sent, waiting, refused = _record(session, store, earlier + todo, batch_size)
     ours = {p.epcis_hash for p in todo}
-    held = [HeldEvent(p.label, p.epcis_hash, reason) for p, reason in waiting if p.epcis_hash in ours]
+    held = [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting if p.epcis_hash in ours]
     return ImportResult(len(plan), len(sent & ours), len(plan) - len(todo), transactions, plan, held,
-                        len(sent - ours))  # fmt: skip
+                        len(sent - ours), [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
 
 
 def release_held(session, store, batch_size: int = 20) -> ImportResult:
     """Retry every held event (as an import does first); those whose state has landed are recorded."""
-    earlier = [_held_plan(s) for s in store.held()]
-    transactions, sent, waiting = _record(session, store, earlier, batch_size)
-    held = [HeldEvent(p.label, p.epcis_hash, reason) for p, reason in waiting]
-    return ImportResult(len(earlier), 0, 0, transactions, earlier, held, len(sent))
+    with known_prefixes(registered_prefixes(session)):
+        earlier = [_held_plan(s) for s in store.held()]
+        transactions, sent, waiting, refused = _record(session, store, earlier, batch_size)
+    return ImportResult(len(earlier), 0, 0, transactions, earlier,
+                        [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting], len(sent),
+                        [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
 
 
 def _record(session, store, pending: list[PlannedEvent], batch_size: int):
     """Send `pending` in rounds: each round sends, in order, every event whose state is on chain
     (or made by an earlier event of the round); the rest wait for the next round. Events still
-    waiting when a round sends nothing are held in the store with their reason."""
+    waiting when a round sends nothing are held in the store with their reason; refused events
+    stay stored, unrecorded and not held."""
     contract = session.contract(CONTRACT)
     transactions: list[str] = []
     sent: set[bytes] = set()
-    waiting: list[tuple[PlannedEvent, str]] = []
+    waiting: list = []
+    refused: list = []
     while pending:
-        state = _ChainState(session)
-        ready, waiting = [], []
-        for p in pending:
-            calls, reason = _dependency(state, p)
-            if reason is None:
-                ready.append((p, calls))
-            else:
-                waiting.append((p, reason))
+        ready, waiting, rejected = _triage(_ChainState(session, pending), pending)
+        refused += rejected
         for start in range(0, len(ready), batch_size):
             batch = ready[start:start + batch_size]
             encoded = [contract.encode_abi(fn, args=args) for _, calls in batch for fn, args in calls]
@@ -775,9 +947,9 @@ def _record(session, store, pending: list[PlannedEvent], batch_size: int):
         if not ready:
             break
         pending = [p for p, _ in waiting]
-    for p, reason in waiting:
-        store.hold(p.epcis_hash, reason)
-    return transactions, sent, waiting
+    for p, blocked in waiting:
+        store.hold(p.epcis_hash, str(blocked))
+    return transactions, sent, waiting, refused
 
 
 def item_epcis_hashes(session, history_: ItemHistory) -> list[bytes]:

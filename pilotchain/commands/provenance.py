@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pilotchain import provenance as prov
+from pilotchain import registry
 from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
@@ -120,12 +121,26 @@ def acknowledge(args):
     return prov.acknowledge_recall(open_session(args.network, args.account), args.item, args.recalled)
 
 
+def _render_import(result: dict) -> None:
+    print(f"{result['events']} events: {result['recorded']} recorded, {result['skipped']} already recorded, "
+          f"{len(result['held'])} held, {len(result['refused'])} not recordable; "
+          f"{result['released']} held earlier now recorded")  # fmt: skip
+    for event in result["plan"]:
+        print(f"  {event['event']}: {', '.join(event['calls'])}")
+    for event in result["held"]:
+        print(f"held: {event['event']}: {event['reason']}")
+    for line in result["refused"]:
+        print(f"not recorded: {line}")
+    for tx in result["transactions"]:
+        print(f"transaction {tx}")
+
+
 @command(
     "provenance import-epcis", "record an EPCIS 2.0 JSON document: hashes on chain, events in the store",
     arg("document", type=Path, help="EPCISDocument JSON / JSON-LD file"), STORE,
     arg("--batch-size", type=int, default=20, help="events per transaction (default: 20)"),
     arg("--dry-run", action="store_true", help="validate and show what would be recorded; send nothing"),
-    shared=SESSION,
+    shared=SESSION, render=_render_import,
 )
 def import_epcis(args):
     with EventStore(args.store) as store:
@@ -140,6 +155,7 @@ def _import_result(result: prov.ImportResult) -> dict:
         "released": result.released, "transactions": result.transactions,
         "plan": [{"event": p.label, "epcis_hash": p.epcis_hash, "calls": [fn for fn, _ in p.calls]} for p in result.plan],
         "held": [{"event": h.label, "epcis_hash": h.epcis_hash, "reason": h.reason} for h in result.held],
+        "refused": [str(r) for r in result.refused],
     }  # fmt: skip
 
 
@@ -164,6 +180,22 @@ def held(args):
             prov.release_held(open_session(args.network, args.account), store)
         return [{"event": s.label, "event_hash_id": event_hash_id(s.event, s.context), "epcis_hash": s.hash,
                  "reason": s.held} for s in store.held()]  # fmt: skip
+
+
+@command(
+    "provenance register-prefix", "propose to the council that a GS1 company prefix belongs to an entity "
+    "(only it may then create items under the prefix); --remove proposes to remove the registration",
+    arg("entity", help="entity id or registration code"),
+    arg("prefix", help="GS1 company prefix, 6 to 12 digits, e.g. 6901234"),
+    arg("--remove", action="store_true", help="propose removing the prefix's registration instead"),
+    shared=SESSION,
+)
+def register_prefix(args):
+    session = open_session(args.network, args.account)
+    entity = registry.find_member(session, args.entity).id
+    proposal = prov.propose_prefixes(session, [(entity, args.prefix)], remove=args.remove)
+    return {"proposal": proposal, "entity": entity, "prefix": args.prefix, "action": "remove" if args.remove else "register",
+            "registered_to": prov.prefix_owner(session, args.prefix) or None}  # fmt: skip
 
 
 def _render_document(document: dict) -> None:

@@ -106,7 +106,7 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         log(f"  admitted through proposals {', '.join(map(str, result.proposals))}; {result.operators} operator accounts added")
 
         sharing = _once(journal_dir, "data sharing", lambda: run_sharing(crew, roster, council, log), log)
-        supply = _once(journal_dir, "provenance", lambda: run_supply(crew, roster, log), log)
+        supply = _once(journal_dir, "provenance", lambda: run_supply(crew, roster, council, log), log)
 
         members = registry.members(crew.session("deployer"))
         summary = PilotSummary(

@@ -1,6 +1,8 @@
 """The pilot's provenance scenario: battery cells → battery pack → vehicle.
 
-A cell maker commissions two cell lots; a test lab certifies them; a logistics firm carries them
+The council first registers each maker's GS1 company prefix to it (one proposal), so only the
+cell maker creates cell lots and only the car maker packs and vehicles. A cell maker commissions
+two cell lots; a test lab certifies them; a logistics firm carries them
 to a car maker (two-phase custody at each hand-over); the car maker builds one pack from each
 lot (transformations) and installs each pack in a vehicle (aggregation); the dealer takes the
 vehicles. Then the regulator recalls one cell lot: tracing forward from the lot finds its pack
@@ -20,10 +22,11 @@ from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.roster import RosterEntry
 from pilotchain.pilot.sharing import pick
 from pilotchain.provenance import EventData, Quantity, Status
-from pilotchain.registry import Capability, entity_id_of
+from pilotchain.registry import ActionKind, Capability, entity_id_of, pass_proposal
 
-GS1 = "6901234"  # a company prefix in China's GS1 range (690-699)
-CELLS = [f"urn:epc:class:lgtin:{GS1}.011111.CELLS-{lot}" for lot in ("A", "B")]
+GS1 = "6901234"  # the car maker's company prefix, in China's GS1 range (690-699)
+CELL_GS1 = "6912345"  # the cell maker's
+CELLS = [f"urn:epc:class:lgtin:{CELL_GS1}.011111.CELLS-{lot}" for lot in ("A", "B")]
 PACKS = [f"urn:epc:id:sgtin:{GS1}.055555.PACK-{n}" for n in (1, 2)]
 VEHICLES = [f"urn:epc:id:sgtin:{GS1}.066666.VIN-LGWEF4A5{n}MB00000{n}" for n in (1, 2)]
 CELLS_PER_LOT = 1_000_000  # thousandths of H87 (pieces): 1,000 cells
@@ -40,7 +43,7 @@ def _event(step: str, where: str, subject: str, disposition: str | None = None) 
                            epcis_hash=keccak(text=f"{step} {subject} at {where}, {now}"))
 
 
-def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
+def run_supply(crew: Crew, roster: list[RosterEntry], council: list[str], log) -> dict:
     cellmaker = pick(roster, "Other", "Shenzhen", "Battery Cell Works")
     lab = pick(roster, "Other", "Beijing", "Test and Certification Lab")
     logistics = pick(roster, "Other", "Shanghai", "Logistics")
@@ -49,6 +52,10 @@ def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
     regulator = next(e for e in roster if Capability.RECALL_AUTHORITY in e.capabilities)
     s = {e.code: crew.session(e.account) for e in (cellmaker, lab, logistics, carmaker, dealer, regulator)}
     ids = {code: entity_id_of(session) for code, session in s.items()}
+    prefixes = [(ids[cellmaker.code], CELL_GS1), (ids[carmaker.code], GS1)]
+    voters = [crew.session(name) for name in council[1:]]
+    pass_proposal(crew.session(council[0]), voters, ActionKind.Call, pv.prefix_payload(s[carmaker.code], prefixes))
+    log(f"  the council registered company prefix {CELL_GS1} to {cellmaker.name} and {GS1} to {carmaker.name}")
 
     def hand_over(item: str, giver: RosterEntry, taker: RosterEntry) -> None:
         pv.offer_custody(s[giver.code], item, ids[taker.code])
@@ -92,6 +99,8 @@ def run_supply(crew: Crew, roster: list[RosterEntry], log) -> dict:
         scans[vehicle.rsplit(".", 1)[-1]] = f"{seen.status.name}, {seen.event_count} events, chain head verified ({len(checked.events)} logs)"
         log(f"  QR scan {vehicle.rsplit('.', 1)[-1]}: {seen.status.name}, owner {seen.owner}, custodian {seen.custodian}")
     return {
+        "company prefixes": f"{CELL_GS1} (cells), {GS1} (packs, vehicles)",
+        "prefixes held by their makers": [pv.prefix_owner(s[dealer.code], p) for _, p in prefixes] == [e for e, _ in prefixes],
         "items": f"{len(CELLS)} cell lots, {len(PACKS)} packs, {len(VEHICLES)} vehicles",
         "custody hand-overs": 2 * len(CELLS) + len(VEHICLES),
         "certificates": len(CELLS),

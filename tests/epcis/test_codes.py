@@ -12,10 +12,16 @@ from pilotchain.epcis_codes import (
     DISPOSITIONS,
     VocabularyError,
     biz_step,
+    company_prefix,
     disposition,
     item_id,
+    known_prefixes,
     location_id,
+    prefix_key,
+    prefix_text,
+    unresolved_prefix,
 )
+from pilotchain.epcis.identifiers import canonical
 from tests.epcis.conftest import load_example
 
 
@@ -65,12 +71,49 @@ def test_unknown_cbv_terms_are_rejected(value):
         biz_step(value)
 
 
-def test_item_and_location_ids_are_keccak_of_the_canonical_digital_link():
+def _keccak(text: str) -> bytes:
+    return bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=text.encode()).hexdigest())
+
+
+def test_item_id_is_the_prefix_key_then_the_canonical_keccak_and_a_location_id_the_keccak():
     uri = "urn:epc:id:sgtin:0614141.107346.2017"
-    link = b"https://id.gs1.org/01/10614141073464/21/2017"
-    expected = bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=link).hexdigest())
-    assert item_id(uri) == location_id(uri) == expected
-    assert len(item_id(uri)) == 32
+    link = "https://id.gs1.org/01/10614141073464/21/2017"  # its canonical form
+    assert item_id(uri) == bytes.fromhex("0614141fffff") + _keccak(link)[6:]
+    assert location_id(uri) == _keccak(link)
+
+
+@pytest.mark.parametrize("uri, prefix", [
+    ("urn:epc:id:sgtin:0614141.107346.2017", "0614141"),
+    ("urn:epc:id:sscc:0614141.1234567890", "0614141"),
+    ("urn:epc:id:sgln:061414112345.00001.0", "061414112345"),
+    ("urn:epc:id:grai:0614141.12345.400", "0614141"),
+    ("urn:epc:id:giai:4000001.SENSOR-7", "4000001"),
+    ("urn:epc:id:gsrn:0614141.1234567890", "0614141"),
+    ("urn:epc:id:gdti:0614141.12345.400", "0614141"),
+    ("urn:epc:class:lgtin:4012345.012345.998877", "4012345"),
+    ("urn:epc:idpat:sgtin:4012345.012345.*", "4012345"),
+    ("urn:epc:idpat:sgtin:*.*.*", None),  # a wildcard prefix names no company
+    ("urn:epc:id:gid:95100000.12345.400", None),  # GID: a manager number, not a GS1 prefix
+    ("urn:epc:id:sgtin:06141.107346.1", None),  # 5 digits: not a company prefix
+    ("https://id.gs1.org/01/09521234543213/21/1", None),  # digital link: the prefix length is not in it
+    ("urn:uuid:a5f5a8c6-7bc6-4b0e-9b9c-1c2c3f1e0d00", None),
+])  # fmt: skip
+def test_company_prefix_is_the_first_component_of_a_gs1_scheme(uri, prefix):
+    assert company_prefix(uri) == prefix
+    assert item_id(uri)[:6] == (prefix_key(prefix) if prefix else bytes(6))
+    assert item_id(uri)[6:] == _keccak(canonical(uri))[6:]
+
+
+def test_prefix_key_is_bcd_filled_with_f_and_reads_back():
+    assert prefix_key("6901234") == bytes.fromhex("6901234fffff")
+    assert prefix_key("061414112345") == bytes.fromhex("061414112345")
+    assert prefix_text(prefix_key("0614141")) == "0614141" and prefix_text(bytes(6)) == ""
+
+
+@pytest.mark.parametrize("prefix", ["12345", "1234567890123", "69O1234", "000000000000", ""])
+def test_malformed_company_prefix_is_rejected(prefix):
+    with pytest.raises(ValueError, match="not a GS1 company prefix"):
+        prefix_key(prefix)
 
 
 @pytest.mark.parametrize("spelling", [
@@ -79,14 +122,19 @@ def test_item_and_location_ids_are_keccak_of_the_canonical_digital_link():
     "https://example.com/shop/01/10614141073464/21/2017",
     "https://example.com/01/10614141073464/21/2017?linkType=all",
 ])
-def test_urn_and_digital_links_of_one_object_are_one_item(spelling):
-    assert item_id(spelling) == item_id("urn:epc:id:sgtin:0614141.107346.2017")
+def test_urn_and_digital_links_of_one_object_are_one_item_once_the_prefix_is_known(spelling):
+    with known_prefixes({"0614141", "061414"}):  # the longest prefix the key begins with
+        assert item_id(spelling) == item_id("urn:epc:id:sgtin:0614141.107346.2017")
+        assert not unresolved_prefix(spelling)
+    if spelling.startswith("https://"):
+        assert unresolved_prefix(spelling), "without the prefix a Digital Link's item id cannot match the URN's"
+        assert item_id(spelling)[:6] == bytes(6)
 
 
 def test_different_objects_and_non_gs1_uris_stay_apart():
     assert item_id("urn:epc:id:sgtin:0614141.107346.2017") != item_id("urn:epc:id:sgtin:0614141.107346.2018")
     uuid = "urn:uuid:0e2a2dd8-4c0e-4bb6-8d8c-2c5f8fd0a3d1"
-    assert item_id(uuid) == bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=uuid.encode()).hexdigest())
+    assert item_id(uuid) == bytes(6) + _keccak(uuid)[6:] and not unresolved_prefix(uuid)
     assert location_id("urn:epc:id:sgln:0614141.00777.0") == location_id("https://example.org/414/0614141007776")
 
 

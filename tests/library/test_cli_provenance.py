@@ -8,7 +8,7 @@ from pilotchain.cli import main
 from pilotchain.epcis_codes import item_id
 from pilotchain.toolchain import ROOT
 
-CELLS = "urn:epc:class:lgtin:6901234.011111.CELLS-C"
+CELLS = "urn:epc:class:lgtin:6912345.011111.CELLS-C"
 PACK = "urn:epc:id:sgtin:6901234.055555.PACK-3"
 VIN = "urn:epc:id:sgtin:6901234.066666.LGWEF4A53MB000003"
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"

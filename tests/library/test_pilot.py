@@ -25,6 +25,7 @@ def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
     assert "university after revocation=no" in sharing["access checks"]
 
     supply = summary.sections["provenance"]
+    assert supply["prefixes held by their makers"] is True
     assert supply["recall reaches the vehicle"] is True
     assert supply["other vehicle untouched"] is True
     assert supply["scan VIN-LGWEF4A51MB000001"].startswith("Recalled")

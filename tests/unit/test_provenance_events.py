@@ -4,6 +4,7 @@ import brownie
 
 from pilotchain.provenance import Status
 from tests.fixtures.provenance import event, lot, serial, uid
+from tests.fixtures.registry_extra import err
 
 SENSOR = uid("urn:epc:id:giai:4000001.SENSOR-7")
 PALLET = uid("urn:epc:id:sscc:4012345.0000000001")
@@ -56,11 +57,11 @@ def test_observe_logs_event_data(provenance, gadget, carmaker_admin, entity_ids)
     assert provenance.verify(gadget)["eventCount"] == 2
 
 
-def test_first_observation_registers_item(provenance, logistics_admin, entity_ids):
+def test_observation_of_unknown_item_reverts_and_registers_nothing(provenance, logistics_admin):
     unknown = uid("urn:epc:id:sgtin:4012345.033333.1")
-    provenance.observe(unknown, event(), {"from": logistics_admin})
-    v = provenance.verify(unknown)
-    assert (v["known"], v["owner"], v["custodian"], v["eventCount"]) == (True, entity_ids["logistics"], entity_ids["logistics"], 1)
+    with brownie.reverts(revert_pattern=err("ProvenanceUnknownItem", bytes.fromhex(unknown[2:]))):
+        provenance.observe(unknown, event(), {"from": logistics_admin})
+    assert provenance.verify(unknown)["known"] is False
 
 
 def test_observe_by_non_custodian_reverts(provenance, gadget, dealer_admin):
@@ -71,6 +72,7 @@ def test_observe_by_non_custodian_reverts(provenance, gadget, dealer_admin):
 def test_observe_batch_logs_each_observation_with_shared_context(provenance, carmaker_admin):
     context = event(biz_step=24)  # receiving
     items = [uid(f"urn:epc:id:sgtin:4012345.044444.{i}") for i in range(3)]
+    provenance.commissionBatch([(i, False, 0, "0x000000") for i in items], [event() for _ in items], {"from": carmaker_admin})
     observations = [(item, uid(f"epcis:batch-{i}"), 1_767_300_000 + i) for i, item in enumerate(items)]
     tx = provenance.observeBatch(context, observations, {"from": carmaker_admin})
     logged = [tuple(e["data"]) for e in tx.events["Observed"]]
@@ -132,6 +134,7 @@ def test_unpack_gives_custody_of_children_to_parent_custodian(provenance, gadget
 
 
 def test_unpack_child_of_other_parent_reverts(provenance, gadget, carmaker_admin):
+    provenance.commission((PALLET, False, 0, "0x000000"), event(), {"from": carmaker_admin})
     with brownie.reverts(revert_pattern=r"ProvenanceNotPacked.*"):
         provenance.unpack(PALLET, [gadget], event(), {"from": carmaker_admin})
 
@@ -178,10 +181,11 @@ def test_error_declaration_by_stranger_reverts(provenance, gadget, dealer_admin)
         provenance.declareError(gadget, uid("x"), uid("y"), event(), {"from": dealer_admin})
 
 
-def test_error_declaration_registers_unknown_item(provenance, logistics_admin, entity_ids):
+def test_error_declaration_on_unknown_item_reverts(provenance, logistics_admin):
     unknown = uid("urn:epc:id:sgtin:4012345.088888.1")
-    provenance.declareError(unknown, uid("x"), uid("incorrect_data"), event(), {"from": logistics_admin})
-    assert provenance.verify(unknown)["owner"] == entity_ids["logistics"]
+    with brownie.reverts(revert_pattern=err("ProvenanceUnknownItem", bytes.fromhex(unknown[2:]))):
+        provenance.declareError(unknown, uid("x"), uid("incorrect_data"), event(), {"from": logistics_admin})
+    assert provenance.verify(unknown)["known"] is False
 
 
 def test_event_on_unknown_item_reverts_where_registration_is_not_implied(provenance, carmaker_admin):

@@ -6,6 +6,7 @@ from eth_utils import keccak
 
 from pilotchain.provenance import Status
 from tests.fixtures.provenance import event, lot, serial, uid
+from tests.fixtures.registry_extra import err
 
 PACK = serial("urn:epc:id:sgtin:4012345.055555.P1")
 
@@ -101,8 +102,8 @@ def test_transform_without_inputs_reverts(provenance, cellmaker_admin):
         provenance.transform([], [PACK], event(), {"from": cellmaker_admin})
 
 
-def test_unknown_input_is_registered_and_consumed(provenance, carmaker_admin):
+def test_unknown_input_reverts_and_registers_nothing(provenance, carmaker_admin):
     source = uid("urn:epc:class:lgtin:4012345.077777.X")
-    provenance.transform([_use(source, 5_000, "0x4b474d")], [PACK], event(), {"from": carmaker_admin})
-    v = provenance.verify(source)
-    assert (v["known"], v["status"], v["lot"], v["available"]) == (True, Status.Consumed, True, 0)
+    with brownie.reverts(revert_pattern=err("ProvenanceUnknownItem", bytes.fromhex(source[2:]))):
+        provenance.transform([_use(source, 5_000, "0x4b474d")], [PACK], event(), {"from": carmaker_admin})
+    assert (provenance.verify(source)["known"], provenance.verify(PACK[0])["known"]) == (False, False)
