@@ -587,7 +587,7 @@ class ImportResult:
     skipped: int  # events the store already had recorded
     transactions: list[str]
     plan: list[PlannedEvent]
-    refused: list[RefusedEvent] = field(default_factory=list)  # events left unrecorded, and why
+    refused: list[RefusedEvent] = field(default_factory=list)  # events this entity can never record, and why
     held: list[HeldEvent] = field(default_factory=list)  # events of the document left waiting, and why
     released: int = 0  # events held by earlier imports that were recorded now
 
@@ -900,17 +900,15 @@ def import_epcis(session, document, store, batch_size: int = 20, *, dry_run: boo
             if session is None:
                 return ImportResult(len(plan), 0, 0, [], plan)
             _, waiting, refused = _triage(_ChainState(session, plan), plan)
-            return ImportResult(len(plan), 0, 0, [], plan, [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting],
-                                0, [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
+            return ImportResult(len(plan), 0, 0, [], plan, _refusals(refused), _holds(waiting))
         _refuse_reused_event_ids(doc, store)
         store.put_document(doc)
         todo = list({p.epcis_hash: p for p in plan if not store.stored(p.epcis_hash).recorded}.values())
         earlier = [_held_plan(s) for s in store.held() if s.hash not in {p.epcis_hash for p in todo}]
         transactions, sent, waiting, refused = _record(session, store, earlier + todo, batch_size)
     ours = {p.epcis_hash for p in todo}
-    held = [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting if p.epcis_hash in ours]
-    return ImportResult(len(plan), len(sent & ours), len(plan) - len(todo), transactions, plan, held,
-                        len(sent - ours), [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
+    return ImportResult(len(plan), len(sent & ours), len(plan) - len(todo), transactions, plan, _refusals(refused),
+                        _holds([(p, b) for p, b in waiting if p.epcis_hash in ours]), len(sent - ours))  # fmt: skip
 
 
 def release_held(session, store, batch_size: int = 20) -> ImportResult:
@@ -918,9 +916,15 @@ def release_held(session, store, batch_size: int = 20) -> ImportResult:
     with known_prefixes(registered_prefixes(session)):
         earlier = [_held_plan(s) for s in store.held()]
         transactions, sent, waiting, refused = _record(session, store, earlier, batch_size)
-    return ImportResult(len(earlier), 0, 0, transactions, earlier,
-                        [HeldEvent(p.label, p.epcis_hash, str(b)) for p, b in waiting], len(sent),
-                        [RefusedEvent(p.label, b.item, b.reason) for p, b in refused])  # fmt: skip
+    return ImportResult(len(earlier), 0, 0, transactions, earlier, _refusals(refused), _holds(waiting), len(sent))
+
+
+def _holds(waiting: list) -> list[HeldEvent]:
+    return [HeldEvent(p.label, p.epcis_hash, str(blocked)) for p, blocked in waiting]
+
+
+def _refusals(refused: list) -> list[RefusedEvent]:
+    return [RefusedEvent(p.label, blocked.item, blocked.reason) for p, blocked in refused]
 
 
 def _record(session, store, pending: list[PlannedEvent], batch_size: int):

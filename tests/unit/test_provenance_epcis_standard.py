@@ -14,6 +14,9 @@ from pilotchain.epcis import EpcisError, event_hash_id, parse_document
 from pilotchain.epcis.hashid import id_digest
 from pilotchain.epcis_codes import item_id
 from pilotchain.eventstore import EventStore
+from pilotchain.registry import ActionKind
+from tests.fixtures.provenance import prefix_call
+from tests.fixtures.registry import pass_proposal
 
 STANDARD = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 SIMPLE = "https://gs1.github.io/EPCIS/epcis-context-simple.jsonld"
@@ -97,8 +100,7 @@ def test_association_delete_without_children_dissociates_every_device(importer, 
 def test_delete_captured_before_its_association_is_held_until_the_association_lands(importer, store, provenance):
     early = lib.import_epcis(importer, document(association(9, "DELETE", [LOGGER])), store)
     assert early.recorded == 0 and len(early.held) == 1
-    assert re.search(r"dissociates urn:epc:id:giai:4000001\.LOGGER-1 from urn:epc:id:grai:.* not show associated",
-                     early.held[0].reason)
+    assert early.held[0].reason == f"{TRUCK} is unknown and this event cannot create it"
     assert [s.held for s in store.held()] == [early.held[0].reason]
     block = web3.eth.block_number
     assert lib.release_held(importer, store).released == 0 and web3.eth.block_number == block
@@ -106,6 +108,14 @@ def test_delete_captured_before_its_association_is_held_until_the_association_la
     assert (late.recorded, late.released, late.held) == (2, 1, [])
     assert store.held() == [] and store.pending() == []
     assert not provenance.isAssociated(item_id(TRUCK), item_id(LOGGER))
+
+
+def test_delete_of_an_association_not_recorded_is_held_with_its_reason(importer, store):
+    result = lib.import_epcis(importer, document(commissioning(0, TRUCK, LOGGER), association(9, "DELETE", [LOGGER])),
+                              store)
+    assert (result.recorded, [h.reason for h in result.held]) == (1, [f"{LOGGER} is not associated with {TRUCK} on chain yet"])
+    bare = lib.import_epcis(importer, document(association(9, "DELETE", bizStep="removing")), store)
+    assert [h.reason for h in bare.held] == [f"{TRUCK} has no device associated on chain yet to dissociate"]
 
 
 def test_delete_before_add_in_one_document_is_recorded_after_the_add(importer, store, provenance):
@@ -117,18 +127,32 @@ def test_delete_before_add_in_one_document_is_recorded_after_the_add(importer, s
 
 def test_unpack_captured_before_its_packing_is_held(importer, store):
     unpack = event("AggregationEvent", 9, action="DELETE", parentID=TRUCK, childEPCs=[PALLET])
-    held = lib.import_epcis(importer, document(unpack), store).held
-    assert "which the chain does not show packed there yet" in held[0].reason
+    held = lib.import_epcis(importer, document(commissioning(0, PALLET, TRUCK), unpack), store).held
+    assert held[0].reason == f"{PALLET} is not packed in {TRUCK} on chain yet"
     pack = event("AggregationEvent", 1, action="ADD", parentID=TRUCK, childEPCs=[PALLET])
-    late = lib.import_epcis(importer, document(commissioning(0, PALLET), pack), store)
+    late = lib.import_epcis(importer, document(pack), store)
     assert late.released == 1 and lib.verify(importer, PALLET).parent == b"\0" * 32
 
 
-def test_digital_link_and_urn_of_one_object_are_one_item(importer, store):
+@pytest.fixture
+def own_prefix(provenance, registry, council, entity_ids):
+    """The car maker's (the importer's) company prefix 4012345, registered by the council."""
+    pass_proposal(registry, council, ActionKind.Call, prefix_call(provenance, entity_ids["carmaker"], "4012345"))
+
+
+def test_digital_link_under_an_unregistered_prefix_is_refused_not_split_from_its_urn(importer, store):
+    lib.import_epcis(importer, document(commissioning(0, PALLET)), store)
+    observed = event("ObjectEvent", 3, action="OBSERVE", epcList=[PALLET_LINK], bizStep="shipping")
+    result = lib.import_epcis(importer, document(observed), store)
+    assert result.recorded == 0 and [r.item for r in result.refused] == [PALLET_LINK]
+    assert "company prefix is not registered on chain" in result.refused[0].reason
+
+
+def test_digital_link_and_urn_of_one_object_are_one_item(importer, store, own_prefix):
     lib.import_epcis(importer, document(commissioning(0, PALLET)), store)
     observed = event("ObjectEvent", 3, action="OBSERVE", epcList=[PALLET_LINK], bizStep="shipping")
     lib.import_epcis(importer, document(observed), store)
-    assert item_id(PALLET_LINK) == item_id(PALLET)
+    assert lib.resolve_item(importer, PALLET_LINK) == item_id(PALLET)
     assert lib.verify(importer, PALLET_LINK).event_count == 2
     assert [e["epcList"] for e in exported_events(importer, store, PALLET_LINK)] == [[PALLET], [PALLET_LINK]]
 
