@@ -1,7 +1,9 @@
 """Provenance in Python: typed values, the hash chain, traversal, verification and EPCIS import.
 
-Items are identified on chain by `item_id(uri)` = keccak256 of the EPC URI. Every event whose
-first argument is the indexed `itemId` extends the item's hash chain (see IProvenance):
+Items are identified on chain by `item_id(uri)` (`pilotchain.epcis_codes`: the key of the EPC's
+GS1 company prefix, then the keccak of its canonical form, so a URN and a Digital Link of one
+object are one item). Every event whose first argument is the indexed `itemId` extends the
+item's hash chain (see IProvenance):
 
     eventHash = keccak256(abi.encode(topic0, *all event arguments in ABI order))
     head'     = keccak256(head ‖ eventHash)[:20]            (head starts at 20 zero bytes)
@@ -9,9 +11,10 @@ first argument is the indexed `itemId` extends the item's hash chain (see IProve
 `history` rebuilds an item's events from logs (fetched in chunks of at most 5,000 blocks) and
 checks them against the head the contract keeps; `trace` follows the derivation edges
 (transformation inputs → outputs, child → parent) backward or forward; `verify` is the QR scan.
-`import_epcis` records an EPCIS 2.0 document (the chain gets each event's hash, the event store
-its canonical JSON) and `export_item` gives an item's history back as EPCIS JSON, every stored
-event checked against the chain.
+`import_epcis` records an EPCIS 2.0 document (the chain gets the digest of each event's GS1 Event
+Hash ID, the event store the event as captured; events waiting for state not yet on chain are
+held and recorded when it lands) and `export_item` gives every captured event about an item back
+as EPCIS JSON with its context and document metadata, its meaning verified against the chain.
 """
 
 from __future__ import annotations
