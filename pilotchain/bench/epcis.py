@@ -2,8 +2,8 @@
 
 `python -m pilotchain.bench.epcis [--events N]` starts anvil on a free port with accounts and
 deployment records in a temporary folder, deploys the suite, and times, for a document of N
-events (half commissionings, half observations of the same items; every observation names its
-object by a GS1 Digital Link, and every event carries an extension field):
+events (half commissionings, half observations of the same items written in UTC, and every event
+carries an extension field):
 
 - validation: `parse_document` (GS1's JSON Schema, identifier grammar, Event Hash IDs);
 - import: `import_epcis` (validation, planning, store, `multicall` transactions of 20 events);
@@ -33,14 +33,14 @@ CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"e
 
 
 def document(events: int) -> dict:
-    """A document of `events` events: commission N/2 SGTINs, then observe each by Digital Link."""
+    """A document of `events` events: commission N/2 SGTINs, then observe each."""
     half = events // 2
     made = [{"type": "ObjectEvent", "eventTime": f"2026-11-20T09:00:{n % 60:02d}.000+08:00",
              "eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "commissioning",
              "epcList": [f"urn:epc:id:sgtin:4012345.022222.B{n}"], "ex:line": n % 7} for n in range(half)]  # fmt: skip
     seen = [{"type": "ObjectEvent", "eventTime": f"2026-11-20T10:00:{n % 60:02d}Z", "eventTimeZoneOffset": "+08:00",
              "action": "OBSERVE", "bizStep": "shipping", "readPoint": {"id": "urn:epc:id:sgln:4012345.00001.0"},
-             "epcList": [f"https://example.com/01/04012345222227/21/B{n}"], "ex:line": n % 7} for n in range(half)]  # fmt: skip
+             "epcList": [f"urn:epc:id:sgtin:4012345.022222.B{n}"], "ex:line": n % 7} for n in range(half)]  # fmt: skip
     return {"@context": CONTEXT, "type": "EPCISDocument", "schemaVersion": "2.0",
             "creationDate": "2026-11-20T08:00:00.000Z", "epcisBody": {"eventList": made + seen}}
 
