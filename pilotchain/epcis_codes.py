@@ -1,12 +1,16 @@
 """Compact on-chain forms of EPCIS values: CBV codes, item ids and location ids.
 
 The chain stores a business step or disposition as a small integer and an identifier (EPC,
-EPC class, location) as a bytes32 hash; the full text stays in the off-chain event JSON.
+EPC class, location) as a bytes32 hash of its canonical form (`pilotchain.epcis.identifiers`:
+an EPC URN and any GS1 Digital Link of one object are one id); the full text stays in the
+off-chain event JSON.
 
 An item id commits to the EPC's GS1 company prefix: its first six bytes are the prefix key
 (`prefix_key`, 0 when the scheme carries no company prefix), the other 26 the last bytes of the
-URI's keccak. The Provenance contract reads the prefix from the id and lets only the entity the
-council registered it to create ids under it.
+keccak of its canonical form. The Provenance contract reads the prefix from the id and lets only
+the entity the council registered it to create ids under it. A GS1 Digital Link does not say
+how long its company prefix is: it is looked up among the prefixes registered on chain
+(`known_prefixes`), so a URN and a Digital Link of one object are one item.
 
 Codes of standard CBV 2.0 terms are their position in the tuples below, counted from 1 (0
 means "absent"). They are part of the on-chain format: append new terms, never reorder.
@@ -17,6 +21,9 @@ so codes stay below 65536 and custom codes never collide with standard ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from eth_utils import keccak
@@ -50,6 +57,9 @@ PREFIXED_SCHEMES = frozenset({
 })  # fmt: skip
 _EPC_FORMS = ("id", "class", "idpat")
 _COMPANY_PREFIX = re.compile(r"^[0-9]{6,12}$")
+# A canonical GS1 Digital Link and its primary key (AIs whose key starts with a company prefix).
+_DIGITAL_LINK_KEY = re.compile(r"^https://id\.gs1\.org/(01|00|414|417|8003|8004|8006|8010|8017|8018|253|255)/([0-9]+)")
+_KNOWN_PREFIXES: ContextVar[frozenset[str]] = ContextVar("known_company_prefixes", default=frozenset())
 
 # Spellings of a CBV term: the bare word, the EPCIS 1.x URN, and the GS1 web vocabulary URIs.
 _PREFIXES = {
@@ -101,10 +111,27 @@ def disposition(value: str) -> CbvCode:
     return _coded("disposition", value)
 
 
+@contextmanager
+def known_prefixes(prefixes: Iterable[str]):
+    """Within the block, the company prefix of a GS1 Digital Link is looked up among `prefixes`
+    (those registered on chain): a Digital Link does not say where its company prefix ends."""
+    token = _KNOWN_PREFIXES.set(frozenset(prefixes))
+    try:
+        yield
+    finally:
+        _KNOWN_PREFIXES.reset(token)
+
+
 def company_prefix(identifier: str) -> str | None:
-    """The GS1 company prefix of an EPC URI ("6901234" for urn:epc:id:sgtin:6901234.055555.1),
-    the first dotted component after a GS1 scheme that carries one; None for any other identifier
-    (GID, a pattern with a wildcard prefix, a non-EPC URI)."""
+    """The GS1 company prefix of an identifier: for an EPC URI ("6901234" for
+    urn:epc:id:sgtin:6901234.055555.1) the first dotted component after a GS1 scheme that carries
+    one; for a GS1 Digital Link the known prefix (`known_prefixes`) its key begins with. None for
+    any other identifier (GID, a pattern with a wildcard prefix, a non-EPC URI, a Digital Link
+    under a prefix not known)."""
+    digits = _digital_link_digits(identifier)
+    if digits is not None:
+        found = [p for p in _KNOWN_PREFIXES.get() if digits.startswith(p)]
+        return max(found, key=len) if found else None
     parts = identifier.split(":")
     if len(parts) != 5 or parts[:2] != ["urn", "epc"] or parts[2] not in _EPC_FORMS:
         return None
@@ -112,6 +139,25 @@ def company_prefix(identifier: str) -> str | None:
         return None
     prefix = parts[4].split(".", 1)[0]
     return prefix if _COMPANY_PREFIX.match(prefix) else None
+
+
+def unresolved_prefix(identifier: str) -> bool:
+    """True for a GS1 Digital Link whose company prefix is not known (`known_prefixes`): its item
+    id would not match that of its EPC URN."""
+    return _digital_link_digits(identifier) is not None and company_prefix(identifier) is None
+
+
+def _digital_link_digits(identifier: str) -> str | None:
+    """The digits of a GS1 Digital Link's key that begin with the company prefix (after the
+    indicator or extension digit of a GTIN, SSCC or GRAI); None for anything else."""
+    from pilotchain.epcis.identifiers import canonical
+
+    link = canonical(identifier)
+    match = _DIGITAL_LINK_KEY.match(link)
+    if not match or (identifier.startswith("urn:") and link != identifier):
+        return None
+    ai, key = match.groups()
+    return key[1:] if ai in ("01", "00", "8003", "8006") else key
 
 
 def prefix_key(prefix: str) -> bytes:
@@ -127,16 +173,25 @@ def prefix_text(key: bytes) -> str:
 
 
 def item_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of an EPC, EPC class or pattern: the key of its company prefix (6
-    zero bytes when it has none) followed by the last 26 bytes of keccak256 of its URI's UTF-8."""
+    """The bytes32 on-chain id of an EPC, EPC class or pattern, the one place item ids are derived:
+    the key of its GS1 company prefix (6 zero bytes when it has none, `company_prefix`) followed by
+    the last 26 bytes of keccak256 of the UTF-8 of its canonical form
+    (`pilotchain.epcis.identifiers.canonical`), so `urn:epc:id:sgtin:0614141.107346.2018` and
+    `https://example.com/01/10614141073464/21/2018` are the same item once the chain knows that
+    0614141 is a company prefix."""
+    from pilotchain.epcis.identifiers import canonical  # the package imports this module
+
     prefix = company_prefix(identifier)
     key = prefix_key(prefix) if prefix and set(prefix) != {"0"} else bytes(6)
-    return key + keccak(identifier.encode("utf-8"))[6:]
+    return key + keccak(canonical(identifier).encode("utf-8"))[6:]
 
 
 def location_id(identifier: str) -> bytes:
-    """The bytes32 on-chain id of a read point or business location: keccak256 of its URI."""
-    return keccak(identifier.encode("utf-8"))
+    """The bytes32 on-chain id of a read point or business location: keccak256 of its canonical
+    form (an SGLN URN and its Digital Link are one location)."""
+    from pilotchain.epcis.identifiers import canonical
+
+    return keccak(canonical(identifier).encode("utf-8"))
 
 
 def is_uri(value: str) -> bool:

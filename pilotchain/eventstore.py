@@ -1,10 +1,13 @@
-"""The off-chain store of EPCIS events: canonical JSON keyed by its keccak hash (SQLite).
+"""The off-chain store of EPCIS events: each event's JSON as captured, keyed by its hash (SQLite).
 
-The chain holds only `keccak256(canonical JSON)`; this store keeps the JSON, which document
-(import) it came from, and an index from every item id the event touches to the event, in the
-order events were stored. `pending()` lists events not yet recorded on chain, so an import
-can resume. Bytes are returned exactly as stored: the caller detects tampering by comparing
-`keccak(get_canonical(h))` with the hash on chain.
+The chain holds only each event's hash, the digest of its GS1 Event Hash ID
+(`pilotchain.epcis.hashid.event_digest`); this store keeps the event's JSON (canonical bytes of
+what was captured), the `@context` of its document, which document (import) it came from with
+that document's metadata, and an index from every item id the event touches to the event, in
+the order events were stored. `pending()` lists events not yet recorded on chain, so an import
+can resume; `held()` those waiting for state not yet on chain, with the reason. Bytes are
+returned exactly as stored: the caller detects tampering by recomputing the Event Hash ID of
+the stored JSON (`StoredEvent.recomputed_hash`) and comparing it with the hash on chain.
 
     with EventStore() as store:
         store.put_document(doc)
@@ -24,7 +27,7 @@ from typing import Any
 from eth_utils import keccak
 
 from pilotchain import toolchain
-from pilotchain.epcis import EpcisDocument, EpcisEvent, canonical_json
+from pilotchain.epcis import EpcisDocument, EpcisEvent, canonical_json, event_hash
 from pilotchain.errors import PilotchainError
 
 DEFAULT_PATH = toolchain.ROOT / ".pilotchain" / "eventstore.sqlite"
@@ -33,8 +36,8 @@ PATH_ENV = "PILOTCHAIN_EVENTSTORE"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     import_id TEXT PRIMARY KEY,
-    header    TEXT NOT NULL                 -- JSON: @context and other top-level fields
-);
+    header    TEXT NOT NULL                 -- JSON: @context, creationDate and the other
+);                                          -- top-level fields (id, sender, receiver…) as captured
 CREATE TABLE IF NOT EXISTS events (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     hash       BLOB NOT NULL UNIQUE CHECK (length(hash) = 32),
@@ -43,7 +46,9 @@ CREATE TABLE IF NOT EXISTS events (
     event_type TEXT NOT NULL,
     event_id   TEXT,
     tx_hash    BLOB,
-    block      INTEGER
+    block      INTEGER,
+    context    TEXT NOT NULL DEFAULT '[]',  -- JSON: the @context of the event's document
+    held       TEXT                         -- why the event waits to be recorded (NULL: it does not)
 );
 CREATE TABLE IF NOT EXISTS item_events (
     item_id BLOB NOT NULL CHECK (length(item_id) = 32),
@@ -52,6 +57,7 @@ CREATE TABLE IF NOT EXISTS item_events (
     PRIMARY KEY (item_id, seq, role)
 );
 CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE tx_hash IS NULL;
+CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id);
 """
 
 
@@ -61,7 +67,8 @@ class EventStoreError(PilotchainError):
 
 @dataclass(frozen=True)
 class StoredEvent:
-    """A stored event: its hash, its canonical bytes as stored, and where it was recorded."""
+    """A stored event: its hash, its canonical bytes as stored, the `@context` of its document,
+    where it was recorded, and why it waits if it is held."""
 
     hash: bytes
     canonical: bytes
@@ -70,11 +77,23 @@ class StoredEvent:
     event_id: str | None
     tx_hash: bytes | None
     block: int | None
+    context: list[Any]
+    held: str | None
 
     @property
     def event(self) -> dict[str, Any]:
         """The event JSON, decoded from the stored canonical bytes."""
         return json.loads(self.canonical)
+
+    @property
+    def label(self) -> str:
+        """How messages name a stored event: `ObjectEvent eventID urn:uuid:…` (or its hash)."""
+        return f"{self.event_type} " + (f"eventID {self.event_id}" if self.event_id else f"0x{self.hash.hex()}")
+
+    def recomputed_hash(self) -> bytes:
+        """The hash of the stored JSON computed afresh (GS1 Event Hash ID digest, in its
+        document's context): equal to `hash` unless the stored event was altered."""
+        return event_hash(self.event, self.context)
 
     @property
     def recorded(self) -> bool:
@@ -126,7 +145,7 @@ class EventStore:
         The default import id is the document's own hash, so importing it again is a no-op.
         """
         import_id = import_id or "0x" + keccak(canonical_json(doc.raw)).hex()
-        header = {"@context": list(doc.context), **doc.header}
+        header = {"@context": list(doc.context), "creationDate": doc.raw["creationDate"], **doc.header}
         with self._db:
             self._db.execute(
                 "INSERT OR IGNORE INTO documents (import_id, header) VALUES (?, ?)",
@@ -167,6 +186,26 @@ class EventStore:
         )
         return [_stored(row) for row in rows]
 
+    def with_event_id(self, event_id: str) -> list[StoredEvent]:
+        """The stored events that carry `event_id` (one, unless the store predates the check)."""
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM events WHERE event_id = ? ORDER BY seq", (event_id,))
+        return [_stored(row) for row in rows]
+
+    def held(self) -> list[StoredEvent]:
+        """Events waiting for state not yet on chain, with the reason, in the order they were stored."""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM events WHERE held IS NOT NULL AND tx_hash IS NULL ORDER BY seq"
+        )
+        return [_stored(row) for row in rows]
+
+    def hold(self, event_hash: bytes | str, reason: str) -> None:
+        """Note that the event waits for state not yet on chain, and why."""
+        with self._db:
+            cursor = self._db.execute("UPDATE events SET held = ? WHERE hash = ? AND tx_hash IS NULL",
+                                      (reason, _hash32(event_hash)))  # fmt: skip
+        if cursor.rowcount == 0:
+            raise EventStoreError(f"event 0x{_hash32(event_hash).hex()} is not a pending event of {self.path}")
+
     def pending(self) -> list[StoredEvent]:
         """Events stored but not yet recorded on chain, in the order they were stored."""
         rows = self._db.execute(
@@ -178,7 +217,7 @@ class EventStore:
         """Note the transaction and block that recorded the event (replaces an earlier note)."""
         with self._db:
             cursor = self._db.execute(
-                "UPDATE events SET tx_hash = ?, block = ? WHERE hash = ?",
+                "UPDATE events SET tx_hash = ?, block = ?, held = NULL WHERE hash = ?",
                 (_hash32(tx_hash), block, _hash32(event_hash)),
             )
         if cursor.rowcount == 0:
@@ -202,9 +241,10 @@ class EventStore:
                                  (tx, block, event.hash))
             return False
         seq = self._db.execute(
-            "INSERT INTO events (hash, canonical, import_id, event_type, event_id, tx_hash, block)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (event.hash, event.canonical, import_id, event.type, event.event_id, tx, block),
+            "INSERT INTO events (hash, canonical, import_id, event_type, event_id, tx_hash, block, context)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.hash, event.canonical, import_id, event.type, event.event_id, tx, block,
+             canonical_json(list(event.context)).decode()),
         ).lastrowid
         self._db.executemany(
             "INSERT OR IGNORE INTO item_events (item_id, seq, role) VALUES (?, ?, ?)",
@@ -218,14 +258,14 @@ class EventStore:
         ).fetchone()
 
 
-_COLUMNS = "hash, canonical, import_id, event_type, event_id, tx_hash, block"
+_COLUMNS = "hash, canonical, import_id, event_type, event_id, tx_hash, block, context, held"
 
 
 def _stored(row: tuple) -> StoredEvent:
-    event_hash, canonical, *rest = row
+    digest, canonical, *rest, context, held = row
     if isinstance(canonical, str):  # a row edited by hand as TEXT: still its exact bytes
         canonical = canonical.encode("utf-8")
-    return StoredEvent(event_hash, canonical, *rest)
+    return StoredEvent(digest, canonical, *rest, json.loads(context), held)
 
 
 def _hash32(value: bytes | str) -> bytes:

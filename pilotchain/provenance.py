@@ -1,7 +1,9 @@
 """Provenance in Python: typed values, the hash chain, traversal, verification and EPCIS import.
 
-Items are identified on chain by `item_id(uri)` = keccak256 of the EPC URI. Every event whose
-first argument is the indexed `itemId` extends the item's hash chain (see IProvenance):
+Items are identified on chain by `item_id(uri)` (`pilotchain.epcis_codes`: the key of the EPC's
+GS1 company prefix, then the keccak of its canonical form, so a URN and a Digital Link of one
+object are one item). Every event whose first argument is the indexed `itemId` extends the
+item's hash chain (see IProvenance):
 
     eventHash = keccak256(abi.encode(topic0, *all event arguments in ABI order))
     head'     = keccak256(head ‖ eventHash)[:20]            (head starts at 20 zero bytes)
@@ -9,9 +11,10 @@ first argument is the indexed `itemId` extends the item's hash chain (see IProve
 `history` rebuilds an item's events from logs (fetched in chunks of at most 5,000 blocks) and
 checks them against the head the contract keeps; `trace` follows the derivation edges
 (transformation inputs → outputs, child → parent) backward or forward; `verify` is the QR scan.
-`import_epcis` records an EPCIS 2.0 document (the chain gets each event's hash, the event store
-its canonical JSON) and `export_item` gives an item's history back as EPCIS JSON, every stored
-event checked against the chain.
+`import_epcis` records an EPCIS 2.0 document (the chain gets the digest of each event's GS1 Event
+Hash ID, the event store the event as captured; events waiting for state not yet on chain are
+held and recorded when it lands) and `export_item` gives every captured event about an item back
+as EPCIS JSON with its context and document metadata, its meaning verified against the chain.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from pilotchain.epcis_codes import company_prefix, item_id, location_id, prefix_key, prefix_text
+from pilotchain.epcis_codes import (
+    item_id,
+    known_prefixes,
+    location_id,
+    prefix_key,
+    prefix_text,
+    unresolved_prefix,
+)
 from pilotchain.errors import PilotchainError
 from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import LOG_CHUNK, Session
@@ -291,6 +301,15 @@ def as_item_id(item: bytes | str) -> bytes:
     return item_id(item)
 
 
+def resolve_item(session: Session, item: bytes | str) -> bytes:
+    """`as_item_id`, with the company prefix of a GS1 Digital Link looked up among the prefixes
+    registered on `session`'s chain."""
+    if isinstance(item, str) and item.startswith(("http://", "https://")):
+        with known_prefixes(registered_prefixes(session)):
+            return as_item_id(item)
+    return as_item_id(item)
+
+
 def text32(value: str | bytes) -> bytes:
     """A short code as bytes32: ASCII up to 32 characters is stored as is, longer text hashed."""
     if isinstance(value, (bytes, bytearray)):
@@ -313,7 +332,7 @@ def history(session: Session, item: bytes | str, *, from_block: int = 0) -> Item
 
     Raises `TamperError` when the events rebuilt from logs do not fold into the on-chain head.
     """
-    item = as_item_id(item)
+    item = resolve_item(session, item)
     contract = session.contract(CONTRACT)
     abis = _chained_abis(session)
     verification = verify(session, item)
@@ -354,7 +373,7 @@ def _raw_logs(session: Session, topics: list, from_block: int) -> list:
 
 def verify(session: Session, item: bytes | str) -> Verification:
     """What a QR-code scan shows: known or not, status, owner, custodian, events, chain head."""
-    item = as_item_id(item)
+    item = resolve_item(session, item)
     return Verification.from_abi(item, session.call(session.contract(CONTRACT).functions.verify(item)))
 
 
@@ -377,7 +396,7 @@ def trace(session: Session, item: bytes | str, direction: str = "forward", *, fr
     reach of a recall), backward to its inputs and contents. Breadth first, each item once."""
     if direction not in ("forward", "backward"):
         raise PilotchainError(f"direction must be forward or backward, not {direction!r}")
-    root = as_item_id(item)
+    root = resolve_item(session, item)
     step = _forward if direction == "forward" else _backward
     seen, frontier, edges = {root}, [root], []
     while frontier:
@@ -612,16 +631,32 @@ def prefix_owner(session: Session, prefix: str) -> int:
 
 # ---------------------------------------------------------------- EPCIS import and export
 
+EXPORT_PREFIX_IRI = "urn:pilotchain:epcis:"  # the namespace of the export's own metadata fields
+
 
 @dataclass(frozen=True)
 class PlannedEvent:
     """One EPCIS event and the contract calls that record it (`fn` names and arguments);
-    `uris` names the items of the calls (item id -> EPC URI)."""
+    `uris` names the items of the calls (item id -> EPC URI). A call `("dissociate", (parent,
+    None, data))`, an AssociationEvent DELETE without children, stands for every device the
+    chain shows associated with the parent when it is sent."""
 
     label: str
     epcis_hash: bytes
     calls: list[tuple[str, tuple]]
     uris: dict[bytes, str] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class HeldEvent:
+    """An event that depends on state not yet on chain: stored, and recorded once it lands."""
+
+    label: str
+    epcis_hash: bytes
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -639,11 +674,13 @@ class RefusedEvent:
 @dataclass(frozen=True)
 class ImportResult:
     events: int  # events in the document
-    recorded: int  # events sent now (0 on a dry run)
+    recorded: int  # events of the document sent now (0 on a dry run)
     skipped: int  # events the store already had recorded
     transactions: list[str]
     plan: list[PlannedEvent]
-    refused: list[RefusedEvent] = field(default_factory=list)  # events left unrecorded, and why
+    refused: list[RefusedEvent] = field(default_factory=list)  # events this entity can never record, and why
+    held: list[HeldEvent] = field(default_factory=list)  # events of the document left waiting, and why
+    released: int = 0  # events held by earlier imports that were recorded now
 
 
 def event_data(event: EpcisEvent) -> EventData:
@@ -659,8 +696,13 @@ def event_data(event: EpcisEvent) -> EventData:
 
 
 def plan_event(event: EpcisEvent) -> PlannedEvent:
-    """The contract calls that record one EPCIS event; raises EpcisError naming the event and field."""
-    from pilotchain.epcis import event_hash as epcis_hash
+    """The contract calls that record one EPCIS event; raises EpcisError naming the event and field.
+
+    An error declaration names the erroneous event by the digest of its GS1 Event Hash ID (the
+    declaration has the same Event Hash ID, CBV 2.0 leaving `errorDeclaration` out of it). An
+    ObjectEvent that names no object (sensor data only) is an observation of its sensor devices,
+    or of its read point when it names no device."""
+    from pilotchain.epcis.hashid import id_digest
     from pilotchain.epcis_fields import EpcisError
 
     data = event_data(event).as_tuple()
@@ -679,13 +721,20 @@ def plan_event(event: EpcisEvent) -> PlannedEvent:
         return found
 
     calls: list[tuple[str, tuple]] = []
+    uris = {i.item_id: i.uri for i in event.identifiers()}
     every = ([item_id(event.parent_id)] if event.parent_id else []) + items(event.epcs, event.quantities)
     if event.error_declaration is not None:
-        erroneous = epcis_hash({k: v for k, v in event.raw.items() if k != "errorDeclaration"})
+        erroneous = id_digest(event.hash_id)
         reason = text32(event.error_declaration.reason or "")
         touched = every + items(event.child_epcs, event.child_quantities) + items(
             event.input_epcs, event.input_quantities) + items(event.output_epcs, event.output_quantities)
         calls = [("declareError", (i, erroneous, reason, data)) for i in dict.fromkeys(touched)]
+    elif event.type == "ObjectEvent" and not every:
+        subjects = [item_id(d) for d in event.sensor_devices]
+        if not subjects and event.read_point:
+            subjects = [location_id(event.read_point)]
+            uris[subjects[0]] = event.read_point
+        calls = [("observe", (i, data)) for i in dict.fromkeys(subjects)]
     elif event.type == "ObjectEvent":
         if event.action == "ADD":
             calls = [("commission", (q, data)) for q in quantities(event.epcs, event.quantities, "quantityList")]
@@ -718,12 +767,71 @@ def plan_event(event: EpcisEvent) -> PlannedEvent:
         devices = items(event.child_epcs, event.child_quantities)
         if event.action == "OBSERVE":
             calls = [("observe", (parent, data))]
+        elif event.action == "DELETE" and not devices:
+            calls = [("dissociate", (parent, None, data))]
         else:
             fn = "associate" if event.action == "ADD" else "dissociate"
             calls = [(fn, (parent, device, data)) for device in devices]
     if not calls:
         raise EpcisError(event.label, "type", f"{event.type} {event.action} names nothing the chain can record")
-    return PlannedEvent(event.label, event.hash, calls, {i.item_id: i.uri for i in event.identifiers()})
+    return PlannedEvent(event.label, event.hash, calls, uris)
+
+
+class _Blocked(Exception):
+    """Why a planned event cannot be recorded now: `item` (its URI) and `reason`; `final` when it
+    never can be by this entity (it is refused), otherwise it waits for state not yet on chain."""
+
+    def __init__(self, item: str, reason: str, final: bool = False):
+        super().__init__(f"{item} {reason}")
+        self.item, self.reason, self.final = item, reason, final
+
+
+class _ChainState:
+    """What the chain holds for the checks of `_dependency` (items known, company-prefix owners,
+    packing, device associations), with the effects of the events already planned in this round."""
+
+    def __init__(self, session, plan: list[PlannedEvent]):
+        self.session = session
+        self.contract = session.contract(CONTRACT)
+        self.me = entity_id_of(session)
+        ids = list(dict.fromkeys(i for p in plan for fn, args in p.calls for role in _roles(fn, args) for i in role))
+        self.known: set[bytes] = set()
+        for start in range(0, len(ids), 200):
+            page = ids[start:start + 200]
+            self.known |= {i for i, v in zip(page, session.call(self.contract.functions.verifyBatch(page))) if v[0]}
+        self.owners: dict[bytes, int] = {}
+        self.parents: dict[bytes, bytes] = {}
+        self.associated: dict[tuple[bytes, bytes], bool] = {}
+
+    def owner(self, key: bytes) -> int:
+        if key not in self.owners:
+            self.owners[key] = int(self.session.call(self.contract.functions.prefixOwner(key))) if any(key) else 0
+        return self.owners[key]
+
+    def parent_of(self, child: bytes) -> bytes:
+        if child not in self.parents:
+            self.parents[child] = verify(self.session, child).parent
+        return self.parents[child]
+
+    def is_associated(self, item: bytes, device: bytes) -> bool:
+        if (item, device) not in self.associated:
+            self.associated[(item, device)] = bool(self.session.call(self.contract.functions.isAssociated(item, device)))
+        return self.associated[(item, device)]
+
+    def devices_of(self, item: bytes) -> list[bytes]:
+        logged = [bytes(a["deviceId"]) for a in _args(self.session, "DeviceAssociated", {"itemId": item}, 0)]
+        planned = [device for (i, device), on in self.associated.items() if i == item and on]
+        return [d for d in dict.fromkeys(logged + planned) if self.is_associated(item, d)]
+
+    def apply(self, calls: list[tuple[str, tuple]]) -> None:
+        for fn, args in calls:
+            for role in _roles(fn, args):
+                self.known.update(role)
+            if fn in ("pack", "unpack"):
+                for child in args[1]:
+                    self.parents[bytes(child)] = bytes(args[0]) if fn == "pack" else ZERO32
+            elif fn in ("associate", "dissociate"):
+                self.associated[(bytes(args[0]), bytes(args[1]))] = fn == "associate"
 
 
 def _roles(fn: str, args: tuple) -> tuple[list[bytes], list[bytes], list[bytes]]:
@@ -739,88 +847,206 @@ def _roles(fn: str, args: tuple) -> tuple[list[bytes], list[bytes], list[bytes]]
         return [bytes(args[0])] + [bytes(c) for c in args[1]], [], []
     if fn == "recordTransaction":
         return [bytes(i) for i in args[0]], [], []
+    if fn == "dissociate" and args[1] is None:
+        return [bytes(args[0])], [], []
     return [bytes(args[0])], [], []  # observe, decommission, associate, dissociate, declareError
 
 
-def refused_events(session: Session, plan: list[PlannedEvent]) -> list[RefusedEvent]:
-    """The events of `plan` that the caller's entity cannot record, each with the first item that
-    stops it: an item the chain does not know and the event cannot create (not a commissioning,
-    a transformation output or a packing parent), an item to commission that exists, or an item
-    under a company prefix registered to another entity. Items created by earlier events of the
-    plan count as known; a refused event creates nothing."""
-    contract = session.contract(CONTRACT)
-    me = entity_id_of(session)
-    ids = list(dict.fromkeys(i for p in plan for fn, args in p.calls for role in _roles(fn, args) for i in role))
-    known = set()
-    for start in range(0, len(ids), 200):
-        page = ids[start:start + 200]
-        known |= {i for i, v in zip(page, session.call(contract.functions.verifyBatch(page))) if v[0]}
-    owners: dict[bytes, int] = {}
+def _dependency(state: _ChainState, planned: PlannedEvent) -> list[tuple[str, tuple]]:
+    """The calls that record `planned` now (their effects applied to `state`), or `_Blocked`:
+    final (refused) for an item to commission that exists, an item under a company prefix
+    registered to another entity, or a GS1 Digital Link whose company prefix the chain does not
+    know; waiting for an item the chain has not seen that the event cannot create, a child not
+    packed in the parent it is unpacked from, a device not associated yet."""
 
-    def owner(key: bytes) -> int:
-        if key not in owners:
-            owners[key] = int(session.call(contract.functions.prefixOwner(key))) if any(key) else 0
-        return owners[key]
+    def name(i: bytes) -> str:
+        return planned.uris.get(i, "0x" + i.hex())
 
-    refused = []
-    for p in plan:
-        created: list[bytes] = []
-        problem = None
-        for fn, args in p.calls:
-            required, creatable, fresh = _roles(fn, args)
-            exists = lambda i: i in known or i in created  # noqa: E731
-            problem = next(((i, "is unknown and this event cannot create it") for i in required if not exists(i)), None)
-            problem = problem or next(((i, "already exists") for i in fresh if exists(i)), None)
-            for i in (i for i in creatable + fresh if not exists(i)):
-                holder = owner(i[:6])
-                if holder not in (0, me):
-                    problem = problem or (i, f"is under company prefix {prefix_text(i[:6])}, which belongs to entity {holder}")
-                created.append(i)
-            if problem:
-                break
-        if problem:
-            item, reason = problem
-            refused.append(RefusedEvent(p.label, p.uris.get(item, "0x" + item.hex()), reason))
+    for uri in planned.uris.values():
+        if unresolved_prefix(uri):
+            raise _Blocked(uri, "is a GS1 Digital Link whose company prefix is not registered on chain, so its item "
+                           "id cannot be matched to its EPC URN's; name it by its EPC URN or register the prefix", True)
+    calls: list[tuple[str, tuple]] = []
+    for fn, args in planned.calls:
+        if fn == "dissociate" and args[1] is None:
+            devices = state.devices_of(args[0]) if args[0] in state.known else []
+            if not devices:
+                raise _Blocked(name(args[0]), "has no device associated on chain yet to dissociate")
+            calls += [(fn, (args[0], d, args[2])) for d in devices]
         else:
-            known.update(created)
-    return refused
+            calls.append((fn, args))
+    created: list[bytes] = []
+    for fn, args in calls:
+        required, creatable, fresh = _roles(fn, args)
+        exists = lambda i: i in state.known or i in created  # noqa: E731
+        for i in required:
+            if not exists(i):
+                raise _Blocked(name(i), "is unknown and this event cannot create it")
+        for i in fresh:
+            if exists(i):
+                raise _Blocked(name(i), "already exists", True)
+        for i in creatable + fresh:
+            if not exists(i):
+                holder = state.owner(i[:6])
+                if holder not in (0, state.me):
+                    raise _Blocked(name(i), f"is under company prefix {prefix_text(i[:6])}, which belongs to entity "
+                                   f"{holder}", True)  # fmt: skip
+                created.append(i)
+        if fn == "unpack":
+            for child in args[1]:
+                if state.parent_of(bytes(child)) != bytes(args[0]):
+                    raise _Blocked(name(child), f"is not packed in {name(args[0])} on chain yet")
+        if fn == "dissociate" and not state.is_associated(args[0], args[1]):
+            raise _Blocked(name(args[1]), f"is not associated with {name(args[0])} on chain yet")
+    state.apply(calls)
+    return calls
+
+
+def _triage(state: _ChainState, plan: list[PlannedEvent]):
+    """One round over `plan`, in order: the events recordable now with their calls, those that
+    wait (with the blocker) and those refused (with the blocker). An event left out creates nothing."""
+    ready, waiting, refused = [], [], []
+    for p in plan:
+        try:
+            ready.append((p, _dependency(state, p)))
+        except _Blocked as blocked:
+            (refused if blocked.final else waiting).append((p, blocked))
+    return ready, waiting, refused
+
+
+def refused_events(session: Session, plan: list[PlannedEvent]) -> list[RefusedEvent]:
+    """The events of `plan` that the caller's entity cannot record now, in plan order, each with
+    the first item that stops it: an item the chain does not know and the event cannot create
+    (an import holds such events until the item is created), an item to commission that exists,
+    an item under a company prefix registered to another entity, a Digital Link under an
+    unregistered prefix, an unpack or dissociation of what is not packed or associated (held as
+    well). Items created by earlier events of the plan count as known."""
+    with known_prefixes(registered_prefixes(session)):
+        _, waiting, refused = _triage(_ChainState(session, plan), plan)
+    order = {p.label: n for n, p in enumerate(plan)}
+    left = sorted(waiting + refused, key=lambda pair: order[pair[0].label])
+    return [RefusedEvent(p.label, b.item, b.reason) for p, b in left]
+
+
+def registered_prefixes(session: Session) -> frozenset[str]:
+    """The GS1 company prefixes registered on chain (to resolve the company prefix of a Digital Link)."""
+    added = [bytes(a["prefix"]) for a in _args(session, "PrefixRegistered", {}, 0)]
+    removed = [bytes(a["prefix"]) for a in _args(session, "PrefixRemoved", {}, 0)]
+    live = list(added)
+    for key in removed:
+        live.remove(key)
+    return frozenset(prefix_text(k) for k in live)
+
+
+def _refuse_reused_event_ids(doc, store) -> None:
+    """An eventID already captured with another meaning refuses the document (one line naming it).
+    The same event again, and an error declaration of a captured event (which keeps its eventID
+    and its Event Hash ID), are no conflict. Blank-node ids (`_:e1`) are local to their document."""
+    from pilotchain.epcis import event_hash_id
+    from pilotchain.epcis_fields import EpcisError
+
+    for event in doc.events:
+        if event.event_id is None or event.event_id.startswith("_:"):
+            continue
+        for stored in store.with_event_id(event.event_id):
+            if stored.hash != event.hash and event_hash_id(stored.event, stored.context) != event.hash_id:
+                raise EpcisError(event.label, "eventID", f"already captured as a different event (0x{stored.hash.hex()}); "
+                                 "an event is corrected by an error declaration, not by reusing its eventID")  # fmt: skip
+
+def _held_plan(stored) -> PlannedEvent:
+    """The plan of an event an earlier import held (read back from the store, checked unaltered)."""
+    from pilotchain.epcis import parse_event
+
+    event = parse_event(stored.event, 0, tuple(stored.context))
+    if event.hash != stored.hash:
+        raise TamperError(f"held {stored.label} was altered in the store: it hashes to 0x{event.hash.hex()}, "
+                          f"it was stored as 0x{stored.hash.hex()}")  # fmt: skip
+    planned = plan_event(event)
+    return PlannedEvent(f"held {stored.label}", stored.hash, planned.calls, planned.uris)
 
 
 def import_epcis(
     session: Session | None, document: str | Path | dict, store: EventStore, batch_size: int = 20, *, dry_run: bool = False
 ) -> ImportResult:
-    """Record an EPCIS 2.0 document: its events' canonical JSON into `store`, their hashes on chain.
+    """Record an EPCIS 2.0 document: its events into `store`, their hashes (the digests of their
+    GS1 Event Hash IDs) on chain.
 
-    The whole document is validated and mapped before anything is sent (a malformed or
-    unsupported event raises `EpcisError` naming the event and the field). Events go out in
-    `multicall` transactions of up to `batch_size` events; events the store already holds as
-    recorded are skipped, so an interrupted import can simply be run again. Events the caller's
-    entity cannot record (`refused_events`: an item the chain has never seen that the event cannot
-    create, or one under another entity's company prefix) are left out whole, and listed in the
-    result's `refused`; the rest are recorded. With `dry_run` nothing is stored or sent: the
-    result's `plan` shows what would be recorded, and with a session its `refused` what would not.
+    The whole document is validated (GS1's schema, `pilotchain.epcis.validate_document`) and
+    mapped before anything is stored or sent: a malformed or unsupported event raises `EpcisError`
+    naming the event and the field, and so does an eventID the store holds for a different event.
+    Events go out in `multicall` transactions of up to `batch_size` events; events the store
+    already holds as recorded are skipped, so an interrupted import can simply be run again.
+    An event that depends on state not yet on chain (an item no event has created yet, unpacking
+    what is not packed, dissociating what is not associated) is held in the store with the reason
+    and recorded by the import that brings the state; each import first retries the events held
+    before. An event the caller's entity can never record (an item under another entity's company
+    prefix, commissioning an item that exists, a Digital Link under an unregistered prefix) is left
+    out whole and listed in `refused`. With `dry_run` nothing is stored or sent: the result's `plan`
+    shows what would be recorded, and with a session `held` and `refused` what would not be.
     """
     from pilotchain.epcis import parse_document
 
-    doc = parse_document(document)
-    plan = [plan_event(e) for e in doc.events]
-    if dry_run:
-        return ImportResult(len(plan), 0, 0, [], plan, refused_events(session, plan) if session else [])
-    store.put_document(doc)
-    pending = [p for p in plan if not store.stored(p.epcis_hash).recorded]
-    refused = refused_events(session, pending)
-    left_out = {r.label for r in refused}
-    todo = [p for p in pending if p.label not in left_out]
+    with known_prefixes(registered_prefixes(session) if session else ()):
+        doc = parse_document(document)
+        plan = [plan_event(e) for e in doc.events]
+        if dry_run:
+            if session is None:
+                return ImportResult(len(plan), 0, 0, [], plan)
+            _, waiting, refused = _triage(_ChainState(session, plan), plan)
+            return ImportResult(len(plan), 0, 0, [], plan, _refusals(refused), _holds(waiting))
+        _refuse_reused_event_ids(doc, store)
+        store.put_document(doc)
+        todo = list({p.epcis_hash: p for p in plan if not store.stored(p.epcis_hash).recorded}.values())
+        earlier = [_held_plan(s) for s in store.held() if s.hash not in {p.epcis_hash for p in todo}]
+        transactions, sent, waiting, refused = _record(session, store, earlier + todo, batch_size)
+    ours = {p.epcis_hash for p in todo}
+    return ImportResult(len(plan), len(sent & ours), len(plan) - len(todo), transactions, plan, _refusals(refused),
+                        _holds([(p, b) for p, b in waiting if p.epcis_hash in ours]), len(sent - ours))  # fmt: skip
+
+
+def release_held(session: Session, store, batch_size: int = 20) -> ImportResult:
+    """Retry every held event (as an import does first); those whose state has landed are recorded."""
+    with known_prefixes(registered_prefixes(session)):
+        earlier = [_held_plan(s) for s in store.held()]
+        transactions, sent, waiting, refused = _record(session, store, earlier, batch_size)
+    return ImportResult(len(earlier), 0, 0, transactions, earlier, _refusals(refused), _holds(waiting), len(sent))
+
+
+def _holds(waiting: list) -> list[HeldEvent]:
+    return [HeldEvent(p.label, p.epcis_hash, str(blocked)) for p, blocked in waiting]
+
+
+def _refusals(refused: list) -> list[RefusedEvent]:
+    return [RefusedEvent(p.label, blocked.item, blocked.reason) for p, blocked in refused]
+
+
+def _record(session: Session, store, pending: list[PlannedEvent], batch_size: int):
+    """Send `pending` in rounds: each round sends, in order, every event whose state is on chain
+    (or made by an earlier event of the round); the rest wait for the next round. Events still
+    waiting when a round sends nothing are held in the store with their reason; refused events
+    stay stored, unrecorded and not held."""
     contract = session.contract(CONTRACT)
-    transactions = []
-    for start in range(0, len(todo), batch_size):
-        batch = todo[start:start + batch_size]
-        encoded = [contract.encode_abi(fn, args=args) for p in batch for fn, args in p.calls]
-        receipt = session.transact(contract.functions.multicall(encoded))
-        for p in batch:
-            store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
-        transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
-    return ImportResult(len(plan), len(todo), len(plan) - len(pending), transactions, plan, refused)
+    transactions: list[str] = []
+    sent: set[bytes] = set()
+    waiting: list = []
+    refused: list = []
+    while pending:
+        ready, waiting, rejected = _triage(_ChainState(session, pending), pending)
+        refused += rejected
+        for start in range(0, len(ready), batch_size):
+            batch = ready[start:start + batch_size]
+            encoded = [contract.encode_abi(fn, args=args) for _, calls in batch for fn, args in calls]
+            receipt = session.transact(contract.functions.multicall(encoded))
+            for p, _ in batch:
+                store.mark_recorded(p.epcis_hash, receipt["transactionHash"], receipt["blockNumber"])
+                sent.add(p.epcis_hash)
+            transactions.append("0x" + bytes(receipt["transactionHash"]).hex())
+        if not ready:
+            break
+        pending = [p for p, _ in waiting]
+    for p, blocked in waiting:
+        store.hold(p.epcis_hash, str(blocked))
+    return transactions, sent, waiting, refused
 
 
 def item_epcis_hashes(session: Session, history_: ItemHistory) -> list[bytes]:
@@ -850,27 +1076,103 @@ def _transformation_data(session: Session, transformation_id: bytes, entity_id: 
     return data
 
 
+def _recorded_in(session: Session, tx_hash: bytes) -> set[bytes]:
+    """The EPCIS hashes the Provenance contract logged in one transaction (decoded by its ABI)."""
+    contract = session.contract(CONTRACT)
+    receipt = session.w3.eth.get_transaction_receipt(tx_hash)
+    found = set()
+    for entry in contract.abi:
+        if entry.get("type") == "event" and any(i["name"] == "data" for i in entry["inputs"]):
+            for decoded in session.events(receipt, CONTRACT, entry["name"]):
+                found.add(EventData.from_abi(decoded["data"]).epcis_hash)
+    return found
+
+
 def export_item(session: Session, store: EventStore, item: bytes | str) -> dict:
-    """An item's EPCIS history as an EPCIS 2.0 document, every event checked: the logs against the
-    item's hash-chain head, each stored event's canonical JSON against its on-chain hash. A
-    tampered or missing stored event raises `TamperError` naming it."""
-    from pilotchain.epcis import export_document
+    """Every captured event about an item, as an EPCIS 2.0 document that gives back what was
+    captured, its meaning verified against the chain.
+
+    The events are the item's on-chain history (the logs checked against its hash-chain head),
+    then the stored events that name it in another role, e.g. an association child, a quantity
+    class or a sensor device (each checked to be logged by the transaction that recorded it).
+    Every event goes out as captured. Its document's `@context` goes with it: as the export's
+    context when all events share one, otherwise scoped to the event (an event-level
+    `@context`), so two partners' prefixes cannot change each other's data. Document metadata
+    comes back as captured: with one source document its id, sender, receiver,
+    instanceIdentifier, epcisHeader and creationDate, otherwise each source document's under
+    `pilotchain:sourceDocuments`; `pilotchain:exportDate` is the export's own creation time.
+
+    Verified means: the exported document is parsed again, each event's GS1 Event Hash ID is
+    recomputed from the exported JSON and its digest compared with the hash the chain recorded;
+    any difference raises `TamperError` naming the event (a tampered, missing or re-contexted
+    stored event included).
+    """
+    from pilotchain.epcis import parse_document
     from pilotchain.eventstore import EventStoreError
 
     checked = history(session, item)
-    events, contexts = [], []
-    for h in item_epcis_hashes(session, checked):
+    wanted = [(h, None) for h in item_epcis_hashes(session, checked)]
+    seen = {h for h, _ in wanted}
+    for stored in store.events_for_item(checked.item_id):
+        if stored.recorded and stored.hash not in seen:
+            wanted.append((stored.hash, stored.tx_hash))
+            seen.add(stored.hash)
+    events = []
+    for h, tx in wanted:
         try:
             stored = store.stored(h)
         except EventStoreError:
             raise TamperError(f"event 0x{h.hex()} of item 0x{checked.item_id.hex()} is missing from {store.path}") from None
-        if keccak(stored.canonical) != h:
-            name = stored.event_id or f"0x{h.hex()}"
+        if tx is not None and h not in _recorded_in(session, tx):
+            raise TamperError(f"stored {stored.label} names tx 0x{bytes(tx).hex()}, which did not record it")
+        if stored.recomputed_hash() != h:
             raise TamperError(
-                f"stored {stored.event_type} {name} was altered: its JSON hashes to "
-                f"0x{keccak(stored.canonical).hex()}, the chain recorded 0x{h.hex()}"
+                f"stored {stored.label} was altered: its Event Hash ID gives 0x{stored.recomputed_hash().hex()}, "
+                f"the chain recorded 0x{h.hex()}"
             )
-        events.append(stored.event)
-        header = store.header(stored.import_id) if stored.import_id else None
-        contexts += [c for c in (header or {}).get("@context", []) if c not in contexts]
-    return export_document(events, context=contexts)
+        events.append(stored)
+    document = _export_document(store, events)
+    exported = parse_document(document)
+    for stored, again in zip(events, exported.events, strict=True):
+        if again.hash != stored.hash:
+            raise TamperError(f"exported {again.label} does not keep the meaning the chain recorded for {stored.label}")
+    return document
+
+
+def _export_document(store, events: list) -> dict:
+    """The EPCIS document of stored events: contexts kept (shared, or scoped per event) and the
+    source documents' metadata as captured beside the export's own creation time."""
+    from datetime import datetime, timezone
+
+    from pilotchain.epcis import EPCIS_CONTEXT, METADATA_FIELDS, canonical_json, export_document, parse_event
+
+    now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    parsed = [parse_event(s.event, n, tuple(s.context)) for n, s in enumerate(events)]
+    contexts = {canonical_json(s.context): s.context for s in events}
+    context = list(next(iter(contexts.values()))) if len(contexts) == 1 else [EPCIS_CONTEXT]
+    prefix = _free_prefix(context, EXPORT_PREFIX_IRI)
+    if {prefix: EXPORT_PREFIX_IRI} not in context:
+        context.append({prefix: EXPORT_PREFIX_IRI})
+    sources = list(dict.fromkeys(s.import_id for s in events))
+    headers = {i: (store.header(i) or {}) if i else {} for i in sources}
+    if len(sources) == 1 and headers[sources[0]].get("creationDate"):
+        captured = {k: v for k, v in headers[sources[0]].items() if k != "@context"}
+        creation = captured.pop("creationDate")
+        header = {**captured, f"{prefix}:exportDate": now}
+    else:
+        creation = now
+        header = {f"{prefix}:exportDate": now, f"{prefix}:sourceDocuments": [
+            {**{k: h[k] for k in ("creationDate", *METADATA_FIELDS) if k in h},
+             "eventHashIDs": [e.hash_id for e, s in zip(parsed, events) if s.import_id == i]}
+            for i, h in headers.items()
+        ]}  # fmt: skip
+    return export_document(parsed, header, context=context, creation_date=creation)
+
+
+def _free_prefix(context: list, iri: str) -> str:
+    """`pilotchain`, or `pilotchain2`…, whichever the context leaves free or binds to `iri`."""
+    bound = {k: v for entry in context if isinstance(entry, Mapping) for k, v in entry.items()}
+    n = 1
+    while (name := "pilotchain" + (str(n) if n > 1 else "")) in bound and bound[name] != iri:
+        n += 1
+    return name

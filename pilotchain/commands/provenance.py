@@ -168,9 +168,12 @@ def acknowledge(args):
 
 def _render_import(result: dict) -> None:
     print(f"{result['events']} events: {result['recorded']} recorded, {result['skipped']} already recorded, "
-          f"{len(result['refused'])} not recordable")  # fmt: skip
+          f"{len(result['held'])} held, {len(result['refused'])} not recordable; "
+          f"{result['released']} held earlier now recorded")  # fmt: skip
     for event in result["plan"]:
         print(f"  {event['event']}: {', '.join(event['calls'])}")
+    for event in result["held"]:
+        print(f"held: {event['event']}: {event['reason']}")
     for line in result["refused"]:
         print(f"not recorded: {line}")
     for tx in result["transactions"]:
@@ -198,12 +201,40 @@ def import_epcis(args):
     with EventStore(args.store) as store:
         session = None if args.dry_run else open_session(args.network, args.account)
         result = prov.import_epcis(session, args.document, store, args.batch_size, dry_run=args.dry_run)
+    return _import_result(result)
+
+
+def _import_result(result: prov.ImportResult) -> dict:
     return {
         "events": result.events, "recorded": result.recorded, "skipped": result.skipped,
-        "transactions": result.transactions,
+        "released": result.released, "transactions": result.transactions,
         "plan": [{"event": p.label, "epcis_hash": p.epcis_hash, "calls": [fn for fn, _ in p.calls]} for p in result.plan],
+        "held": [{"event": h.label, "epcis_hash": h.epcis_hash, "reason": h.reason} for h in result.held],
         "refused": [str(r) for r in result.refused],
     }  # fmt: skip
+
+
+def _render_held(rows: list[dict]) -> None:
+    if not rows:
+        print("no event is held")
+    for row in rows:
+        print(f"{row['event']} ({row['event_hash_id']}): waits: {row['reason']}")
+
+
+@command(
+    "provenance held", "events captured but held until the state they depend on is on chain, and why; "
+    "--retry records those whose state has landed",
+    STORE, arg("--retry", action="store_true", help="retry the held events now (sends transactions)"),
+    shared=SESSION, render=_render_held,
+)
+def held(args):
+    from pilotchain.epcis import event_hash_id
+
+    with EventStore(args.store) as store:
+        if args.retry:
+            prov.release_held(open_session(args.network, args.account), store)
+        return [{"event": s.label, "event_hash_id": event_hash_id(s.event, s.context), "epcis_hash": s.hash,
+                 "reason": s.held} for s in store.held()]  # fmt: skip
 
 
 @command(

@@ -1,18 +1,17 @@
-"""EPCIS 2.0 JSON documents: parse and validate, canonicalize and hash, export and compare.
+"""EPCIS 2.0 JSON documents: parse and validate, identify, export and compare.
 
-The Provenance contract stores `keccak256(canonical_json(event))` for every event; the event
-JSON itself lives off chain (`pilotchain.eventstore`). Everything here is checked before
-anything is sent: malformed or unsupported input raises `EpcisError`, whose message names the
-event (index, type, eventID) and the field.
+A document is checked as GS1 defines it (`validation`: GS1's JSON Schema in `standard/`, the
+standard and the simple JSON-LD context, identifier grammar); malformed input raises
+`EpcisError`, whose message names the event (index, type, eventID) and the field. Every event is
+identified by its GS1 Event Hash ID (`hashid`, CBV 2.0): the Provenance contract and the event
+store (`pilotchain.eventstore`) know it by the SHA-256 digest that ID carries (`event.hash`), so
+events equal in meaning are one event whatever their surface form. Identifiers have one
+canonical form (`identifiers`), so an EPC URN and a GS1 Digital Link of one object are one item.
 
     doc = parse_document(Path("shipment.jsonld"))
     for event in doc.events:
-        event.hash, event.biz_step.code, [i.item_id for i in event.identifiers()]
+        event.hash_id, event.hash, [i.item_id for i in event.identifiers()]
     export_document(doc.events, header=doc.header, context=doc.context)
-
-The package also holds the EPCIS 2.0 standard as GS1 defines it (being wired into the import
-path): `validation` (GS1's JSON Schema in `standard/`, simple context, identifier grammar),
-`identifiers` (one canonical form per GS1 identifier) and `hashid` (the CBV 2.0 Event Hash ID).
 """
 
 from __future__ import annotations
@@ -26,11 +25,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from eth_utils import keccak
 
-from pilotchain.epcis.hashid import event_hash_id
+from pilotchain.epcis.hashid import event_digest, event_hash_id
 from pilotchain.epcis.identifiers import canonical as canonical_identifier
-from pilotchain.epcis.validation import document_problems, validate_document
+from pilotchain.epcis.validation import SIMPLE_CONTEXT, document_problems, validate_document
 from pilotchain.epcis_canonical import CanonicalJsonError, canonical_json, load_json
 from pilotchain.epcis_codes import CbvCode, item_id, location_id
 from pilotchain.epcis_fields import (
@@ -45,19 +43,25 @@ from pilotchain.epcis_fields import (
 __all__ = [
     "EPCIS_CONTEXT", "EVENT_TYPES", "BizTransaction", "CbvCode", "EpcisDocument", "EpcisError",
     "EpcisEvent", "ErrorDeclaration", "Identifier", "PartyOrPlace", "Quantity", "canonical_identifier",
-    "canonical_json", "diff_documents", "document_problems", "equivalent", "event_hash",
-    "event_hash_id", "export_document", "item_id", "location_id", "parse_document", "parse_event",
+    "canonical_json", "diff_documents", "document_problems", "equivalent", "event_digest",
+    "event_hash", "event_hash_id", "is_standard_context", "export_document", "item_id", "location_id", "parse_document", "parse_event",
     "validate_document",
 ]  # fmt: skip
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 _EPCIS_CONTEXTS = {
     EPCIS_CONTEXT,
+    SIMPLE_CONTEXT,
     "https://ref.gs1.org/standards/epcis/epcis-context.jsonld",
     "https://ref.gs1.org/standards/epcis/2.0.1/epcis-context.jsonld",
     "https://gs1.github.io/EPCIS/epcis-context.jsonld",
 }
 _ACTIONS = ("ADD", "OBSERVE", "DELETE")
+
+
+def is_standard_context(entry: Any) -> bool:
+    """True for the URL of GS1's standard EPCIS 2.0 JSON-LD context (any published version)."""
+    return isinstance(entry, str) and entry in _EPCIS_CONTEXTS and entry != SIMPLE_CONTEXT
 _COMMON_FIELDS = {
     "type", "eventID", "eventTime", "eventTimeZoneOffset", "recordTime", "certificationInfo",
     "errorDeclaration", "readPoint", "bizLocation", "bizStep", "disposition",
@@ -74,6 +78,8 @@ _TYPE_FIELDS = {
 }  # fmt: skip
 EVENT_TYPES = tuple(_TYPE_FIELDS)
 _DOCUMENT_FIELDS = {"@context", "type", "schemaVersion", "creationDate", "epcisBody"}
+# Document metadata an export gives back as captured.
+METADATA_FIELDS = ("id", "sender", "receiver", "instanceIdentifier", "epcisHeader")
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,10 @@ class Identifier:
 
 @dataclass(frozen=True)
 class EpcisEvent:
-    """One validated EPCIS event, normalized; `raw` is the JSON as given, `hash` its keccak."""
+    """One validated EPCIS event, normalized. `raw` is the JSON as given, `context` the
+    `@context` of its document, `hash_id` its GS1 Event Hash ID and `hash` the bytes32 it is known
+    by (`hashid.event_digest`: the digest of the Event Hash ID; for an error declaration the
+    digest of that ID and the declaration)."""
 
     index: int
     type: str
@@ -126,6 +135,8 @@ class EpcisEvent:
     raw: dict[str, Any] = field(compare=False, repr=False)
     canonical: bytes = field(repr=False)
     hash: bytes = field(repr=False)
+    hash_id: str = field(repr=False)
+    context: tuple[Any, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -175,35 +186,39 @@ class EpcisDocument:
 
 
 def parse_document(source: dict[str, Any] | str | Path) -> EpcisDocument:
-    """Parse and validate an EPCIS 2.0 `EPCISDocument` from a dict, JSON text or a file path."""
+    """Parse and validate an EPCIS 2.0 `EPCISDocument` from a dict, JSON text or a file path:
+    first against GS1's JSON Schema and identifier grammar (`validate_document`; the standard or
+    the simple context), then the project's own reading of each field."""
     doc = _load(source)
     reader = FieldReader(doc, "document")
     context = doc.get("@context")
     entries = context if isinstance(context, list) else [context]
     if not any(isinstance(entry, str) and entry in _EPCIS_CONTEXTS for entry in entries):
-        reader.fail("@context", f"must include the EPCIS 2.0 context {EPCIS_CONTEXT}")
+        reader.fail("@context", f"must include the EPCIS 2.0 context {EPCIS_CONTEXT} (or GS1's simple context)")
     kind = reader.string("type", required=True)
     if kind != "EPCISDocument":
         reader.fail("type", f"{kind!r} is not supported (only EPCISDocument)")
+    validate_document(doc)
     version = reader.string("schemaVersion", required=True)
     if version.split(".")[0] != "2":
         reader.fail("schemaVersion", f"{version!r} is not supported (only EPCIS 2.x)")
     created = reader.date_time("creationDate", required=True)
     body = reader.nested("epcisBody", reader.value("epcisBody", required=True))
     body.value("eventList", required=True)
-    events = tuple(parse_event(raw, index) for index, raw in enumerate(body.items("eventList")))
-    seen: dict[str, int] = {}
+    events = tuple(parse_event(raw, index, tuple(entries)) for index, raw in enumerate(body.items("eventList")))
+    seen: dict[str, EpcisEvent] = {}
     for event in events:
-        if event.event_id is not None and event.event_id in seen:
+        first = seen.setdefault(event.event_id, event) if event.event_id is not None else event
+        if first.hash_id != event.hash_id:
             raise EpcisError(event.label, "eventID",
-                             f"duplicates the eventID of eventList[{seen[event.event_id]}]")
-        seen.setdefault(event.event_id, event.index)
+                             f"eventList[{first.index}] has the same eventID but is a different event")
     header = {k: v for k, v in doc.items() if k not in _DOCUMENT_FIELDS}
     return EpcisDocument(tuple(entries), version, created, header, events, doc)
 
 
-def parse_event(raw: Any, index: int = 0) -> EpcisEvent:
-    """Validate and normalize one event object (`index` is its position, for messages)."""
+def parse_event(raw: Any, index: int = 0, context: tuple[Any, ...] = ()) -> EpcisEvent:
+    """Read and normalize one event object of a document validated by `validate_document`
+    (`index` is its position, for messages; `context` the document's `@context`)."""
     if not isinstance(raw, dict):
         raise EpcisError(f"eventList[{index}]", "", "an event must be a JSON object")
     event_id = raw.get("eventID") if isinstance(raw.get("eventID"), str) else None
@@ -249,17 +264,19 @@ def parse_event(raw: Any, index: int = 0) -> EpcisEvent:
         sensor_devices=r.sensor_devices("sensorElementList"),
         error_declaration=r.error_declaration("errorDeclaration"),
         certifications=r.strings_or_string("certificationInfo"),
-        raw=raw, canonical=canonical, hash=keccak(canonical),
+        raw=raw, canonical=canonical, hash=event_digest(raw, list(context)),
+        hash_id=event_hash_id(raw, list(context)), context=tuple(context),
     )  # fmt: skip
     _check_type_rules(event, r)
     return event
 
 
-def event_hash(event: EpcisEvent | Mapping[str, Any]) -> bytes:
-    """keccak256 of the event's canonical JSON: the hash the chain records."""
+def event_hash(event: EpcisEvent | Mapping[str, Any], context: Any = None) -> bytes:
+    """The bytes32 the chain records for an event (`hashid.event_digest`) of a document with
+    `context`."""
     if isinstance(event, EpcisEvent):
         return event.hash
-    return keccak(canonical_json(dict(event)))
+    return event_digest(dict(event), context)
 
 
 def export_document(
@@ -271,24 +288,36 @@ def export_document(
 ) -> dict[str, Any]:
     """An EPCIS 2.0 `EPCISDocument` holding `events` (parsed events or their JSON).
 
-    `header` adds top-level fields (id, sender, epcisHeader…); `context` adds `@context`
-    entries (extension prefixes) after the standard EPCIS context. `creation_date` defaults
-    to now. The result is validated: an invalid event raises `EpcisError`.
+    `header` adds top-level fields (id, sender, epcisHeader…). `context` gives the `@context`:
+    kept as given when it names an EPCIS context (standard or simple); extension entries alone go
+    after the context parsed events share (their document's), or the standard EPCIS context.
+    A parsed event whose document context the result's does not carry unchanged keeps it as its
+    own (an event-level `@context`), so its prefixes mean what they meant when it was captured.
+    `creation_date` defaults to now. The result is validated: an invalid event raises `EpcisError`.
     """
     header = dict(header or {})
     reserved = sorted(set(header) & (_DOCUMENT_FIELDS - {"@context"}))
     if reserved:
         raise EpcisError("export", f"header.{reserved[0]}", "is set by export_document")
     extra = header.pop("@context", [])
-    contexts: list[Any] = [EPCIS_CONTEXT]
-    for entry in [*context, *(extra if isinstance(extra, list) else [extra])]:
-        if entry not in contexts and not (isinstance(entry, str) and entry in _EPCIS_CONTEXTS):
+    given = [*context, *(extra if isinstance(extra, list) else [extra])]
+    events = list(events)
+    own = {canonical_json(list(e.context)): list(e.context) for e in events if isinstance(e, EpcisEvent)}
+    shared = next(iter(own.values())) if len(own) == 1 and all(isinstance(e, EpcisEvent) for e in events) else []
+    if any(isinstance(entry, str) and entry in _EPCIS_CONTEXTS for entry in given):
+        contexts: list[Any] = []
+    elif any(isinstance(entry, str) and entry in _EPCIS_CONTEXTS for entry in shared):
+        contexts = list(shared)
+    else:
+        contexts = [EPCIS_CONTEXT]
+    for entry in given:
+        if entry not in contexts:
             contexts.append(entry)
     if creation_date is None:
         creation_date = datetime.now(timezone.utc)
     if isinstance(creation_date, datetime):
         creation_date = creation_date.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    event_list = [copy.deepcopy(e.raw if isinstance(e, EpcisEvent) else dict(e)) for e in events]
+    event_list = [_scoped(e, contexts) if isinstance(e, EpcisEvent) else copy.deepcopy(dict(e)) for e in events]
     doc = {"@context": contexts, "type": "EPCISDocument", "schemaVersion": "2.0",
            "creationDate": creation_date, **copy.deepcopy(header),
            "epcisBody": {"eventList": event_list}}
@@ -297,7 +326,8 @@ def export_document(
 
 
 def equivalent(doc_a: Any, doc_b: Any, *, ordered: bool = False) -> bool:
-    """True if two documents hold the same events (compared canonically; in order if asked)."""
+    """True if two documents hold the same events (compared by meaning, the GS1 Event Hash ID
+    digest `event.hash`; in order if asked)."""
     return not diff_documents(doc_a, doc_b, ordered=ordered)
 
 
@@ -305,11 +335,12 @@ def diff_documents(doc_a: Any, doc_b: Any, *, ordered: bool = False) -> str:
     """A readable account of how two documents' events differ; "" when they are equivalent.
 
     Each argument is an `EpcisDocument` or anything `parse_document` takes. Events are
-    matched by canonical JSON; unmatched events with the same eventID are diffed field by field.
+    matched by meaning (`event.hash`); unmatched events with the same eventID are diffed field
+    by field.
     """
     a, b = _as_document(doc_a), _as_document(doc_b)
-    canon_a = [e.canonical for e in a.events]
-    canon_b = [e.canonical for e in b.events]
+    canon_a = [e.hash for e in a.events]
+    canon_b = [e.hash for e in b.events]
     if Counter(canon_a) == Counter(canon_b):
         if not ordered or canon_a == canon_b:
             return ""
@@ -335,9 +366,10 @@ def diff_documents(doc_a: Any, doc_b: Any, *, ordered: bool = False) -> str:
 
 
 def _check_type_rules(e: EpcisEvent, r: FieldReader) -> None:
-    """The per-type presence rules of EPCIS 2.0 (which identifiers an event must carry)."""
+    """The per-type presence rules of EPCIS 2.0 (which identifiers an event must carry). An
+    ObjectEvent may name no object (sensor data at a read point), a DELETE no children."""
     needs_children = e.action in ("ADD", "OBSERVE")
-    if e.type == "ObjectEvent" or e.type == "TransactionEvent" and needs_children:
+    if e.type == "TransactionEvent" and needs_children:
         if not e.epcs and not e.quantities:
             r.fail("epcList", f"an {e.action} {e.type} needs an epcList or a quantityList")
     if e.type == "TransactionEvent" and not e.biz_transactions:
@@ -352,6 +384,22 @@ def _check_type_rules(e: EpcisEvent, r: FieldReader) -> None:
             r.fail("inputEPCList", "inputs are required unless a transformationID is given")
         if not e.output_epcs and not e.output_quantities:
             r.fail("outputEPCList", "outputs are required unless a transformationID is given")
+
+
+def _scoped(event: EpcisEvent, contexts: list[Any]) -> dict[str, Any]:
+    """The event's JSON for a document with `contexts`: as captured when that context carries the
+    event's own unchanged (it starts with it, and later entries rebind none of its terms), else
+    with its own context's entries (all but the standard context) as an event-level `@context`."""
+    raw = copy.deepcopy(event.raw)
+    own = list(event.context)
+    bound = {k for entry in own if isinstance(entry, dict) for k in entry}
+    later = contexts[len(own):]
+    if contexts[: len(own)] == own and all(isinstance(c, dict) and not set(c) & bound for c in later):
+        return raw
+    scope = [c for c in own if not is_standard_context(c)]
+    if scope and "@context" not in raw:
+        raw = {"@context": scope, **raw}
+    return raw
 
 
 def _load(source: dict[str, Any] | str | Path) -> dict[str, Any]:
@@ -379,8 +427,8 @@ def _as_document(source: Any) -> EpcisDocument:
 def _unmatched(events: Iterable[EpcisEvent], available: Counter[bytes]) -> list[EpcisEvent]:
     left = []
     for event in events:
-        if available[event.canonical]:
-            available[event.canonical] -= 1
+        if available[event.hash]:
+            available[event.hash] -= 1
         else:
             left.append(event)
     return left

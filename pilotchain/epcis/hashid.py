@@ -24,10 +24,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from pilotchain.epcis.identifiers import canonical
-from pilotchain.epcis.validation import standard_word
+from pilotchain.epcis.validation import standard_word, standard_words
 from pilotchain.epcis_fields import parse_date_time
 
-__all__ = ["PROP_ORDER", "event_hash_id", "prehash_string"]
+__all__ = ["PROP_ORDER", "declaration_digest", "event_digest", "event_hash_id", "id_digest", "prehash_string"]
 
 _QUANTITY = (("epcClass", None), ("quantity", None), ("uom", None))
 _SENSOR_METADATA = ("time", "startTime", "endTime", "deviceID", "deviceMetadata", "rawData",
@@ -227,3 +227,42 @@ def _prefixes(context: Any) -> dict[str, str]:
         if isinstance(entry, dict):
             found.update({k: v for k, v in entry.items() if isinstance(v, str) and not k.startswith("@")})
     return found
+
+
+def event_digest(event: Mapping[str, Any], context: Any = None) -> bytes:
+    """The bytes32 an event is known by on chain and in the store: the SHA-256 digest its Event
+    Hash ID carries (`ni:///sha-256;<digest>?ver=CBV2.0`).
+
+    An error declaration has the Event Hash ID of the event it declares erroneous (CBV 2.0 leaves
+    `errorDeclaration` out of the pre-hash string, so the declaration names that event by it);
+    the declaration itself is known by `declaration_digest`.
+    """
+    if isinstance(event.get("errorDeclaration"), Mapping):
+        return declaration_digest(event, context)
+    return id_digest(event_hash_id(event, context))
+
+
+def id_digest(hash_id: str) -> bytes:
+    """The 32-byte SHA-256 digest inside an Event Hash ID."""
+    return bytes.fromhex(hash_id.split(";", 1)[1].split("?", 1)[0])
+
+
+def declaration_digest(event: Mapping[str, Any], context: Any = None) -> bytes:
+    """SHA-256 of the Event Hash ID of the erroneous event followed by the declaration in
+    canonical form: `errorDeclaration`, `declarationTime=` (UTC, ms, `Z`), `reason=` (as a CBV
+    IRI) and its other fields (correctiveEventIDs, extensions) as sorted `name=value` strings."""
+    prefixes = _prefixes(context)
+    prefixes.update(_prefixes(event.get("@context")))
+    writer = _Writer(prefixes)
+    declaration = dict(event["errorDeclaration"])
+    parts = []
+    if "declarationTime" in declaration:
+        parts.append(f"declarationTime={_time(declaration.pop('declarationTime'))}")
+    if declaration.get("reason") is not None:
+        reason = writer.value(declaration.pop("reason"))
+        if reason in standard_words("errorReason"):
+            reason = "https://ref.gs1.org/cbv/ER-" + reason
+        parts.append(f"reason={reason}")
+    rest = sorted(s for k, v in declaration.items() for s in writer.generic(k, v))
+    text = event_hash_id(event, context) + "errorDeclaration" + "".join(parts) + "".join(rest)
+    return hashlib.sha256(text.encode("utf-8")).digest()

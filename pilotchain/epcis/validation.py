@@ -5,7 +5,8 @@
 
 A document in GS1's simple JSON-LD context is checked after its simple-context terms (full
 vocabulary IRIs where the standard context writes bare words) are mapped to standard form
-(`to_standard_form`); a JSON-LD blank-node document id or eventID (`_:document1`) is accepted.
+(`to_standard_form`; so is an event whose own `@context` is the simple one); a JSON-LD
+blank-node document id or eventID (`_:document1`) is accepted.
 On top of the schema, EPC, class and location identifiers must follow their EPC URN grammar
 or GS1 Digital Link syntax (with check digits).
 """
@@ -71,9 +72,14 @@ def to_standard_form(doc: dict[str, Any]) -> dict[str, Any]:
         if isinstance(event, dict):
             if isinstance(event.get("eventID"), str) and _BLANK_NODE.match(event["eventID"]):
                 event["eventID"] = _blank_node_uri(event["eventID"])
-            if simple:
+            if simple or _names_simple_context(event.get("@context")):
                 bare_vocabulary_words(event)
     return doc
+
+
+def _names_simple_context(context: Any) -> bool:
+    """True when an event's own `@context` (an export scopes one to each event) is the simple one."""
+    return SIMPLE_CONTEXT in (context if isinstance(context, list) else [context])
 
 
 def document_problems(doc: Any) -> list[tuple[str, str, str]]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
-from Crypto.Hash import keccak as pycryptodome_keccak
 
 from pilotchain.epcis import canonical_json, event_hash, parse_document
+from pilotchain.epcis.hashid import prehash_string
 from pilotchain.epcis_canonical import CanonicalJsonError, load_json
 from tests.epcis.conftest import EXAMPLES, load_example
 
@@ -18,8 +19,10 @@ ASSOCIATION_CANONICAL = (
     '"parentID":"urn:epc:id:grai:4012345.55555.987",'
     '"readPoint":{"id":"urn:epc:id:sgln:4012345.00001.0"},"type":"AssociationEvent"}'
 )
-# Pinned: changing the canonical form would orphan every hash already on chain.
-ASSOCIATION_HASH = "0x9869ee6cfeca9f5dc3be16db8797276d52e80e936d44c8e9f378e3110771a11e"
+# Pinned: the digest of the event's GS1 Event Hash ID, the bytes32 the chain records (the eventID
+# GS1 gave this example is the Event Hash ID of an earlier draft of the event).
+ASSOCIATION_HASH_ID = "ni:///sha-256;39141606ab0b3f7839735303d670b16acdd6faf573d27564ebb3f76ad23e4ff7?ver=CBV2.0"
+ASSOCIATION_HASH = "0x39141606ab0b3f7839735303d670b16acdd6faf573d27564ebb3f76ad23e4ff7"
 
 
 def _reordered(value):
@@ -36,12 +39,20 @@ def test_canonical_form_of_a_gs1_event_is_sorted_and_compact():
     assert event.canonical == ASSOCIATION_CANONICAL.encode()
 
 
-def test_event_hash_matches_an_independent_keccak_of_the_canonical_bytes():
+def test_event_hash_is_the_digest_of_the_event_hash_id():
     event = parse_document(load_example("AssociationEvent-a.jsonld")).events[0]
+    assert event.hash_id == ASSOCIATION_HASH_ID
     assert "0x" + event.hash.hex() == ASSOCIATION_HASH
     assert event_hash(event.raw) == event.hash == event_hash(event)
-    independent = pycryptodome_keccak.new(digest_bits=256, data=ASSOCIATION_CANONICAL.encode())
-    assert "0x" + independent.hexdigest() == ASSOCIATION_HASH
+    independent = hashlib.sha256(prehash_string(event.raw).encode()).hexdigest()
+    assert "0x" + independent == ASSOCIATION_HASH
+
+
+def test_event_hash_ignores_surface_form():
+    raw = load_example("AssociationEvent-a.jsonld")["epcisBody"]["eventList"][0]
+    rewritten = dict(raw, eventTime="2019-11-01T13:00:00Z", parentID="https://example.com/8003/04012345555554987",
+                     bizStep="https://ref.gs1.org/cbv/BizStep-assembling")
+    assert event_hash(rewritten) == event_hash(raw)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -15,10 +15,13 @@ from pilotchain.epcis_codes import (
     company_prefix,
     disposition,
     item_id,
+    known_prefixes,
     location_id,
     prefix_key,
     prefix_text,
+    unresolved_prefix,
 )
+from pilotchain.epcis.identifiers import canonical
 from tests.epcis.conftest import load_example
 
 
@@ -72,10 +75,11 @@ def _keccak(text: str) -> bytes:
     return bytes.fromhex(pycryptodome_keccak.new(digest_bits=256, data=text.encode()).hexdigest())
 
 
-def test_item_id_is_the_prefix_key_then_the_uri_keccak_and_a_location_id_the_keccak():
+def test_item_id_is_the_prefix_key_then_the_canonical_keccak_and_a_location_id_the_keccak():
     uri = "urn:epc:id:sgtin:0614141.107346.2017"
-    assert item_id(uri) == bytes.fromhex("0614141fffff") + _keccak(uri)[6:]
-    assert location_id(uri) == _keccak(uri)
+    link = "https://id.gs1.org/01/10614141073464/21/2017"  # its canonical form
+    assert item_id(uri) == bytes.fromhex("0614141fffff") + _keccak(link)[6:]
+    assert location_id(uri) == _keccak(link)
 
 
 @pytest.mark.parametrize("uri, prefix", [
@@ -97,7 +101,7 @@ def test_item_id_is_the_prefix_key_then_the_uri_keccak_and_a_location_id_the_kec
 def test_company_prefix_is_the_first_component_of_a_gs1_scheme(uri, prefix):
     assert company_prefix(uri) == prefix
     assert item_id(uri)[:6] == (prefix_key(prefix) if prefix else bytes(6))
-    assert item_id(uri)[6:] == _keccak(uri)[6:]
+    assert item_id(uri)[6:] == _keccak(canonical(uri))[6:]
 
 
 def test_prefix_key_is_bcd_filled_with_f_and_reads_back():
@@ -110,6 +114,28 @@ def test_prefix_key_is_bcd_filled_with_f_and_reads_back():
 def test_malformed_company_prefix_is_rejected(prefix):
     with pytest.raises(ValueError, match="not a GS1 company prefix"):
         prefix_key(prefix)
+
+
+@pytest.mark.parametrize("spelling", [
+    "urn:epc:id:sgtin:0614141.107346.2017",
+    "https://id.gs1.org/01/10614141073464/21/2017",
+    "https://example.com/shop/01/10614141073464/21/2017",
+    "https://example.com/01/10614141073464/21/2017?linkType=all",
+])
+def test_urn_and_digital_links_of_one_object_are_one_item_once_the_prefix_is_known(spelling):
+    with known_prefixes({"0614141", "061414"}):  # the longest prefix the key begins with
+        assert item_id(spelling) == item_id("urn:epc:id:sgtin:0614141.107346.2017")
+        assert not unresolved_prefix(spelling)
+    if spelling.startswith("https://"):
+        assert unresolved_prefix(spelling), "without the prefix a Digital Link's item id cannot match the URN's"
+        assert item_id(spelling)[:6] == bytes(6)
+
+
+def test_different_objects_and_non_gs1_uris_stay_apart():
+    assert item_id("urn:epc:id:sgtin:0614141.107346.2017") != item_id("urn:epc:id:sgtin:0614141.107346.2018")
+    uuid = "urn:uuid:0e2a2dd8-4c0e-4bb6-8d8c-2c5f8fd0a3d1"
+    assert item_id(uuid) == bytes(6) + _keccak(uuid)[6:] and not unresolved_prefix(uuid)
+    assert location_id("urn:epc:id:sgln:0614141.00777.0") == location_id("https://example.org/414/0614141007776")
 
 
 def test_event_exposes_location_ids_and_identifier_roles():

@@ -64,11 +64,29 @@ def test_export_merges_extension_contexts_after_the_epcis_context():
     assert exported["creationDate"] == "2024-01-01T00:00:00Z"
 
 
-def test_export_of_stored_event_dicts_equals_export_of_events():
+def test_export_of_stored_event_dicts_with_their_context_equals_export_of_events():
     doc = parse_document(load_example("Example_9.6.1-ObjectEvent.jsonld"))
-    from_dicts = export_document([e.raw for e in doc.events], creation_date="2024-01-01T00:00:00Z")
+    from_dicts = export_document([e.raw for e in doc.events], context=doc.context,
+                                 creation_date="2024-01-01T00:00:00Z")
     from_events = export_document(doc.events, creation_date="2024-01-01T00:00:00Z")
     assert from_dicts == from_events
+    assert from_events["@context"] == doc.raw["@context"]  # parsed events carry their document's context
+
+
+def test_events_of_partners_binding_one_prefix_differently_keep_their_own_context():
+    a, b = load_example("Example_9.6.1-ObjectEvent.jsonld"), load_example("Example_9.6.1-ObjectEvent.jsonld")
+    for doc, iri, value in ((a, "https://a.example/", "alpha"), (b, "https://b.example/", "beta")):
+        doc["@context"] = [doc["@context"][0], {"ex": iri}]
+        doc["epcisBody"]["eventList"] = [dict(doc["epcisBody"]["eventList"][0], eventID=f"urn:example:{value}",
+                                              **{"ex:note": value})]
+    events = [*parse_document(a).events, *parse_document(b).events]
+    exported = export_document(events)
+    assert [e["@context"] for e in exported["epcisBody"]["eventList"]] == [[{"ex": "https://a.example/"}],
+                                                                          [{"ex": "https://b.example/"}]]
+    assert [e.hash for e in parse_document(exported).events] == [e.hash for e in events]
+    unscoped = export_document([e.raw for e in events], context=[{"ex": "https://b.example/"}])
+    assert [e.hash for e in parse_document(unscoped).events] != [e.hash for e in events], \
+        "one shared binding changes partner a's data: the scoping matters"
 
 
 def test_documents_with_reordered_events_are_equivalent_unless_order_is_required():

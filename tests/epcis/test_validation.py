@@ -41,46 +41,47 @@ def _nested(index, edit_event):
 CASES = [
     (OBJECT, _set(1, "eventTime", "yesterday"),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): eventTime: "
-     "'yesterday' is not an ISO 8601 date-time with a time zone"),
+     '"yesterday" is not a valid date-time'),
     (QUANTITY, _set(0, "eventTime", "2013-06-08T14:58:56"),
      "eventList[0] (ObjectEvent, eventID ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0): "
-     "eventTime: '2013-06-08T14:58:56' is not an ISO 8601 date-time with a time zone"),
+     'eventTime: "2013-06-08T14:58:56" is not a valid date-time'),
     (TRANSACTIONS, _drop(0, "eventTime"),
      "eventList[0] (TransactionEvent): eventTime: required"),
     (TRANSACTIONS, _set(1, "eventTimeZoneOffset", "+2"),
-     "eventList[1] (TransactionEvent): eventTimeZoneOffset: '+2' is not a time zone offset like +02:00"),
+     "eventList[1] (TransactionEvent): eventTimeZoneOffset: \"+2\" does not match "
+     "^([+]|[-])((0[0-9]|1[0-3]):([0-5][0-9])|14:00)$"),
     (TRANSACTIONS, _drop(1, "eventTimeZoneOffset"),
      "eventList[1] (TransactionEvent): eventTimeZoneOffset: required"),
     (TRANSACTIONS, _drop(0, "action"), "eventList[0] (TransactionEvent): action: required"),
     (TRANSACTIONS, _set(0, "bizTransactionList", []),
-     "eventList[0] (TransactionEvent): bizTransactionList: required (at least one business transaction)"),
+     "eventList[0] (TransactionEvent): bizTransactionList: needs at least 1 item(s)"),
     (TRANSACTIONS, _set(1, "action", "MOVE"),
-     "eventList[1] (TransactionEvent): action: 'MOVE' is not one of ADD, OBSERVE, DELETE"),
+     "eventList[1] (TransactionEvent): action: \"MOVE\" is not one of [\"OBSERVE\", \"ADD\", \"DELETE\"]"),
     (OBJECT, _drop(0, "epcList"),
      "eventList[0] (ObjectEvent, eventID ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0): "
-     "epcList: an OBSERVE ObjectEvent needs an epcList or a quantityList"),
+     "sensorElementList: required"),  # an ObjectEvent without objects carries sensor data
     (OBJECT, _set(1, "epcList", "urn:epc:id:sgtin:0614141.107346.2018"),
-     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epcList: must be a JSON array, not a string"),
+     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epcList: must be of type array, not string (and 1 more problem(s))"),
     (OBJECT, _set(1, "epcList", ["urn:epc:id:sgtin:0614141.107346.2018", "not an epc"]),
-     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epcList[1]: 'not an epc' is not an EPC URI"),
+     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epcList[1]: \"not an epc\" is not a valid uri (and 1 more problem(s))"),
     (OBJECT, _set(1, "epclist", []),
-     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epclist: not a field of ObjectEvent "
-     "(extension fields need a prefix, e.g. ex:epclist)"),
+     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): epclist: unknown field "
+     "(a field of another kind of object, or an extension without a namespace prefix)"),
     (OBJECT, _set(1, "bizStep", "shiping"),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): bizStep: "
-     "'shiping' is not a CBV term; a custom value must be a URI"),
+     '"shiping" is not a valid uri'),
     (OBJECT, _set(1, "disposition", "urn:epcglobal:cbv:disp:lost"),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): disposition: "
-     "'urn:epcglobal:cbv:disp:lost' uses the CBV namespace but 'lost' is not a CBV term"),
+     '"urn:epcglobal:cbv:disp:lost" does not match ^(?!(urn:epcglobal:cbv|https?:\\/\\/ns\\.gs1\\.org/cbv\\/))'),
     (OBJECT, _set(1, "readPoint", "urn:epc:id:sgln:0012345.11111.400"),
-     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): readPoint: must be a JSON object, not a string"),
+     f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): readPoint: must be of type object, not string"),
     (OBJECT, _set(1, "bizLocation", {}),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): bizLocation.id: required"),
     (OBJECT, _nested(1, lambda e: e["bizTransactionList"][1].pop("bizTransaction")),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): bizTransactionList[1].bizTransaction: required"),
     (QUANTITY, _nested(0, lambda e: e["quantityList"][0].update(quantity="200")),
      "eventList[0] (ObjectEvent, eventID ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0): "
-     "quantityList[0].quantity: must be a non-negative number, not '200'"),
+     "quantityList[0].quantity: must be of type number, not string"),
     (QUANTITY, _nested(0, lambda e: e["sourceList"][1].pop("type")),
      "eventList[0] (ObjectEvent, eventID ni:///sha-256;a98f08ae6ac4de3482054314d637c07010b448d3802dccb028a06aafcc6a4b10?ver=CBV2.0): "
      "sourceList[1].type: required"),
@@ -89,32 +90,31 @@ CASES = [
      "parentID: required for AggregationEvent ADD"),
     (AGGREGATION, _drop(0, "childEPCs", "childQuantityList"),
      "eventList[0] (AggregationEvent, eventID ni:///sha-256;87b5f18a69993f0052046d4687dfacdf48f7c988cfabda2819688c86b4066a49?ver=CBV2.0): "
-     "childEPCs: an OBSERVE AggregationEvent needs childEPCs or a childQuantityList"),
+     "childQuantityList: required"),
     (ASSOCIATION, _drop(0, "parentID"),
      "eventList[0] (AssociationEvent, eventID ni:///sha-256;025ac144187a8c5e14caf4d1cfa69250a33dc59a5bc42a68d31b1b5e55a3f15a?ver=CBV2.0): "
-     "parentID: required for AssociationEvent ADD"),
+     "parentID: required"),
     (TRANSFORMATION, _drop(0, "outputEPCList"),
      "eventList[0] (TransformationEvent, eventID ni:///sha-256;e65c3a997e77f34b58306da7a82ab0fc91c7820013287700f0b50345e5795b97?ver=CBV2.0): "
-     "outputEPCList: outputs are required unless a transformationID is given"),
+     "outputQuantityList: required"),
     (TRANSFORMATION, _set(0, "action", "ADD"),
      "eventList[0] (TransformationEvent, eventID ni:///sha-256;e65c3a997e77f34b58306da7a82ab0fc91c7820013287700f0b50345e5795b97?ver=CBV2.0): "
-     "action: not a field of TransformationEvent (extension fields need a prefix, e.g. ex:action)"),
+     "action: unknown field (a field of another kind of object, or an extension without a namespace prefix)"),
     (ERRORS, _nested(0, lambda e: e["errorDeclaration"].update(declarationTime="2020-01-15")),
      "eventList[0] (TransformationEvent, eventID urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8): "
-     "errorDeclaration.declarationTime: '2020-01-15' is not an ISO 8601 date-time with a time zone"),
+     'errorDeclaration.declarationTime: "2020-01-15" is not a valid date-time'),
     (ERRORS, _set(1, "eventID", "urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8"),
      "eventList[1] (TransformationEvent, eventID urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8): "
-     "eventID: duplicates the eventID of eventList[0]"),
+     "eventID: eventList[0] has the same eventID but is a different event"),
     (SENSORS, _nested(0, lambda e: e["sensorElementList"][0].pop("sensorReport")),
      "eventList[0] (ObjectEvent, eventID urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8): "
-     "sensorElementList[0].sensorReport: required (at least one report)"),
+     "sensorElementList[0].sensorReport: required"),
     (SENSORS, _nested(0, lambda e: e["persistentDisposition"]["set"].append("lost")),
      "eventList[0] (ObjectEvent, eventID urn:uuid:374d95fc-9457-4a51-bd6a-0bba133845a8): "
-     "persistentDisposition.set[1]: 'lost' is not a CBV term; a custom value must be a URI"),
+     'persistentDisposition.set[1]: "lost" is not a valid uri'),
     (OBJECT, _set(0, "type", "SensorEvent"),
      "eventList[0] (SensorEvent, eventID ni:///sha-256;df7bb3c352fef055578554f09f5e2aa41782150ced7bd0b8af24dd3ccb30ba69?ver=CBV2.0): "
-     "type: 'SensorEvent' is not an EPCIS event type (ObjectEvent, AggregationEvent, "
-     "TransactionEvent, TransformationEvent, AssociationEvent)"),
+     'type: "SensorEvent" is not a valid uri'),
     (OBJECT, _nested(1, lambda e: e.update({"example:value": float("nan")})),
      f"eventList[1] (ObjectEvent, eventID {OBJECT_ID}): $.example:value: nan is not a JSON number"),
 ]
@@ -145,9 +145,9 @@ def test_error_carries_where_field_and_reason_separately():
     [
         (lambda d: d.update({"@context": ["https://example.org/other.jsonld"]}),
          "document: @context: must include the EPCIS 2.0 context "
-         "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"),
+         "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld (or GS1's simple context)"),
         (lambda d: d.pop("@context"), "document: @context: must include the EPCIS 2.0 context "
-         "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"),
+         "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld (or GS1's simple context)"),
         (lambda d: d.update(type="EPCISQueryDocument"),
          "document: type: 'EPCISQueryDocument' is not supported (only EPCISDocument)"),
         (lambda d: d.update(schemaVersion="1.2"),
@@ -155,7 +155,7 @@ def test_error_carries_where_field_and_reason_separately():
         (lambda d: d.pop("creationDate"), "document: creationDate: required"),
         (lambda d: d["epcisBody"].pop("eventList"), "document: epcisBody.eventList: required"),
         (lambda d: d["epcisBody"]["eventList"].append("event"),
-         "eventList[2]: an event must be a JSON object"),
+         "eventList[2]: must be of type object, not string"),
     ],
 )
 def test_malformed_document_is_rejected_naming_the_field(edit, message):

@@ -10,7 +10,7 @@ from pilotchain.toolchain import ROOT
 
 CELLS = "urn:epc:class:lgtin:6912345.011111.CELLS-C"
 PACK = "urn:epc:id:sgtin:6901234.055555.PACK-3"
-VIN = "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A53MB000003"
+VIN = "urn:epc:id:sgtin:6901234.066666.LGWEF4A53MB000003"
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"
 
 
@@ -73,3 +73,35 @@ def test_unknown_item_is_an_error_and_bad_document_is_one_line(capsys, network, 
     err = capsys.readouterr().err
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert re.search(r"eventList\[0\] \(TransformationEvent.*\): eventTime", err)
+
+
+def _document(path, *events):
+    path.write_text(json.dumps({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"], "type": "EPCISDocument",
+        "schemaVersion": "2.0", "creationDate": "2026-11-20T08:00:00.000Z", "epcisBody": {"eventList": list(events)},
+    }))
+    return path
+
+
+def test_event_captured_before_its_dependency_is_held_listed_and_recorded_later(capsys, network, deployed, tmp_path):
+    net, store = ("--network", network, "--account", "council-2"), ("--store", tmp_path / "events.sqlite")
+    truck, logger = "urn:epc:id:grai:4012345.55555.HELD-1", "urn:epc:id:giai:4000001.HELD-LOGGER"
+    when = {"eventTimeZoneOffset": "+08:00", "bizStep": "installing"}
+    delete = _document(tmp_path / "delete.jsonld", {
+        "type": "AssociationEvent", "eventTime": "2026-11-20T11:00:00.000+08:00", "action": "DELETE",
+        "parentID": truck, "childEPCs": [logger], **when})
+    imported = cli_json(capsys, "provenance", "import-epcis", delete, *store, *net)
+    assert (imported["recorded"], len(imported["held"])) == (0, 1)
+    main(["provenance", "held", *map(str, store)])
+    listed = capsys.readouterr().out.strip().splitlines()
+    assert len(listed) == 1 and re.match(
+        r"AssociationEvent 0x[0-9a-f]{64} \(ni:///sha-256;[0-9a-f]{64}\?ver=CBV2\.0\): waits: "
+        r"urn:epc:id:grai:4012345\.55555\.HELD-1 is unknown and this event cannot create it", listed[0]), listed
+    add = _document(tmp_path / "add.jsonld", {
+        "type": "ObjectEvent", "eventTime": "2026-11-20T09:00:00.000+08:00", "action": "ADD",
+        "epcList": [truck, logger], "eventTimeZoneOffset": "+08:00", "bizStep": "commissioning"}, {
+        "type": "AssociationEvent", "eventTime": "2026-11-20T10:00:00.000+08:00", "action": "ADD",
+        "parentID": truck, "childEPCs": [logger], **when})
+    landed = cli_json(capsys, "provenance", "import-epcis", add, *store, *net)
+    assert (landed["recorded"], landed["released"], landed["held"]) == (2, 1, [])
+    assert cli_json(capsys, "provenance", "held", *store) == []

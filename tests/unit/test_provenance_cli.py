@@ -101,4 +101,6 @@ def test_import_names_each_event_it_cannot_record(run, carmaker_admin, tmp_path)
     path.write_text(json.dumps(document))
     status, result = run(carmaker_admin, "provenance", "import-epcis", str(path), "--store", str(tmp_path / "s.sqlite"))
     assert (status, result["recorded"]) == (0, 1)
-    assert result["refused"] == [f"eventList[1] (ObjectEvent): {stranger} is unknown and this event cannot create it"]
+    assert result["refused"] == []
+    assert [(h["event"], h["reason"]) for h in result["held"]] == [
+        ("eventList[1] (ObjectEvent)", f"{stranger} is unknown and this event cannot create it")]
