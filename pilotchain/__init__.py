@@ -11,7 +11,7 @@ examples/use_the_library.py):
     session = pilotchain.open_session("pilot-poa", "council-1")   # network + stored account
     pilotchain.registry.members(session, kind=pilotchain.registry.EntityKind.Hospital)
     pilotchain.datasharing.can_access(session, 1, "0x…", pilotchain.datasharing.Purpose.Research)
-    pilotchain.provenance.verify(session, "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A51MB000001")
+    pilotchain.provenance.verify(session, "urn:epc:id:sgtin:6901234.066666.LGWEF4A51MB000001")
 
 Every failure is a `PilotchainError`; a contract's custom error is a `ContractError` with its
 name and arguments.

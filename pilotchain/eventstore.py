@@ -61,6 +61,9 @@ CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id);
 """
 
 
+SCHEMA_VERSION = 2  # 2: events keyed by the digest of their GS1 Event Hash ID, with context and held
+
+
 class EventStoreError(PilotchainError):
     """An event missing from the store, or a recording that contradicts the stored one."""
 
@@ -109,7 +112,15 @@ class EventStore:
         self._db = sqlite3.connect(self.path)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA foreign_keys=ON")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version < SCHEMA_VERSION and self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
+            self._db.close()
+            raise EventStoreError(
+                f"the event store {self.path} was written by an earlier pilotchain (events keyed by keccak, "
+                "not by GS1 Event Hash IDs): move it aside and import the documents again"
+            )
         self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def __enter__(self) -> EventStore:
         return self

@@ -1004,7 +1004,7 @@ def import_epcis(
                         _holds([(p, b) for p, b in waiting if p.epcis_hash in ours]), len(sent - ours))  # fmt: skip
 
 
-def release_held(session: Session, store, batch_size: int = 20) -> ImportResult:
+def release_held(session: Session, store: EventStore, batch_size: int = 20) -> ImportResult:
     """Retry every held event (as an import does first); those whose state has landed are recorded."""
     with known_prefixes(registered_prefixes(session)):
         earlier = [_held_plan(s) for s in store.held()]

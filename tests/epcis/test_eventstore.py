@@ -9,7 +9,7 @@ import pytest
 from eth_utils import keccak
 
 from pilotchain.epcis import canonical_json, equivalent, export_document, item_id, parse_document
-from pilotchain.eventstore import EventStore, EventStoreError
+from pilotchain.eventstore import SCHEMA_VERSION, EventStore, EventStoreError
 from tests.epcis.conftest import EXAMPLES, load_example
 
 TX_A = bytes.fromhex("aa" * 32)
@@ -133,3 +133,20 @@ def test_store_persists_across_reopen_and_defaults_to_env_path(tmp_path, monkeyp
         assert reopened.get_canonical(object_doc.events[0].hash) == object_doc.events[0].canonical
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_store_of_the_keccak_era_is_refused_with_what_to_do(tmp_path):
+    old = tmp_path / "old.sqlite"
+    db = sqlite3.connect(old)
+    db.execute("CREATE TABLE events (hash BLOB PRIMARY KEY, canonical BLOB NOT NULL)")
+    db.commit()
+    db.close()
+    with pytest.raises(EventStoreError, match=r"written by an earlier pilotchain .* move it aside and import"):
+        EventStore(old)
+
+
+def test_a_new_store_is_marked_with_its_schema_version(tmp_path):
+    EventStore(tmp_path / "new.sqlite").close()
+    with EventStore(tmp_path / "new.sqlite"):  # reopening a current store works
+        pass
+    assert sqlite3.connect(tmp_path / "new.sqlite").execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

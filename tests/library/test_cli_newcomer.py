@@ -22,7 +22,7 @@ from pilotchain.toolchain import ROOT
 
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"
 CELLS, PACK = "urn:epc:class:lgtin:6912345.011111.CELLS-N", "urn:epc:id:sgtin:6901234.055555.PACK-N"
-VIN = "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A59MB000009"
+VIN = "urn:epc:id:sgtin:6901234.066666.LGWEF4A59MB000009"
 UNKNOWN = "urn:epc:id:sgtin:6901234.000000.NEVER-SEEN"
 
 
@@ -45,7 +45,7 @@ def supply(network, deployed, tmp_path_factory):
     folder = tmp_path_factory.mktemp("newcomer")
     document = folder / "assembly.jsonld"
     document.write_text(ASSEMBLY.read_text().replace("CELLS-C", "CELLS-N").replace("PACK-3", "PACK-N")
-                        .replace("VIN-LGWEF4A53MB000003", "VIN-LGWEF4A59MB000009"))  # fmt: skip
+                        .replace("LGWEF4A53MB000003", "LGWEF4A59MB000009"))  # fmt: skip
     store = str(folder / "events.sqlite")
     net = ["--network", network]
     for argv in (

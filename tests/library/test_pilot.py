@@ -28,7 +28,7 @@ def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
     assert supply["prefixes held by their makers"] is True
     assert supply["recall reaches the vehicle"] is True
     assert supply["other vehicle untouched"] is True
-    assert supply["scan VIN-LGWEF4A51MB000001"].startswith("Recalled")
+    assert supply["scan LGWEF4A51MB000001"].startswith("Recalled")
 
     assert summary.transactions > 350 and summary.gas > 0
     assert any("stopped at the end" in line for line in lines)
