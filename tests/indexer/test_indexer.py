@@ -185,16 +185,16 @@ def _cursor(path) -> int | None:
 
 def test_killed_indexer_resumes_with_nothing_lost_or_doubled(activity, make_indexer, w3, network, tmp_path,
                                                             eventstore_path):
-    w3.provider.make_request("anvil_mine", [hex(300)])  # a longer history: one batch per block below
+    w3.provider.make_request("anvil_mine", [hex(150)])  # a longer history: small batches below
     head = w3.eth.block_number
     path = tmp_path / "killed.sqlite"
     command = [sys.executable, "-m", "pilotchain.cli", "index", "--network", network, "--db", f"sqlite:///{path}",
-               "--batch-blocks", "1", "--confirmations", "0", "--store", str(eventstore_path), "--quiet"]
+               "--batch-blocks", "2", "--confirmations", "0", "--store", str(eventstore_path), "--quiet"]
     kills = []
     for _ in range(3):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         start, deadline = _cursor(path) or 0, time.monotonic() + 20
-        while (_cursor(path) or 0) < start + 40 and time.monotonic() < deadline and process.poll() is None:
+        while (_cursor(path) or 0) < start + 30 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.02)
         assert process.poll() is None, "the indexer finished before it could be killed"
         process.send_signal(signal.SIGKILL)
@@ -238,3 +238,28 @@ def test_an_index_of_another_chain_is_refused(activity, make_indexer, deployment
         for name, c in deployment.contracts.items()})
     with pytest.raises(IndexerError, match="indexes another chain or deployment"):
         Indexer(w3, moved, url)
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def test_postgresql_holds_the_same_rows_as_sqlite_and_follows_a_reorg(activity, make_indexer, postgres_url, w3,
+                                                                     network):
+    on_postgres = make_indexer(postgres_url, confirmations=1)
+    on_postgres.sync()
+    with on_postgres.engine.connect() as conn:
+        assert conn.dialect.name == "postgresql"
+        assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []
+
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    datasharing.register_asset(open_session(network, "council-3"), keccak(text="pg old"), "https://gw.example/pg-old")
+    on_postgres.sync()
+    assert w3.provider.make_request("evm_revert", [snapshot])["result"] is True
+    datasharing.register_asset(open_session(network, "council-3"), keccak(text="pg new"), "https://gw.example/pg-new")
+    w3.provider.make_request("anvil_mine", ["0x1"])
+    assert on_postgres.sync().rolled_back
+
+    on_sqlite = make_indexer(confirmations=1)
+    on_sqlite.sync()
+    assert dump(on_postgres.engine) == dump(on_sqlite.engine)
+    assert [a["locator"] for a in _rows(on_postgres.engine, s.assets, s.assets.c.owner == 3)] == ["https://gw.example/pg-new"]
