@@ -14,20 +14,20 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import BlockNotFound, Web3Exception
+from web3.types import RPCEndpoint
 
 from pilotchain import artifacts, toolchain
 from pilotchain.deployments import Deployment, chain_identity
 from pilotchain.errors import ConfigError, PilotchainError
 from pilotchain.indexer import schema as s
+from pilotchain.indexer.decode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
 from pilotchain.indexer.store import connect_db
 
@@ -45,17 +45,6 @@ def default_db_url(chain_id: int) -> str:
     directory = Path(os.environ.get(INDEX_DIR_ENV) or DEFAULT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{directory / f'{chain_id}.sqlite'}"
-
-
-def plain(value: Any) -> Any:
-    """Decoded event arguments as JSON-ready values: bytes as 0x hex, structs as dicts."""
-    if isinstance(value, (bytes, bytearray)):
-        return "0x" + bytes(value).hex()
-    if isinstance(value, Mapping):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 @dataclass
@@ -134,18 +123,17 @@ class Indexer:
         self.confirmations, self.batch_blocks = confirmations, batch_blocks
         self.db_url = db_url or default_db_url(deployment.chain_id)
         self.engine = connect_db(self.db_url)
-        self._contracts = {}
-        self._events = {}
+        self._contracts: dict[str, str] = {}  # lowercase address -> contract name
+        self._decoders: dict[tuple[str, str], EventDecoder] = {}  # (address, topic0) -> decoder
         for name, deployed in deployment.contracts.items():
             if name not in artifacts.CONTRACTS:
                 continue
-            contract = w3.eth.contract(address=deployed.address, abi=artifacts.load(name).abi)
             address = deployed.address.lower()
             self._contracts[address] = name
-            for item in contract.abi:
+            for item in artifacts.load(name).abi:
                 if item["type"] == "event" and not item.get("anonymous"):
-                    event = contract.events[item["name"]]()
-                    self._events[(address, HexBytes(event.topic).to_0x_hex())] = (item["name"], event)
+                    decoder = EventDecoder(item)
+                    self._decoders[(address, decoder.topic)] = decoder
         self._addresses = [Web3.to_checksum_address(a) for a in self._contracts]
         self._eventstore_path = eventstore
         self._eventstore = None
@@ -269,11 +257,11 @@ class Indexer:
                 result.indexed_to = cursor
                 return True
             end = min(head, cursor + self.batch_blocks)
-            logs = self.w3.eth.get_logs({"fromBlock": cursor + 1, "toBlock": end, "address": self._addresses})
+            logs = self._logs(cursor + 1, end)
             end_hash = self.w3.eth.get_block(end)["hash"].to_0x_hex()
             hashes = {end: end_hash}
             for entry in logs:
-                number, block_hash = entry["blockNumber"], entry["blockHash"].to_0x_hex()
+                number, block_hash = entry["blockNumber"], entry["blockHash"]
                 if hashes.setdefault(number, block_hash) != block_hash:
                     raise IndexerError(f"block {number} changed while it was read; retry")
             batch = _Batch(self, conn)
@@ -287,21 +275,32 @@ class Indexer:
             self.log(f"indexed blocks {cursor + 1}..{end}: {len(logs)} events")
             return end >= head
 
-    def _apply(self, batch: _Batch, entry: Any) -> None:
-        address = entry["address"].lower()
-        topic = entry["topics"][0].to_0x_hex() if entry["topics"] else None
-        known = self._events.get((address, topic))
-        if known is None:  # an event this ABI does not know (a newer contract): kept undecoded
-            name, args = "Unknown", {"topics": plain(list(entry["topics"])), "data": plain(entry["data"])}
+    def _logs(self, first: int, last: int) -> list[dict]:
+        """The deployment's logs of blocks `first`..`last`, as the node sends them (hex strings),
+        block numbers and log indexes as integers. Raw JSON-RPC: web3's result formatters would
+        cost more than the decoding."""
+        response = self.w3.provider.make_request(RPCEndpoint("eth_getLogs"), [
+            {"fromBlock": hex(first), "toBlock": hex(last), "address": self._addresses}])
+        if "error" in response:
+            raise IndexerError(f"eth_getLogs {first}..{last} failed: {response['error']}")
+        logs = [entry for entry in response["result"] if not entry.get("removed")]
+        for entry in logs:
+            entry["blockNumber"], entry["logIndex"] = int(entry["blockNumber"], 16), int(entry["logIndex"], 16)
+        return sorted(logs, key=lambda e: (e["blockNumber"], e["logIndex"]))
+
+    def _apply(self, batch: _Batch, entry: dict) -> None:
+        address, topics = entry["address"].lower(), entry["topics"]
+        decoder = self._decoders.get((address, topics[0] if topics else None))
+        if decoder is None:  # an event this ABI does not know (a newer contract): kept undecoded
+            name, args = "Unknown", {"topics": topics, "data": entry["data"]}
         else:
-            name, event = known
-            args = plain(event.process_log(entry)["args"])
+            name, args = decoder.name, decoder.decode(topics, entry["data"])
         contract = self._contracts[address]
-        batch.origin = {"block_number": entry["blockNumber"], "block_hash": entry["blockHash"].to_0x_hex(),
+        batch.origin = {"block_number": entry["blockNumber"], "block_hash": entry["blockHash"],
                         "log_index": entry["logIndex"]}
         batch.pending.setdefault(s.events, []).append({
-            **{k: v for k, v in batch.origin.items()}, "tx_hash": entry["transactionHash"].to_0x_hex(),
-            "contract": contract, "event": name, "args": args, "final": False,
+            **batch.origin, "tx_hash": entry["transactionHash"], "contract": contract, "event": name,
+            "args": args, "final": False,
         })
         handler = HANDLERS.get((contract, name))
         if handler is not None:

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from pilotchain.cli import main
 from pilotchain.endpoints import open_session
 from pilotchain.epcis_codes import item_id
 from pilotchain.indexer import schema as s
+from pilotchain.indexer.decode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
 from tests.indexer.conftest import CELLS, HOSPITAL, PACK, VIN, dump
 
@@ -47,6 +49,31 @@ def test_every_handler_names_an_event_of_its_contract():
               for item in artifacts.load(name).abi if item["type"] == "event"}
     assert set(HANDLERS) <= events
     assert {("Provenance", "Commissioned"), ("EntityRegistry", "EntityAdmitted"), ("DataSharing", "GrantIssued")} <= set(HANDLERS)
+
+
+def _plain(value):
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, Mapping):  # web3's AttributeDict too
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_event_decoder_agrees_with_web3_process_log_on_every_event(activity, w3, deployment):
+    checked = set()
+    for name in artifacts.CONTRACTS:
+        contract = w3.eth.contract(address=deployment.addresses[name], abi=artifacts.load(name).abi)
+        decoders = {d.topic: d for d in (EventDecoder(i) for i in contract.abi if i["type"] == "event")}
+        for log in w3.eth.get_logs({"fromBlock": deployment.first_block, "address": contract.address}):
+            decoder = decoders[log["topics"][0].to_0x_hex()]
+            expected = contract.events[decoder.name]().process_log(log)["args"]
+            topics = [t.to_0x_hex() for t in log["topics"]]
+            assert decoder.decode(topics, log["data"].to_0x_hex()) == _plain(dict(expected))
+            checked.add((name, decoder.name))
+    assert {("EntityRegistry", "EntityAdmitted"), ("DataSharing", "GrantIssued"), ("Provenance", "Commissioned"),
+            ("Provenance", "PackedInto"), ("Provenance", "Transformed")} <= checked
 
 
 # ------------------------------------------------------------------ catch-up
@@ -191,7 +218,7 @@ def test_killed_indexer_resumes_with_nothing_lost_or_doubled(activity, make_inde
     command = [sys.executable, "-m", "pilotchain.cli", "index", "--network", network, "--db", f"sqlite:///{path}",
                "--batch-blocks", "2", "--confirmations", "0", "--store", str(eventstore_path), "--quiet"]
     kills = []
-    for _ in range(3):
+    for _ in range(2):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         start, deadline = _cursor(path) or 0, time.monotonic() + 20
         while (_cursor(path) or 0) < start + 30 and time.monotonic() < deadline and process.poll() is None:
