@@ -22,7 +22,7 @@ from pathlib import Path
 
 from eth_utils import keccak
 
-from pilotchain import deployments, devnode, endpoints
+from pilotchain import deployments, devdb, devnode, endpoints
 from pilotchain.deploy import deploy_network
 from pilotchain.endpoints import open_session
 from pilotchain.epcis_codes import item_id
@@ -88,11 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"recorded {recorded:,} events in {time.monotonic() - started:.0f} s; indexing")
             runs = [measure(w3, deployment, f"sqlite:///{work / 'index.sqlite'}", "SQLite")]
             if args.postgres:
-                from tests.indexer.conftest import postgres_url
-
-                server = postgres_url.__wrapped__()
-                runs.append(measure(w3, deployment, next(server), "PostgreSQL 15"))
-                next(server, None)
+                with devdb.local_postgres() as url:
+                    runs.append(measure(w3, deployment, url, "PostgreSQL 15"))
         finally:
             node.stop()
     write_report(runs, recorded, args.per_tx)

@@ -137,6 +137,7 @@ class Indexer:
         self._addresses = [Web3.to_checksum_address(a) for a in self._contracts]
         self._eventstore_path = eventstore
         self._eventstore = None
+        self._eventstore_checked = False
         self._cities: tuple[dict[str, str], dict[int, str]] | None = None
         self._check_identity()
 
@@ -222,7 +223,8 @@ class Indexer:
     def _store(self):
         from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
 
-        if self._eventstore is None:
+        if not self._eventstore_checked:
+            self._eventstore_checked = True
             path = Path(self._eventstore_path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
             if path.exists():  # never create one as a side effect of indexing
                 self._eventstore = EventStore(path)

@@ -46,19 +46,28 @@ class EventDecoder:
         self.name = abi_event["name"]
         self.topic = "0x" + event_abi_to_log_topic(abi_event).hex()
         self._inputs = abi_event["inputs"]
-        self._indexed = [i for i in self._inputs if i["indexed"]]
+        self._names = [i["name"] for i in self._inputs]
+        indexed = [i for i in self._inputs if i["indexed"]]
+        self._topic_count = len(indexed) + 1
+        # static indexed arguments decode together from their concatenated topics; dynamic ones
+        # (strings, bytes, arrays, structs) are only their hash
+        self._static = [(n, i) for n, i in enumerate(indexed) if not _dynamic(_abi_type(i))]
+        self._static_types = [_abi_type(i) for _, i in self._static]
+        self._hashed = [(n, i) for n, i in enumerate(indexed) if _dynamic(_abi_type(i))]
         self._data = [i for i in self._inputs if not i["indexed"]]
         self._data_types = [_abi_type(i) for i in self._data]
 
     def decode(self, topics: list[str], data: str) -> dict[str, Any]:
-        if len(topics) != len(self._indexed) + 1:
-            raise ValueError(f"{self.name}: {len(topics) - 1} indexed topics, the ABI has {len(self._indexed)}")
+        if len(topics) != self._topic_count:
+            raise ValueError(f"{self.name}: {len(topics) - 1} indexed topics, the ABI has {self._topic_count - 1}")
         values: dict[str, Any] = {}
-        for param, topic in zip(self._indexed, topics[1:]):
-            raw = bytes.fromhex(topic[2:])
-            abi_type = _abi_type(param)
-            values[param["name"]] = "0x" + raw.hex() if _dynamic(abi_type) else _plain(param, decode([abi_type], raw)[0])
-        decoded = decode(self._data_types, bytes.fromhex(data[2:]))
-        for param, value in zip(self._data, decoded):
-            values[param["name"]] = _plain(param, value)
-        return {i["name"]: values[i["name"]] for i in self._inputs}
+        if self._static:
+            raw = b"".join(bytes.fromhex(topics[n + 1][2:]) for n, _ in self._static)
+            for (_, param), value in zip(self._static, decode(self._static_types, raw)):
+                values[param["name"]] = _plain(param, value)
+        for n, param in self._hashed:
+            values[param["name"]] = topics[n + 1]
+        if self._data:
+            for param, value in zip(self._data, decode(self._data_types, bytes.fromhex(data[2:]))):
+                values[param["name"]] = _plain(param, value)
+        return {name: values[name] for name in self._names}

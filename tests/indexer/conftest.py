@@ -3,19 +3,14 @@ in every area the indexer covers (admission, data sharing, provenance with EPCIS
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from eth_account import Account
 from eth_utils import keccak
 
-from pilotchain import datasharing, deployments, endpoints, registry
+from pilotchain import datasharing, deployments, devdb, endpoints, registry
 from pilotchain.cli import main
 from pilotchain.endpoints import open_session
 from pilotchain.indexer import Indexer
@@ -93,29 +88,11 @@ def dump(engine: sa.Engine, tables=(s.events, *s.TYPED)) -> dict[str, list[tuple
         return {t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))] for t in tables}
 
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
-
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A PostgreSQL 15 server of this session (Debian's `postgresql` package) on a Unix socket in a
-    temporary folder, no TCP; stopped at the end. PostgreSQL refuses to run as root, so as root the
-    server runs as the `postgres` user the package creates."""
-    if not (POSTGRES_BIN / "postgres").exists():
-        pytest.skip(f"no PostgreSQL server in {POSTGRES_BIN} (apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="pilotchain-pg-"))
-    as_owner: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-        as_owner = ["runuser", "-u", "postgres", "--"]
-    data = folder / "data"
-    subprocess.run([*as_owner, POSTGRES_BIN / "initdb", "-D", data, "-U", "indexer", "-A", "trust"],
-                   check=True, stdout=subprocess.DEVNULL)
-    ctl = [*as_owner, POSTGRES_BIN / "pg_ctl", "-D", data, "-l", folder / "server.log"]
-    subprocess.run([*ctl, "-o", f"-k {folder} -c listen_addresses=''", "-w", "start"], check=True,
-                   stdout=subprocess.DEVNULL)
-    try:
-        yield f"postgresql://indexer@/postgres?host={folder}"
-    finally:
-        subprocess.run([*ctl, "-m", "fast", "-w", "stop"], check=True, stdout=subprocess.DEVNULL)
-        shutil.rmtree(folder, ignore_errors=True)
+    """A PostgreSQL 15 server of this session on a Unix socket, stopped at the end (pilotchain.devdb)."""
+    if not devdb.available():
+        pytest.skip(f"no PostgreSQL server in {devdb.POSTGRES_BIN} (apt-get install postgresql)")
+    with devdb.local_postgres() as url:
+        yield url
