@@ -18,7 +18,7 @@ PY_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
 
-.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas bench-poa \
+.PHONY: demo test test-anvil test-ganache test-python test-integration compile gas bench-poa bench-indexer \
         bench-pilot chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
@@ -71,8 +71,16 @@ test-anvil: $(TOOLS)
 test-ganache: $(TOOLS)
 	brownie test tests/unit --network pilot-ganache
 
-test-python: $(TOOLS)
-	$(PYTEST) tests/library tests/epcis
+# The indexer's PostgreSQL tests start their own server from Debian's postgresql package
+# (installed here when missing; the server never runs as a service, only inside the tests).
+POSTGRES := /usr/lib/postgresql/15/bin/postgres
+
+$(POSTGRES):
+	command -v apt-get >/dev/null && apt-get update -qq && apt-get install -y --no-install-recommends postgresql >/dev/null \
+	    || { echo "install PostgreSQL 15 (Debian: apt-get install postgresql) for the indexer's PostgreSQL tests"; exit 1; }
+
+test-python: $(TOOLS) $(POSTGRES)
+	$(PYTEST) tests/library tests/epcis tests/indexer
 
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration
@@ -104,6 +112,9 @@ bench-poa: $(TOOLS) $(GETH)
 
 bench-pilot: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.pilot
+
+bench-indexer: $(TOOLS) $(POSTGRES)
+	$(BIN)/python -m pilotchain.bench.indexer --postgres
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
 	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log

@@ -33,12 +33,17 @@ from pilotchain.indexer.store import connect_db
 
 DEFAULT_CONFIRMATIONS = 2
 DEFAULT_BATCH_BLOCKS = 500
+MAX_RETRIES = 5
 INDEX_DIR_ENV = "PILOTCHAIN_INDEX"
 DEFAULT_DIR = toolchain.ROOT / ".pilotchain" / "index"
 
 
 class IndexerError(PilotchainError):
     """The index belongs to another chain or deployment, or the node answered inconsistently."""
+
+
+class _BlockChanged(Exception):
+    """A reorg happened while a batch was read: the batch is dropped and read again."""
 
 
 def default_db_url(chain_id: int) -> str:
@@ -148,9 +153,16 @@ class Indexer:
         rolls back a reorg, if any). Returns what was done."""
         head = self.w3.eth.block_number
         result = SyncResult(head=head, indexed_to=self.cursor(), final_height=max(head - self.confirmations, -1))
-        batches = 0
+        batches = retries = 0
         while max_batches is None or batches < max_batches:
-            done = self._poll(head, result)
+            try:
+                done = self._poll(head, result)
+            except _BlockChanged as exc:  # nothing was committed; the next poll sees the new blocks
+                retries += 1
+                if retries > MAX_RETRIES:
+                    raise IndexerError(f"{exc}; the chain keeps changing under the indexer") from None
+                head = self.w3.eth.block_number
+                continue
             batches += 1
             if done:
                 break
@@ -162,11 +174,14 @@ class Indexer:
         stop = stop or threading.Event()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        while not stop.is_set():
-            result = self.sync()
-            if on_sync:
-                on_sync(result)
-            stop.wait(interval)
+        try:
+            while not stop.is_set():
+                result = self.sync()
+                if on_sync:
+                    on_sync(result)
+                stop.wait(interval)
+        except KeyboardInterrupt:  # an interrupted batch was rolled back; the index is consistent
+            pass
 
     def cursor(self) -> int:
         """The last block indexed (the block before the deployment's first when none is)."""
@@ -265,7 +280,7 @@ class Indexer:
             for entry in logs:
                 number, block_hash = entry["blockNumber"], entry["blockHash"]
                 if hashes.setdefault(number, block_hash) != block_hash:
-                    raise IndexerError(f"block {number} changed while it was read; retry")
+                    raise _BlockChanged(f"block {number} changed while it was read")
             batch = _Batch(self, conn)
             for entry in logs:
                 self._apply(batch, entry)

@@ -4,6 +4,8 @@ share the schema of `pilotchain.indexer.schema`."""
 
 from __future__ import annotations
 
+import sys
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -61,3 +63,16 @@ def connect_db(url: str) -> sa.Engine:
         raise ConfigError(f"cannot open the index database {parsed.render_as_string(hide_password=True)}: "
                           f"{str(exc.orig).strip().splitlines()[0]}") from None
     return engine
+
+
+def new_revision(message: str) -> None:
+    """Write the next migration: the difference between schema.py and the latest revision."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = connect_db(f"sqlite:///{folder}/head.sqlite")  # at the latest revision
+        with engine.begin() as conn:
+            command.revision(alembic_config(conn), message=message, autogenerate=True)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    new_revision(" ".join(sys.argv[1:]) or "schema change")

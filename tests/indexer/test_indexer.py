@@ -290,3 +290,22 @@ def test_postgresql_holds_the_same_rows_as_sqlite_and_follows_a_reorg(activity, 
     on_sqlite.sync()
     assert dump(on_postgres.engine) == dump(on_sqlite.engine)
     assert [a["locator"] for a in _rows(on_postgres.engine, s.assets, s.assets.c.owner == 3)] == ["https://gw.example/pg-new"]
+
+
+def test_follow_picks_up_new_blocks_until_stopped(activity, make_indexer, network):
+    import threading
+
+    indexer = make_indexer(confirmations=0)
+    stop, synced = threading.Event(), []
+    follower = threading.Thread(target=indexer.follow, kwargs={"interval": 0.05, "stop": stop, "on_sync": synced.append})
+    follower.start()
+    try:
+        asset = datasharing.register_asset(open_session(network, "council-5"), keccak(text="followed"), "https://gw.example/f")
+        deadline = time.monotonic() + 20
+        while not _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        follower.join(10)
+    assert not follower.is_alive() and len(synced) >= 2
+    assert _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id)[0]["owner"] == 5
