@@ -141,8 +141,7 @@ class Indexer:
                     self._decoders[(address, decoder.topic)] = decoder
         self._addresses = [Web3.to_checksum_address(a) for a in self._contracts]
         self._eventstore_path = eventstore
-        self._eventstore = None
-        self._eventstore_checked = False
+        self._local = threading.local()
         self._cities: tuple[dict[str, str], dict[int, str]] | None = None
         self._check_identity()
 
@@ -182,6 +181,8 @@ class Indexer:
                 stop.wait(interval)
         except KeyboardInterrupt:  # an interrupted batch was rolled back; the index is consistent
             pass
+        finally:
+            self._close_store()
 
     def cursor(self) -> int:
         """The last block indexed (the block before the deployment's first when none is)."""
@@ -201,8 +202,7 @@ class Indexer:
             }
 
     def close(self) -> None:
-        if self._eventstore is not None:
-            self._eventstore.close()
+        self._close_store()
         self.engine.dispose()
 
     def __enter__(self) -> Indexer:
@@ -238,12 +238,17 @@ class Indexer:
     def _store(self):
         from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
 
-        if not self._eventstore_checked:
-            self._eventstore_checked = True
+        local = self._local  # an SQLite connection serves only the thread that opened it
+        if not hasattr(local, "store"):
             path = Path(self._eventstore_path or os.environ.get(PATH_ENV) or DEFAULT_PATH)
-            if path.exists():  # never create one as a side effect of indexing
-                self._eventstore = EventStore(path)
-        return self._eventstore
+            local.store = EventStore(path) if path.exists() else None  # never created by indexing
+        return local.store
+
+    def _close_store(self) -> None:
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+        self._local.__dict__.pop("store", None)
 
     def _city_tables(self) -> tuple[dict[str, str], dict[int, str]]:
         if self._cities is None:
