@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pilotchain import indexer
 from pilotchain.cli import arg, command
+from pilotchain.indexer.core import DEFAULT_BATCH_BLOCKS
 
 
 @command("index", "index the deployment's events into a database (reorg-safe, resumable)",
@@ -12,7 +13,8 @@ from pilotchain.cli import arg, command
          arg("--follow", action="store_true", help="keep polling for new blocks until interrupted"),
          arg("--confirmations", type=int, default=indexer.DEFAULT_CONFIRMATIONS,
              help=f"blocks below the head before a row is final (default: {indexer.DEFAULT_CONFIRMATIONS})"),
-         arg("--batch-blocks", type=int, default=500, help="blocks per database transaction (default: 500)"),
+         arg("--batch-blocks", type=int, default=DEFAULT_BATCH_BLOCKS,
+             help=f"blocks per database transaction (default: {DEFAULT_BATCH_BLOCKS})"),
          arg("--interval", type=float, default=1.0, help="seconds between polls with --follow (default: 1)"),
          arg("--store", help="EPCIS event store whose documents go beside the on-chain hashes "
                              "(default: $PILOTCHAIN_EVENTSTORE or .pilotchain/eventstore.sqlite)"),

@@ -51,6 +51,8 @@ meta = sa.Table(
     sa.Column("value", sa.JSON, nullable=False),
 )
 
+# The hash of every block that had an event and of each batch's last block (the cursor): a tip
+# that still matches the node vouches, by the hash chain, for every block below it.
 blocks = sa.Table(
     "blocks", metadata,
     sa.Column("number", sa.BigInteger, primary_key=True),
