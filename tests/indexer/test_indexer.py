@@ -309,3 +309,34 @@ def test_follow_picks_up_new_blocks_until_stopped(activity, make_indexer, networ
         follower.join(10)
     assert not follower.is_alive() and len(synced) >= 2
     assert _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id)[0]["owner"] == 5
+
+
+def test_an_event_the_abi_does_not_know_is_kept_undecoded_in_events(activity, make_indexer):
+    indexer = make_indexer(confirmations=0)
+    recalled = EventDecoder(next(i for i in artifacts.load("Provenance").abi if i.get("name") == "Recalled"))
+    address = indexer.deployment.addresses["Provenance"].lower()
+    del indexer._decoders[(address, recalled.topic)]  # as if the contract gained an event after this ABI
+    indexer.sync()
+    unknown = _rows(indexer.engine, s.events, s.events.c.event == "Unknown")
+    assert [(e["contract"], e["args"]["topics"][0]) for e in unknown] == [("Provenance", recalled.topic)]
+    assert _rows(indexer.engine, s.recalls) == []
+
+
+def test_a_batch_read_across_a_reorg_is_dropped_and_read_again(activity, make_indexer, monkeypatch):
+    indexer = make_indexer(confirmations=0)
+    read = indexer._logs
+    calls = []
+
+    def torn(first, last):  # the first read sees the last block from another fork
+        logs = read(first, last)
+        calls.append(len(logs))
+        if len(calls) == 1:
+            logs = [*logs, {**logs[-1], "blockNumber": last, "blockHash": "0x" + "ab" * 32, "logIndex": 999}]
+        return logs
+
+    monkeypatch.setattr(indexer, "_logs", torn)
+    indexer.sync()
+    assert len(calls) == 2
+    clean = make_indexer(confirmations=0)
+    clean.sync()
+    assert dump(indexer.engine) == dump(clean.engine)
