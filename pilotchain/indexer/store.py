@@ -4,7 +4,6 @@ share the schema of `pilotchain.indexer.schema`."""
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -72,7 +71,3 @@ def new_revision(message: str) -> None:
         with engine.begin() as conn:
             command.revision(alembic_config(conn), message=message, autogenerate=True)
         engine.dispose()
-
-
-if __name__ == "__main__":
-    new_revision(" ".join(sys.argv[1:]) or "schema change")
