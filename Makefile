@@ -23,7 +23,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -86,8 +86,20 @@ test-anvil: $(TOOLS)
 test-ganache: $(TOOLS)
 	brownie test tests/unit --network pilot-ganache
 
-test-python: $(TOOLS)
-	$(PYTEST) tests/library tests/epcis
+# The indexer's PostgreSQL tests start their own server from Debian's postgresql package
+# (installed here when missing; the server never runs as a service, only inside the tests).
+POSTGRES := /usr/lib/postgresql/15/bin/postgres
+
+# Debian's PostgreSQL 15 server binaries, for the indexer's PostgreSQL tests (each test starts its
+# own server on a Unix socket and stops it). Installed with apt when root; otherwise one line says how.
+$(POSTGRES):
+	@if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's postgresql (the indexer's PostgreSQL tests start their own server)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null; \
+	else echo "the indexer's PostgreSQL tests need Debian's PostgreSQL 15: run  sudo apt-get install postgresql"; exit 1; fi
+
+test-python: $(TOOLS) $(POSTGRES)
+	$(PYTEST) tests/library tests/epcis tests/indexer
 
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration
@@ -141,6 +153,9 @@ bench-pilot: $(TOOLS) $(GETH)
 # deadlocks the backstop must recover, 10 runs of 1,000 transactions without a double seal (~20 min).
 chain-soak: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.soak
+
+bench-indexer: $(TOOLS) $(POSTGRES)
+	$(BIN)/python -m pilotchain.bench.indexer --postgres
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
 	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log

@@ -190,6 +190,7 @@ _COMMAND_MODULES = [
     "pilotchain.commands.data",
     "pilotchain.commands.deploy",
     "pilotchain.commands.entity",
+    "pilotchain.commands.index",
     "pilotchain.commands.pilot",
     "pilotchain.commands.provenance",
 ]

@@ -1,0 +1,342 @@
+"""The indexer over a deployment with activity: rows, reorgs, kill-and-resume, replay, both stores."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from eth_utils import keccak
+
+from pilotchain import artifacts, datasharing, provenance
+from pilotchain.cli import main
+from pilotchain.endpoints import open_session
+from pilotchain.epcis_codes import item_id
+from pilotchain.indexer import schema as s
+from pilotchain.indexer.decode import EventDecoder
+from pilotchain.indexer.handlers import HANDLERS
+from tests.indexer.conftest import CELLS, HOSPITAL, PACK, VIN, dump
+
+
+def _hex(uri: str) -> str:
+    return "0x" + item_id(uri).hex()
+
+
+def _rows(engine, table, *where) -> list[dict]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(table).where(*where)).mappings()]
+
+
+# ------------------------------------------------------------------ schema and handlers
+
+
+def test_migrations_create_exactly_the_declared_schema(tmp_path, make_indexer, deployed):
+    indexer = make_indexer()
+    with indexer.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []
+
+
+def test_every_handler_names_an_event_of_its_contract():
+    events = {(name, item["name"]) for name in artifacts.CONTRACTS
+              for item in artifacts.load(name).abi if item["type"] == "event"}
+    assert set(HANDLERS) <= events
+    assert {("Provenance", "Commissioned"), ("EntityRegistry", "EntityAdmitted"), ("DataSharing", "GrantIssued")} <= set(HANDLERS)
+
+
+def _plain(value):
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, Mapping):  # web3's AttributeDict too
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_event_decoder_agrees_with_web3_process_log_on_every_event(activity, w3, deployment):
+    checked = set()
+    for name in artifacts.CONTRACTS:
+        contract = w3.eth.contract(address=deployment.addresses[name], abi=artifacts.load(name).abi)
+        decoders = {d.topic: d for d in (EventDecoder(i) for i in contract.abi if i["type"] == "event")}
+        for log in w3.eth.get_logs({"fromBlock": deployment.first_block, "address": contract.address}):
+            decoder = decoders[log["topics"][0].to_0x_hex()]
+            expected = contract.events[decoder.name]().process_log(log)["args"]
+            topics = [t.to_0x_hex() for t in log["topics"]]
+            assert decoder.decode(topics, log["data"].to_0x_hex()) == _plain(dict(expected))
+            checked.add((name, decoder.name))
+    assert {("EntityRegistry", "EntityAdmitted"), ("DataSharing", "GrantIssued"), ("Provenance", "Commissioned"),
+            ("Provenance", "PackedInto"), ("Provenance", "Transformed")} <= checked
+
+
+# ------------------------------------------------------------------ catch-up
+
+
+def test_catch_up_decodes_every_event_into_the_tables(activity, make_indexer, w3, deployment):
+    indexer = make_indexer(confirmations=0)
+    result = indexer.sync()
+    head = w3.eth.block_number
+    assert result.indexed_to == head and result.final_height == head and not result.rolled_back
+    engine = indexer.engine
+
+    logs = w3.eth.get_logs({"fromBlock": deployment.first_block, "toBlock": head,
+                            "address": list(deployment.addresses.values())})
+    events = _rows(engine, s.events)
+    assert sorted((e["block_hash"], e["log_index"]) for e in events) == sorted(
+        (log["blockHash"].to_0x_hex(), log["logIndex"]) for log in logs)
+    assert "Unknown" not in {e["event"] for e in events} and all(e["final"] for e in events)
+
+    [hospital] = _rows(engine, s.entities, s.entities.c.code == HOSPITAL.code)
+    assert (hospital["name"], hospital["kind"], hospital["region"], hospital["city"], hospital["status"]) == (
+        HOSPITAL.name, 3, 110000, "Beijing", 1)
+    assert _rows(engine, s.accounts, s.accounts.c.entity_id == hospital["entity_id"])[0]["account"] == HOSPITAL.admin
+    founders = {e["code"]: e["city"] for e in _rows(engine, s.entities, s.entities.c.entity_id <= 5)}
+    assert len(founders) == 5 and all(founders.values())  # cities from data/entities.csv
+
+    [admission] = _rows(engine, s.proposals, s.proposals.c.kind == 0)
+    assert admission["status"] == "executed" and admission["yes"] >= 1
+    assert len(_rows(engine, s.votes, s.votes.c.proposal_id == admission["proposal_id"])) == admission["yes"]
+
+    [asset] = _rows(engine, s.assets, s.assets.c.asset_id == activity["asset"])
+    assert (asset["owner"], asset["content_hash"], asset["locator"]) == (1, "0x" + keccak(text="ledger").hex(),
+                                                                         "https://gw.example/ledger")
+    [grant] = _rows(engine, s.grants, s.grants.c.asset_id == activity["asset"])
+    assert (grant["grantee"], grant["purposes"], grant["revoked"]) == (2, 1, False)
+
+    cells = _rows(engine, s.items, s.items.c.item_id == _hex(CELLS))[0]
+    assert (cells["status"], cells["owner"], cells["custodian"], cells["unit"], cells["lot"]) == ("recalled", 1, 2, "H87", True)
+    assert [c["action"] for c in _rows(engine, s.custody, s.custody.c.item_id == _hex(CELLS))] == ["offered", "accepted"]
+    assert _rows(engine, s.recalls, s.recalls.c.item_id == _hex(CELLS))[0]["entity_id"] == 4
+    assert _rows(engine, s.acknowledgements, s.acknowledgements.c.recalled_id == _hex(CELLS))[0]["item_id"] == _hex(VIN)
+    lineage = {(e["kind"], e["item_id"]) for e in _rows(engine, s.lineage)}
+    assert {("input", _hex(CELLS)), ("output", _hex(PACK)), ("pack", _hex(PACK))} <= lineage
+    assert _rows(engine, s.items, s.items.c.item_id == _hex(PACK))[0]["parent_id"] == _hex(VIN)
+
+    # the imported events carry their EPCIS document, whose hash is the one on chain
+    documented = [e for e in _rows(engine, s.provenance_events) if e["document"] is not None]
+    assert {e["event"] for e in documented} == {"Transformed", "Commissioned", "PackedInto", "AggregationRecorded"}
+    from pilotchain.epcis import canonical_json
+    assert all("0x" + keccak(canonical_json(e["document"])).hex() == e["epcis_hash"] for e in documented)
+
+
+def test_rows_within_the_confirmation_depth_are_not_final(activity, make_indexer, w3):
+    indexer = make_indexer(confirmations=3)
+    indexer.sync()
+    head = w3.eth.block_number
+    for row in _rows(indexer.engine, s.events):
+        assert row["final"] == (row["block_number"] <= head - 3)
+    assert indexer.status()["final_height"] == head - 3
+
+
+def test_sync_again_changes_nothing_and_a_replay_is_identical(activity, make_indexer):
+    indexer = make_indexer(confirmations=0, batch_blocks=4)
+    indexer.sync()
+    before = dump(indexer.engine)
+    assert indexer.sync().events == 0 and dump(indexer.engine) == before
+    with indexer.engine.begin() as conn:  # replay the whole history over the undo journal
+        indexer._rollback(conn, indexer.deployment.first_block - 1)
+    assert dump(indexer.engine)["events"] == []
+    indexer.sync()
+    assert dump(indexer.engine) == before
+
+
+# ------------------------------------------------------------------ reorgs
+
+
+def test_reorg_rolls_back_to_the_common_ancestor_and_applies_the_new_blocks(activity, make_indexer, w3, network,
+                                                                          monkeypatch):
+    indexer = make_indexer(confirmations=2)
+    indexer.sync()
+    council = open_session(network, "council-1")
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+
+    datasharing.retire_asset(council, activity["asset"])  # changes a row from before the fork
+    old = datasharing.register_asset(council, keccak(text="old fork"), "https://gw.example/old")
+    provenance.commission(council, provenance.Quantity.item(item_id("urn:epc:id:sgtin:6901234.1.OLD")),
+                          provenance.EventData())
+    indexer.sync()
+    assert _rows(indexer.engine, s.assets, s.assets.c.asset_id == activity["asset"])[0]["retired"] is True
+    old_head = w3.eth.block_number
+
+    assert w3.provider.make_request("evm_revert", [snapshot])["result"] is True
+    council = open_session(network, "council-1")  # nonces from the chain as it is now
+    new = datasharing.register_asset(council, keccak(text="new fork"), "https://gw.example/new")
+    provenance.commission(council, provenance.Quantity.item(item_id("urn:epc:id:sgtin:6901234.1.NEW")),
+                          provenance.EventData())
+    w3.provider.make_request("anvil_mine", ["0x2"])
+    assert new.asset_id == old.asset_id and w3.eth.block_number > old_head
+    before_reorg = dump(indexer.engine)
+
+    # the rollback and the re-application are one transaction: a failure in between keeps the old rows
+    def broken(_ctx, _args):
+        raise RuntimeError("handler failed")
+
+    monkeypatch.setitem(HANDLERS, ("DataSharing", "AssetRegistered"), broken)
+    with pytest.raises(RuntimeError, match="handler failed"):
+        indexer.sync()
+    assert dump(indexer.engine) == before_reorg
+    monkeypatch.undo()
+
+    result = indexer.sync()
+    assert result.rolled_back and result.rolled_back[0][0] == old_head
+    engine = indexer.engine
+    assert _rows(engine, s.assets, s.assets.c.asset_id == new.asset_id)[0]["locator"] == "https://gw.example/new"
+    assert _rows(engine, s.assets, s.assets.c.asset_id == activity["asset"])[0]["retired"] is False
+    assert _rows(engine, s.items, s.items.c.item_id == _hex("urn:epc:id:sgtin:6901234.1.OLD")) == []
+    assert len(_rows(engine, s.items, s.items.c.item_id == _hex("urn:epc:id:sgtin:6901234.1.NEW"))) == 1
+    assert not _rows(engine, s.events, s.events.c.event == "AssetRetired")
+
+    clean = make_indexer(confirmations=2)
+    clean.sync()
+    assert dump(engine) == dump(clean.engine)
+
+
+# ------------------------------------------------------------------ kill and resume
+
+
+def _cursor(path) -> int | None:
+    try:
+        with sqlite3.connect(path) as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'cursor'").fetchone()
+    except sqlite3.OperationalError:  # not created yet
+        return None
+    return int(row[0]) if row else None
+
+
+def test_killed_indexer_resumes_with_nothing_lost_or_doubled(activity, make_indexer, w3, network, tmp_path,
+                                                            eventstore_path):
+    w3.provider.make_request("anvil_mine", [hex(150)])  # a longer history: small batches below
+    head = w3.eth.block_number
+    path = tmp_path / "killed.sqlite"
+    command = [sys.executable, "-m", "pilotchain.cli", "index", "--network", network, "--db", f"sqlite:///{path}",
+               "--batch-blocks", "2", "--confirmations", "0", "--store", str(eventstore_path), "--quiet"]
+    kills = []
+    for _ in range(2):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        start, deadline = _cursor(path) or 0, time.monotonic() + 20
+        while (_cursor(path) or 0) < start + 30 and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.02)
+        assert process.poll() is None, "the indexer finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        kills.append(_cursor(path))
+    assert kills == sorted(kills) and kills[-1] < head
+    assert subprocess.run(command, stdout=subprocess.DEVNULL).returncode == 0
+
+    resumed = make_indexer(f"sqlite:///{path}", confirmations=0)
+    assert resumed.cursor() >= head
+    clean = make_indexer(confirmations=0)
+    clean.sync()
+    assert dump(resumed.engine) == dump(clean.engine)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_index_command_catches_up_and_reports_status(activity, network, w3, tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
+    assert main(["index", "--network", network, "--db", url, "--confirmations", "1", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["indexed_to"] >= status["head"] - 1 and status["confirmations"] == 1 and status["events"] > 0
+
+
+def test_index_command_refuses_a_bad_database_url_in_one_line(network, deployed, capsys):
+    assert main(["index", "--network", network, "--db", "mysql://nowhere/x"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: --db mysql: only sqlite and postgresql") and len(err.strip().splitlines()) == 1
+
+
+def test_an_index_of_another_chain_is_refused(activity, make_indexer, deployment, w3, tmp_path):
+    import dataclasses
+
+    from pilotchain.indexer import Indexer, IndexerError
+
+    url = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    make_indexer(url).sync()
+    moved = dataclasses.replace(deployment, contracts={
+        name: dataclasses.replace(c, address="0x" + "11" * 20) if name == "Provenance" else c
+        for name, c in deployment.contracts.items()})
+    with pytest.raises(IndexerError, match="indexes another chain or deployment"):
+        Indexer(w3, moved, url)
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+def test_postgresql_holds_the_same_rows_as_sqlite_and_follows_a_reorg(activity, make_indexer, postgres_url, w3,
+                                                                     network):
+    on_postgres = make_indexer(postgres_url, confirmations=1)
+    on_postgres.sync()
+    with on_postgres.engine.connect() as conn:
+        assert conn.dialect.name == "postgresql"
+        assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []
+
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    datasharing.register_asset(open_session(network, "council-3"), keccak(text="pg old"), "https://gw.example/pg-old")
+    on_postgres.sync()
+    assert w3.provider.make_request("evm_revert", [snapshot])["result"] is True
+    datasharing.register_asset(open_session(network, "council-3"), keccak(text="pg new"), "https://gw.example/pg-new")
+    w3.provider.make_request("anvil_mine", ["0x1"])
+    assert on_postgres.sync().rolled_back
+
+    on_sqlite = make_indexer(confirmations=1)
+    on_sqlite.sync()
+    assert dump(on_postgres.engine) == dump(on_sqlite.engine)
+    assert [a["locator"] for a in _rows(on_postgres.engine, s.assets, s.assets.c.owner == 3)] == ["https://gw.example/pg-new"]
+
+
+def test_follow_picks_up_new_blocks_until_stopped(activity, make_indexer, network):
+    import threading
+
+    indexer = make_indexer(confirmations=0)
+    stop, synced = threading.Event(), []
+    follower = threading.Thread(target=indexer.follow, kwargs={"interval": 0.05, "stop": stop, "on_sync": synced.append})
+    follower.start()
+    try:
+        asset = datasharing.register_asset(open_session(network, "council-5"), keccak(text="followed"), "https://gw.example/f")
+        deadline = time.monotonic() + 20
+        while not _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        follower.join(10)
+    assert not follower.is_alive() and len(synced) >= 2
+    assert _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id)[0]["owner"] == 5
+
+
+def test_an_event_the_abi_does_not_know_is_kept_undecoded_in_events(activity, make_indexer):
+    indexer = make_indexer(confirmations=0)
+    recalled = EventDecoder(next(i for i in artifacts.load("Provenance").abi if i.get("name") == "Recalled"))
+    address = indexer.deployment.addresses["Provenance"].lower()
+    del indexer._decoders[(address, recalled.topic)]  # as if the contract gained an event after this ABI
+    indexer.sync()
+    unknown = _rows(indexer.engine, s.events, s.events.c.event == "Unknown")
+    assert [(e["contract"], e["args"]["topics"][0]) for e in unknown] == [("Provenance", recalled.topic)]
+    assert _rows(indexer.engine, s.recalls) == []
+
+
+def test_a_batch_read_across_a_reorg_is_dropped_and_read_again(activity, make_indexer, monkeypatch):
+    indexer = make_indexer(confirmations=0)
+    read = indexer._logs
+    calls = []
+
+    def torn(first, last):  # the first read sees the last block from another fork
+        logs = read(first, last)
+        calls.append(len(logs))
+        if len(calls) == 1:
+            logs = [*logs, {**logs[-1], "blockNumber": last, "blockHash": "0x" + "ab" * 32, "logIndex": 999}]
+        return logs
+
+    monkeypatch.setattr(indexer, "_logs", torn)
+    indexer.sync()
+    assert len(calls) == 2
+    clean = make_indexer(confirmations=0)
+    clean.sync()
+    assert dump(indexer.engine) == dump(clean.engine)
