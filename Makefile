@@ -86,8 +86,6 @@ test-anvil: $(TOOLS)
 test-ganache: $(TOOLS)
 	brownie test tests/unit --network pilot-ganache
 
-# The indexer's PostgreSQL tests start their own server from Debian's postgresql package
-# (installed here when missing; the server never runs as a service, only inside the tests).
 POSTGRES := /usr/lib/postgresql/15/bin/postgres
 
 # Debian's PostgreSQL 15 server binaries, for the indexer's PostgreSQL tests (each test starts its
