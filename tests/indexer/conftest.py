@@ -18,9 +18,9 @@ from pilotchain.indexer import schema as s
 from pilotchain.registry import ActionKind, EntityKind, NewEntity
 from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
 
-CELLS = "urn:epc:class:lgtin:6901234.011111.CELLS-C"
+CELLS = "urn:epc:class:lgtin:6912345.011111.CELLS-C"
 PACK = "urn:epc:id:sgtin:6901234.055555.PACK-3"
-VIN = "urn:epc:id:sgtin:6901234.066666.VIN-LGWEF4A53MB000003"
+VIN = "urn:epc:id:sgtin:6901234.066666.LGWEF4A53MB000003"
 HOSPITAL = NewEntity(name="Beijing Test Hospital", kind=EntityKind.Hospital, region=110000,
                      code="12110000MA0TESTH01", admin=Account.from_key(keccak(text="indexer-admin")).address)
 

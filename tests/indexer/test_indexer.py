@@ -20,6 +20,7 @@ from pilotchain import artifacts, datasharing, provenance
 from pilotchain.cli import main
 from pilotchain.endpoints import open_session
 from pilotchain.epcis_codes import item_id
+from pilotchain.eventstore import EventStore
 from pilotchain.indexer import schema as s
 from pilotchain.indexer.decode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
@@ -79,7 +80,7 @@ def test_event_decoder_agrees_with_web3_process_log_on_every_event(activity, w3,
 # ------------------------------------------------------------------ catch-up
 
 
-def test_catch_up_decodes_every_event_into_the_tables(activity, make_indexer, w3, deployment):
+def test_catch_up_decodes_every_event_into_the_tables(activity, make_indexer, w3, deployment, eventstore_path):
     indexer = make_indexer(confirmations=0)
     result = indexer.sync()
     head = w3.eth.block_number
@@ -122,8 +123,10 @@ def test_catch_up_decodes_every_event_into_the_tables(activity, make_indexer, w3
     # the imported events carry their EPCIS document, whose hash is the one on chain
     documented = [e for e in _rows(engine, s.provenance_events) if e["document"] is not None]
     assert {e["event"] for e in documented} == {"Transformed", "Commissioned", "PackedInto", "AggregationRecorded"}
-    from pilotchain.epcis import canonical_json
-    assert all("0x" + keccak(canonical_json(e["document"])).hex() == e["epcis_hash"] for e in documented)
+    with EventStore(eventstore_path) as store:  # the digest of each event's GS1 Event Hash ID
+        for e in documented:
+            stored = store.stored(e["epcis_hash"])
+            assert stored.event == e["document"] and "0x" + stored.recomputed_hash().hex() == e["epcis_hash"]
 
 
 def test_rows_within_the_confirmation_depth_are_not_final(activity, make_indexer, w3):
