@@ -66,5 +66,5 @@ def measure(project, consortium) -> list[GasRow]:
             6_000,
             f"{batch.gas_used:,} for the batch (same asset and grantee)",
         ),
-        GasRow(SECTION, "canAccess (eth_estimateGas - 21,000)", check, 15_000, "execution gas of the view"),
+        GasRow(SECTION, "canAccess (eth_estimateGas - 21,000)", check, 15_000, "execution gas of the view; 14,759 before the suspended-owner check (issue 9), which costs a second registry call and the owner entity's cold slot (~3,100)"),
     ]
