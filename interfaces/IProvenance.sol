@@ -181,8 +181,14 @@ interface IProvenance {
 
     // ---------------------------------------------------------------- events (chained: itemId first)
 
+    /// @notice Entity `entityId` commissioned `itemId` (EPCIS ObjectEvent ADD) with its `quantity`
+    /// (a lot's initial stock); the item's first event: `entityId` becomes its owner and custodian.
     event Commissioned(bytes32 indexed itemId, uint32 indexed entityId, Quantity quantity, EventData data);
+    /// @notice Custodian `entityId` observed `itemId` (EPCIS ObjectEvent OBSERVE), through
+    /// `observe` or `observeBatch`.
     event Observed(bytes32 indexed itemId, uint32 indexed entityId, EventData data);
+    /// @notice Custodian `entityId` decommissioned `itemId` (EPCIS ObjectEvent DELETE); the item is
+    /// closed (`Lifecycle.Decommissioned`).
     event Decommissioned(bytes32 indexed itemId, uint32 indexed entityId, EventData data);
     /// @notice A child packed into `parentId` (an EPCIS AggregationEvent ADD); the child's chain.
     event PackedInto(bytes32 indexed itemId, bytes32 indexed parentId, uint32 entityId, EventData data);
@@ -207,26 +213,44 @@ interface IProvenance {
         uint64 amount,
         bytes3 unit
     );
+    /// @notice Custodian `entityId` linked `itemId` to business transaction `bizTransaction` (EPCIS
+    /// TransactionEvent with `action`); one event per item of `recordTransaction`.
     event TransactionRecorded(
         bytes32 indexed itemId, bytes32 indexed bizTransaction, uint32 entityId, Action action, EventData data
     );
+    /// @notice Custodian `entityId` attached device `deviceId` to `itemId` (EPCIS AssociationEvent
+    /// ADD).
     event DeviceAssociated(bytes32 indexed itemId, bytes32 indexed deviceId, uint32 entityId, EventData data);
+    /// @notice Custodian `entityId` detached device `deviceId` from `itemId` (EPCIS
+    /// AssociationEvent DELETE).
     event DeviceDissociated(bytes32 indexed itemId, bytes32 indexed deviceId, uint32 entityId, EventData data);
     /// @notice An error declaration: the event with EPCIS hash `erroneousHash` was wrong;
     /// `data` describes the declaration (its own `epcisHash` is the declaration's).
     event ErrorDeclared(
         bytes32 indexed itemId, bytes32 indexed erroneousHash, uint32 entityId, bytes32 reason, EventData data
     );
+    /// @notice Custodian `from` offered custody of `itemId` to `to`; the item is in transit until
+    /// `to` accepts or rejects the offer or `from` cancels it.
     event CustodyOffered(bytes32 indexed itemId, uint32 indexed from, uint32 indexed to);
+    /// @notice `to`, the receiver of the open offer, took custody of `itemId` from `from`.
     event CustodyAccepted(bytes32 indexed itemId, uint32 indexed from, uint32 indexed to);
+    /// @notice `to`, the receiver of the open offer, declined custody of `itemId`; it stays with
+    /// `from`.
     event CustodyRejected(bytes32 indexed itemId, uint32 indexed from, uint32 indexed to);
+    /// @notice Custodian `from` withdrew its open offer of `itemId` to `to`.
     event CustodyCancelled(bytes32 indexed itemId, uint32 indexed from, uint32 indexed to);
+    /// @notice Owner `from` transferred ownership of `itemId` to `to` under business transaction
+    /// `bizTransaction`; custody does not move.
     event OwnershipTransferred(
         bytes32 indexed itemId, uint32 indexed from, uint32 indexed to, bytes32 bizTransaction
     );
+    /// @notice Inspector `inspector` attached to `itemId` a certificate of type `certType` with
+    /// hash `certHash`, valid until `validUntil` (unix seconds, 0 for no expiry).
     event Certified(
         bytes32 indexed itemId, uint32 indexed inspector, bytes32 indexed certType, bytes32 certHash, uint40 validUntil
     );
+    /// @notice `entityId`, the owner of `itemId` or a recall authority, recalled it for `reason`;
+    /// the item is flagged recalled until the recall is withdrawn.
     event Recalled(bytes32 indexed itemId, uint32 indexed entityId, bytes32 reason);
     /// @notice The custodian of `itemId` acknowledged the recall of `recalledId` (itself or a
     /// lot it was made from); the item is flagged recalled until that recall is withdrawn and the
@@ -253,32 +277,85 @@ interface IProvenance {
 
     // ---------------------------------------------------------------- errors
 
+    /// @notice `account`, the caller, is not an account of an active entity
+    /// (`IEntityRegistry.memberOf`); raised by every function that records an event (not by
+    /// `registerPrefix` and `removePrefix`, which only the registry calls).
     error ProvenanceNotMember(address account);
+    /// @notice No event has brought `itemId` into being (only commissioning, a transformation
+    /// output and a packing parent create an id), so no other event may name it.
     error ProvenanceUnknownItem(bytes32 itemId);
+    /// @notice `commission` (or `commissionBatch`) named `itemId`, which is already known.
     error ProvenanceItemExists(bytes32 itemId);
+    /// @notice Entity `entityId`, the caller's, is not the custodian of `itemId` (of its outermost
+    /// parent when packed): it cannot record an EPCIS event about it, offer or cancel its custody,
+    /// or acknowledge a recall on it.
     error ProvenanceNotCustodian(bytes32 itemId, uint32 entityId);
+    /// @notice Entity `entityId`, the caller's, does not own `itemId`, so it cannot transfer its
+    /// ownership.
     error ProvenanceNotOwner(bytes32 itemId, uint32 entityId);
+    /// @notice Entity `entityId`, the caller's, is neither the owner nor the custodian of `itemId`,
+    /// so it cannot declare an error about it.
     error ProvenanceNotOwnerOrCustodian(bytes32 itemId, uint32 entityId);
+    /// @notice Entity `entityId`, the caller's, lacks CAP_INSPECTOR, so it cannot `certify`.
     error ProvenanceNotInspector(uint32 entityId);
+    /// @notice Entity `entityId` may not recall `itemId` (it is neither its owner nor a recall
+    /// authority) or withdraw its recall (it is no recall authority, and not the owner of an item
+    /// its owner recalled).
     error ProvenanceNotRecallAuthority(bytes32 itemId, uint32 entityId);
+    /// @notice `itemId` is no longer active (`lifecycle` is Consumed or Decommissioned): it takes
+    /// no further object, aggregation, transformation, transaction or association event and cannot
+    /// be offered.
     error ProvenanceItemClosed(bytes32 itemId, Lifecycle lifecycle);
+    /// @notice `itemId` is in transit to `pendingCustodian` (custody offered, not yet accepted): it
+    /// cannot be decommissioned, packed, packed into, unpacked from, used in a transformation or
+    /// offered again.
     error ProvenanceInTransit(bytes32 itemId, uint32 pendingCustodian);
+    /// @notice `itemId` has no open custody offer to accept, reject or cancel.
     error ProvenanceNoPendingTransfer(bytes32 itemId);
+    /// @notice Entity `entityId`, the caller's, is not the receiver of the open custody offer of
+    /// `itemId`, so it cannot accept or reject it.
     error ProvenanceNotPendingReceiver(bytes32 itemId, uint32 entityId);
+    /// @notice Entity `entityId`, the receiver of a custody offer or an ownership transfer, or the
+    /// entity a prefix is being registered to, is not active.
     error ProvenanceInactiveEntity(uint32 entityId);
+    /// @notice Entity id `entityId` (the caller's, a receiver's or a prefix registrant's) is above
+    /// 65535: it does not fit the 16 bits `Item` and the prefix table store it in.
     error ProvenanceEntityIdOutOfRange(uint32 entityId);
+    /// @notice Custody or ownership of `itemId` was offered or transferred to `entityId`, the
+    /// caller's own entity.
     error ProvenanceSelfTransfer(bytes32 itemId, uint32 entityId);
+    /// @notice A quantity of `itemId` is malformed: a serialised item (`lot` false) with an
+    /// `amount` or a unit, or, in a transformation, a `lot` flag that contradicts the kind `itemId`
+    /// already has.
     error ProvenanceInvalidQuantity(bytes32 itemId, bool lot, uint64 amount);
+    /// @notice A transformation names lot `itemId` in unit `actual`; its stock is kept in
+    /// `expected`.
     error ProvenanceUnitMismatch(bytes32 itemId, bytes3 expected, bytes3 actual);
+    /// @notice A transformation consumes `requested` of lot `itemId`, more than its `available`
+    /// stock.
     error ProvenanceQuantityExceeded(bytes32 itemId, uint64 requested, uint64 available);
+    /// @notice `itemId` is recalled: `recall` of an item whose own recall is still in force, or a
+    /// recalled item (by its own or an acknowledged recall) as a transformation input.
     error ProvenanceRecalled(bytes32 itemId);
+    /// @notice `itemId` has no recall of its own in force: `acknowledgeRecall` named it as
+    /// `recalledId`, or `withdrawRecall` found no recall of it to withdraw.
     error ProvenanceNotRecalled(bytes32 itemId);
+    /// @notice `childId` is already packed into `parentId`, its current parent; unpack it first.
     error ProvenanceAlreadyPacked(bytes32 childId, bytes32 parentId);
+    /// @notice `unpack` named `childId`, which is not packed into `parentId`.
     error ProvenanceNotPacked(bytes32 childId, bytes32 parentId);
+    /// @notice Packing `childId` into `parentId` would make a cycle: they are the same item, or
+    /// `childId` already contains `parentId`.
     error ProvenancePackingCycle(bytes32 childId, bytes32 parentId);
+    /// @notice Device `deviceId` is already attached to `itemId`.
     error ProvenanceAlreadyAssociated(bytes32 itemId, bytes32 deviceId);
+    /// @notice Device `deviceId` is not attached to `itemId`, so it cannot be dissociated.
     error ProvenanceNotAssociated(bytes32 itemId, bytes32 deviceId);
+    /// @notice A certificate's `validUntil` is not 0 (no expiry) and not later than the block's
+    /// timestamp.
     error ProvenanceCertificateExpired(uint40 validUntil);
+    /// @notice A list that may not be empty is: the children of `pack` or `unpack`, the inputs or
+    /// outputs of `transform`, the items of `recordTransaction`, or the calls of `multicall`.
     error ProvenanceEmptyList();
     /// @notice `itemId` lies under company prefix `prefix`, registered to entity `owner`, and
     /// another entity tried to create it.
@@ -291,6 +368,7 @@ interface IProvenance {
     error ProvenancePrefixTaken(bytes6 prefix, uint32 owner);
     /// @notice `prefix` is not registered to anyone.
     error ProvenancePrefixNotRegistered(bytes6 prefix);
+    /// @notice `commissionBatch` got `expected` quantities but `actual` event data.
     error ProvenanceLengthMismatch(uint256 expected, uint256 actual);
     /// @notice `itemId` is packed into `parentId` and moves only with it.
     error ProvenancePacked(bytes32 itemId, bytes32 parentId);
