@@ -24,7 +24,7 @@ uint256 constant PROVENANCE_MAX_DERIVATION_HOPS = 8;
 ///
 /// Item ids and company prefixes: `itemId = bytes6(prefix) ‖ bytes26(keccak256(EPC URI))`, the
 /// last 26 bytes of the URI's keccak under a 6-byte key of its GS1 company prefix
-/// (`pilotchain.epcis_codes.item_id`). The key is the prefix's 6 to 12 digits as packed BCD,
+/// (`pilotchain.epcis.codes.item_id`). The key is the prefix's 6 to 12 digits as packed BCD,
 /// filled up with 0xF nibbles ("6901234" is 0x6901234fffff); it is 0 for identifiers whose scheme
 /// carries no company prefix (GID, non-EPC URIs, patterns with a wildcard prefix). The contract
 /// reads the prefix from the id itself (`prefixOf`), so the id cannot be separated from it: a
@@ -92,7 +92,7 @@ interface IProvenance {
 
     /// @notice The what-when-where-why of one EPCIS event.
     /// @dev Codes: `bizStep` and `disposition` are positions in the CBV 2.0 vocabularies counted
-    /// from 1 (`pilotchain.epcis_codes`; 0 = absent; a custom URI is 0x8000 | 15 bits of its
+    /// from 1 (`pilotchain.epcis.codes`; 0 = absent; a custom URI is 0x8000 | 15 bits of its
     /// keccak, the URI itself is in the full event). `readPoint` and `bizLocation` are keccak256 of the
     /// location URI (0 = absent). `epcisHash` is keccak256 of the canonical EPCIS event JSON.
     struct EventData {
@@ -537,7 +537,7 @@ interface IProvenance {
     /// `abi.encode(address(this), abi.encodeCall(IProvenance.registerPrefix, (entityId, prefix)))`.
     /// Items created under the prefix before it was registered keep their owners.
     /// @param entityId an active entity
-    /// @param prefix the prefix's BCD key (`pilotchain.epcis_codes.prefix_key`), not yet registered
+    /// @param prefix the prefix's BCD key (`pilotchain.epcis.codes.prefix_key`), not yet registered
     function registerPrefix(uint32 entityId, bytes6 prefix) external;
 
     /// @notice Removes the registration of `prefix` (a prefix given up or registered in error);

@@ -31,7 +31,7 @@ from pilotchain.errors import (
     TransactionFailed,
     WrongChain,
 )
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.store import EventStore
 from pilotchain.journal import Journal
 from pilotchain.provenance import TamperError
 from pilotchain.resolve import account_address, entity_id

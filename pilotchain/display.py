@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from pilotchain.epcis_codes import BIZ_STEPS, CUSTOM_CODE_FLAG, DISPOSITIONS, item_id
+from pilotchain.epcis.codes import BIZ_STEPS, CUSTOM_CODE_FLAG, DISPOSITIONS, item_id
 
 QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of their unit (as in pilotchain.provenance)
 TIME_KEYS = ("eventTime", "validUntil", "holdUntil", "validFrom", "admittedAt", "createdAt",

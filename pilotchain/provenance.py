@@ -1,6 +1,6 @@
 """Provenance in Python: typed values, the hash chain, traversal, verification and EPCIS import.
 
-Items are identified on chain by `item_id(uri)` (`pilotchain.epcis_codes`: the key of the EPC's
+Items are identified on chain by `item_id(uri)` (`pilotchain.epcis.codes`: the key of the EPC's
 GS1 company prefix, then the keccak of its canonical form, so a URN and a Digital Link of one
 object are one item). Every event whose first argument is the indexed `itemId` extends the
 item's hash chain (see IProvenance):
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from eth_abi import encode
 from eth_utils import keccak
 
-from pilotchain.epcis_codes import (
+from pilotchain.epcis.codes import (
     item_id,
     known_prefixes,
     location_id,
@@ -43,7 +43,7 @@ from pilotchain.session import LOG_CHUNK, Session
 
 if TYPE_CHECKING:
     from pilotchain.epcis import EpcisEvent
-    from pilotchain.eventstore import EventStore
+    from pilotchain.epcis.store import EventStore
 
 CONTRACT = "Provenance"
 QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of the unit
@@ -114,7 +114,7 @@ class EventData:
         epcis_hash: bytes = ZERO32,
     ) -> EventData:
         """Event data from CBV names or URIs ("shipping", "in_transit") and location URIs."""
-        from pilotchain.epcis_codes import VocabularyError, biz_step as step_code, disposition as disp_code
+        from pilotchain.epcis.codes import VocabularyError, biz_step as step_code, disposition as disp_code
 
         try:
             return cls(
@@ -703,7 +703,7 @@ def plan_event(event: EpcisEvent) -> PlannedEvent:
     ObjectEvent that names no object (sensor data only) is an observation of its sensor devices,
     or of its read point when it names no device."""
     from pilotchain.epcis.hashid import id_digest
-    from pilotchain.epcis_fields import EpcisError
+    from pilotchain.epcis.fields import EpcisError
 
     data = event_data(event).as_tuple()
 
@@ -943,7 +943,7 @@ def _refuse_reused_event_ids(doc, store) -> None:
     The same event again, and an error declaration of a captured event (which keeps its eventID
     and its Event Hash ID), are no conflict. Blank-node ids (`_:e1`) are local to their document."""
     from pilotchain.epcis import event_hash_id
-    from pilotchain.epcis_fields import EpcisError
+    from pilotchain.epcis.fields import EpcisError
 
     for event in doc.events:
         if event.event_id is None or event.event_id.startswith("_:"):
@@ -1108,7 +1108,7 @@ def export_item(session: Session, store: EventStore, item: bytes | str) -> dict:
     stored event included).
     """
     from pilotchain.epcis import parse_document
-    from pilotchain.eventstore import EventStoreError
+    from pilotchain.epcis.store import EventStoreError
 
     checked = history(session, item)
     wanted = [(h, None) for h in item_epcis_hashes(session, checked)]

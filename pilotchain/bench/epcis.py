@@ -26,7 +26,7 @@ from pilotchain import devnode, endpoints
 from pilotchain.deploy import deploy_network
 from pilotchain.endpoints import open_session
 from pilotchain.epcis import parse_document
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.store import EventStore
 from pilotchain.provenance import export_item, import_epcis
 
 CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": "https://example.org/bench/"}]

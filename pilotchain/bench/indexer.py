@@ -25,7 +25,7 @@ from eth_utils import keccak
 from pilotchain import deployments, devdb, devnode, endpoints
 from pilotchain.deploy import deploy_network
 from pilotchain.endpoints import open_session
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis.codes import item_id
 from pilotchain.indexer import Indexer
 from pilotchain.provenance import EventData, Quantity
 from pilotchain.toolchain import ROOT

@@ -30,7 +30,7 @@ from eth_utils import keccak
 from pilotchain import chain, deployments, endpoints
 from pilotchain.accounts import AccountStore
 from pilotchain.deploy import deploy_network
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis.codes import item_id
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster

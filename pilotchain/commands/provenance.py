@@ -14,7 +14,7 @@ from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
-from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
+from pilotchain.epcis.store import DEFAULT_PATH, PATH_ENV, EventStore
 from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
 from pilotchain.resolve import account_store, entity_id
 

@@ -4,7 +4,7 @@ A document is checked as GS1 defines it (`validation`: GS1's JSON Schema in `sta
 standard and the simple JSON-LD context, identifier grammar); malformed input raises
 `EpcisError`, whose message names the event (index, type, eventID) and the field. Every event is
 identified by its GS1 Event Hash ID (`hashid`, CBV 2.0): the Provenance contract and the event
-store (`pilotchain.eventstore`) know it by the SHA-256 digest that ID carries (`event.hash`), so
+store (`pilotchain.epcis.store`) know it by the SHA-256 digest that ID carries (`event.hash`), so
 events equal in meaning are one event whatever their surface form. Identifiers have one
 canonical form (`identifiers`), so an EPC URN and a GS1 Digital Link of one object are one item.
 
@@ -29,9 +29,9 @@ from typing import Any
 from pilotchain.epcis.hashid import event_digest, event_hash_id
 from pilotchain.epcis.identifiers import canonical as canonical_identifier
 from pilotchain.epcis.validation import SIMPLE_CONTEXT, document_problems, validate_document
-from pilotchain.epcis_canonical import CanonicalJsonError, canonical_json, load_json
-from pilotchain.epcis_codes import CbvCode, item_id, location_id
-from pilotchain.epcis_fields import (
+from pilotchain.epcis.canonical import CanonicalJsonError, canonical_json, load_json
+from pilotchain.epcis.codes import CbvCode, item_id, location_id
+from pilotchain.epcis.fields import (
     BizTransaction,
     EpcisError,
     ErrorDeclaration,

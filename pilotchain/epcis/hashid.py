@@ -25,7 +25,7 @@ from typing import Any
 
 from pilotchain.epcis.identifiers import canonical
 from pilotchain.epcis.validation import standard_word, standard_words
-from pilotchain.epcis_fields import parse_date_time
+from pilotchain.epcis.fields import parse_date_time
 
 __all__ = ["PROP_ORDER", "declaration_digest", "event_digest", "event_hash_id", "id_digest", "prehash_string"]
 

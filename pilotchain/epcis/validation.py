@@ -20,7 +20,7 @@ from typing import Any
 
 from pilotchain.epcis.identifiers import identifier_problem
 from pilotchain.epcis.schema import SchemaValidator
-from pilotchain.epcis_fields import EpcisError
+from pilotchain.epcis.fields import EpcisError
 
 __all__ = [
     "SIMPLE_CONTEXT", "STANDARD_CONTEXTS", "document_problems", "is_simple_context",

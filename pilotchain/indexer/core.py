@@ -236,7 +236,7 @@ class Indexer:
         return store.get(epcis_hash)
 
     def _store(self):
-        from pilotchain.eventstore import DEFAULT_PATH, PATH_ENV, EventStore
+        from pilotchain.epcis.store import DEFAULT_PATH, PATH_ENV, EventStore
 
         local = self._local  # an SQLite connection serves only the thread that opened it
         if not hasattr(local, "store"):

@@ -17,7 +17,7 @@ import time
 from eth_utils import keccak
 
 from pilotchain import provenance as pv
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis.codes import item_id
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.roster import RosterEntry
 from pilotchain.pilot.sharing import pick

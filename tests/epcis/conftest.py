@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.store import EventStore
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "data" / "epcis-examples"  # GS1's own documents
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.jsonld"))

@@ -9,7 +9,7 @@ import pytest
 
 from pilotchain.epcis import canonical_json, event_hash, parse_document
 from pilotchain.epcis.hashid import prehash_string
-from pilotchain.epcis_canonical import CanonicalJsonError, load_json
+from pilotchain.epcis.canonical import CanonicalJsonError, load_json
 from tests.epcis.conftest import EXAMPLES, load_example
 
 ASSOCIATION_CANONICAL = (

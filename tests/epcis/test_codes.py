@@ -6,7 +6,7 @@ import pytest
 from Crypto.Hash import keccak as pycryptodome_keccak
 
 from pilotchain.epcis import parse_document
-from pilotchain.epcis_codes import (
+from pilotchain.epcis.codes import (
     BIZ_STEPS,
     CUSTOM_CODE_FLAG,
     DISPOSITIONS,

@@ -9,7 +9,7 @@ import pytest
 from eth_utils import keccak
 
 from pilotchain.epcis import canonical_json, equivalent, export_document, item_id, parse_document
-from pilotchain.eventstore import SCHEMA_VERSION, EventStore, EventStoreError
+from pilotchain.epcis.store import SCHEMA_VERSION, EventStore, EventStoreError
 from tests.epcis.conftest import EXAMPLES, load_example
 
 TX_A = bytes.fromhex("aa" * 32)

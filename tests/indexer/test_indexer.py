@@ -19,8 +19,8 @@ from eth_utils import keccak
 from pilotchain import artifacts, datasharing, provenance
 from pilotchain.cli import main
 from pilotchain.endpoints import open_session
-from pilotchain.epcis_codes import item_id
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.codes import item_id
+from pilotchain.epcis.store import EventStore
 from pilotchain.indexer import schema as s
 from pilotchain.indexer.decode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS

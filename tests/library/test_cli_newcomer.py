@@ -17,7 +17,7 @@ from pilotchain import toolchain
 from pilotchain.accounts import AccountStore
 from pilotchain.cli import _load_commands, build_parser, main
 from pilotchain.endpoints import resolve
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis.codes import item_id
 from pilotchain.toolchain import ROOT
 
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"

@@ -5,7 +5,7 @@ import json
 import re
 
 from pilotchain.cli import main
-from pilotchain.epcis_codes import item_id
+from pilotchain.epcis.codes import item_id
 from pilotchain.toolchain import ROOT
 
 CELLS = "urn:epc:class:lgtin:6912345.011111.CELLS-C"

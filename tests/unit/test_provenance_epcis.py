@@ -9,9 +9,9 @@ from brownie import web3
 
 from pilotchain import provenance as lib
 from pilotchain.epcis import equivalent, parse_document
-from pilotchain.epcis_codes import item_id
-from pilotchain.epcis_fields import EpcisError
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.codes import item_id
+from pilotchain.epcis.fields import EpcisError
+from pilotchain.epcis.store import EventStore
 from pilotchain.registry import ActionKind
 from pilotchain.toolchain import ROOT
 from tests.fixtures.provenance import prefix_call

@@ -12,8 +12,8 @@ from brownie import web3
 from pilotchain import provenance as lib
 from pilotchain.epcis import EpcisError, event_hash_id, parse_document
 from pilotchain.epcis.hashid import id_digest
-from pilotchain.epcis_codes import item_id
-from pilotchain.eventstore import EventStore
+from pilotchain.epcis.codes import item_id
+from pilotchain.epcis.store import EventStore
 from pilotchain.registry import ActionKind
 from tests.fixtures.provenance import prefix_call
 from tests.fixtures.registry import pass_proposal

@@ -10,7 +10,7 @@ only the prefix's entity creates ids at all.
 import brownie
 import pytest
 
-from pilotchain.epcis_codes import item_id, prefix_key
+from pilotchain.epcis.codes import item_id, prefix_key
 from pilotchain.provenance import Status
 from pilotchain.registry import ActionKind, call_payload
 from tests.fixtures.datasharing import custom_error, emitted

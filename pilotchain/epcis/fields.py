@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
-from pilotchain.epcis_codes import CbvCode, VocabularyError, biz_step, disposition, is_uri
+from pilotchain.epcis.codes import CbvCode, VocabularyError, biz_step, disposition, is_uri
 from pilotchain.errors import PilotchainError
 
 # RFC 3339 date-time (the JSON schema's "date-time"): a time zone is required.
