@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Callable
 
 from pilotchain import __version__
-from pilotchain.display import readable
+from pilotchain.display import Names, readable
 from pilotchain.errors import PilotchainError, hint
 
 
@@ -95,8 +95,30 @@ def print_table(rows: list[dict[str, Any]], columns: list[str] | None = None) ->
         print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
 
 
-def _default_render(result: Any) -> None:
-    plain = readable(to_plain(result))
+def _entity_namer(args: argparse.Namespace) -> Callable[[int], str] | None:
+    """Names entity ids (`Name (id)`) in the default output from the registry of `--network`,
+    read once on first use; without a network, or where the registry cannot be read, none."""
+    network = getattr(args, "network", None)
+    if network is None:
+        return None
+    names: Names | None = None
+
+    def name(entity_id: int) -> str:
+        nonlocal names
+        if names is None:
+            from pilotchain.endpoints import open_session
+
+            try:
+                names = Names(open_session(network))
+            except PilotchainError:
+                names = Names()
+        return names.entity(entity_id)
+
+    return name
+
+
+def _default_render(result: Any, entity: Callable[[int], str] | None = None) -> None:
+    plain = readable(to_plain(result), entity)
     if plain is None:
         return
     if isinstance(plain, list) and plain and all(isinstance(r, dict) for r in plain):
@@ -160,7 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "json", False):
             print(json.dumps(to_plain(result), indent=2, sort_keys=False))
         else:
-            (cmd.render or _default_render)(result)
+            if cmd.render:
+                cmd.render(result)
+            else:
+                _default_render(result, _entity_namer(args))
     except BrokenPipeError:  # the reader went away (`| head`): not an error of ours
         sys.stderr.close()
     return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 
 from pilotchain.epcis.codes import BIZ_STEPS, CUSTOM_CODE_FLAG, DISPOSITIONS, item_id
 
@@ -59,12 +59,19 @@ def hex32(value: bytes | str) -> str:
     return value if isinstance(value, str) else "0x" + bytes(value).hex()
 
 
-def readable(value: Any) -> Any:
-    """A plain result (see `cli.to_plain`) with times, CBV codes, enums and amounts named, by key."""
+ENTITY_KEYS = frozenset({"entityId", "entity_id", "owner", "grantee", "requester", "proposer", "custodian",
+                         "pendingCustodian", "inspector", "from", "to"})
+
+
+def readable(value: Any, entity: Callable[[int], str] | None = None) -> Any:
+    """A plain result (see `cli.to_plain`) with times, CBV codes, enums and amounts named, by key;
+    with `entity`, entity ids too (`Name (id)`)."""
     if isinstance(value, dict):
         shown = {}
         for key, item in value.items():
-            if key in TIME_KEYS and isinstance(item, int):
+            if entity is not None and key in ENTITY_KEYS and isinstance(item, int) and not isinstance(item, bool):
+                shown[key] = entity(item)
+            elif key in TIME_KEYS and isinstance(item, int):
                 shown[key] = when(item) or "none"
             elif key in CBV_KEYS and isinstance(item, int):
                 shown[key] = cbv(CBV_KEYS[key], item) or "none"
@@ -79,10 +86,10 @@ def readable(value: Any) -> Any:
             elif key == "status" and hasattr(item, "name"):
                 shown[key] = item.name
             else:
-                shown[key] = readable(item)
+                shown[key] = readable(item, entity)
         return shown
     if isinstance(value, (list, tuple)):
-        return [readable(v) for v in value]
+        return [readable(v, entity) for v in value]
     if hasattr(value, "name") and hasattr(value, "value"):  # an enum member
         return value.name
     return value

@@ -176,6 +176,18 @@ def test_an_entity_or_account_may_be_named_any_way(capsys, network, deployed):
         assert (checked["account"], checked["allowed"]) == (address, True), who
 
 
+def test_data_sharing_output_names_entities(capsys, network, deployed):
+    asset = run_json(capsys, "data", "register-asset", "https://gateway.example/named", "--content-hash",
+                     "0x" + "cd" * 32, "--network", network, "--account", "council-1")["asset_id"]  # fmt: skip
+    code, out, _err = run(capsys, "data", "grant", asset, "council-3", "--purpose", "research", "--days", 30,
+                          "--network", network, "--account", "council-1")  # fmt: skip
+    assert code == 0
+    grantee = re.search(r"^grantee\s+(.*)$", out, re.M)
+    assert grantee and re.fullmatch(r"\S.* \(3\)", grantee.group(1)), out  # `Name (3)`, not a bare 3
+    assert run_json(capsys, "data", "revoke", asset, 3, "--reason", "1", "--yes", "--network", network,
+                    "--account", "council-1")["grantee"] == 3  # --json keeps the number
+
+
 def test_no_membership_says_what_to_do(capsys, network, deployed):
     code, _out, err = run(capsys, "provenance", "commission", "urn:epc:id:sgtin:6901234.000000.X1",
                           "--network", network, "--account", "deployer")  # fmt: skip
