@@ -19,6 +19,12 @@ Without it Brownie 1.22.2 records nothing (`"coverage": {}`) and would crash if 
    `reports/coverage.json` by this project's own computation (pilotchain.devtools.coverage_report,
    which `make coverage` then writes to `reports/coverage.md` from build/tests.json).
 
+3. **View calls.** Under `--coverage` Brownie runs every call as a transaction (then reverts it)
+   so that views are traced too, but it sends that transaction with `gas_price: 0`, which a
+   london chain refuses (the fee is below the base fee); Brownie swallows the error, so no view
+   was ever counted. The patched `ContractCall.transact` sends those traced calls at the
+   network's gas price instead.
+
 Patches are applied to Brownie's modules at run time; nothing inside .venv is edited.
 """
 
@@ -108,7 +114,20 @@ def save_coverage_report(build, coverage_eval, report_path):
     return None
 
 
+_original_call_transact = brownie_contract.ContractCall.transact
+
+
+def _traced_call_transact(self, *args, silent: bool = False):
+    """`ContractCall.transact`, but a call Brownie transacts for coverage (marked `_skip_undo`,
+    sent at gas price 0) goes at the network's gas price, which a london chain accepts."""
+    if args and isinstance(args[-1], dict) and args[-1].get("_skip_undo") and args[-1].get("gas_price") == 0:
+        tx = {k: v for k, v in args[-1].items() if k != "gas_price"}
+        args = (*args[:-1], tx)
+    return _original_call_transact(self, *args, silent=silent)
+
+
 def pytest_configure(config):
+    brownie_contract.ContractCall.transact = _traced_call_transact
     brownie_contract._verify_deployed_code = _verify_deployed_code
     brownie_coverage.get_merged_coverage_eval = get_merged_coverage_eval
     brownie_output._build_coverage_output = build_coverage_output

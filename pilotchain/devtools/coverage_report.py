@@ -132,18 +132,10 @@ def load_notes(path: Path = NOTES_FILE) -> list[dict]:
     return (yaml.safe_load(path.read_text()) or []) if path.exists() else []
 
 
-def view_functions(contract: str) -> set[str]:
-    """`Contract.fn` of the contract's external view functions (read with eth_call by the tests)."""
-    abi = json.loads((BUILD / "contracts" / f"{contract}.json").read_text())["abi"]
-    return {f"{contract}.{f['name']}" for f in abi if f.get("stateMutability") in ("view", "pure")}
-
-
-def _reason(branch: Branch, contract: str, notes: list[dict], views: set[str]) -> str:
+def _reason(branch: Branch, contract: str, notes: list[dict]) -> str:
     for note in notes:
         if note["contract"] == contract and note["code"] in branch.code:
             return note["reason"]
-    if branch.function in views:
-        return "a view: the tests read it with calls, for which Brownie recorded no coverage"
     return "not reached by the suite"
 
 
@@ -198,7 +190,7 @@ def render(files: list[FileCoverage], notes: list[dict], min_branch: float, comm
             out += ["| line | function | condition | outcome never seen | why |", "|---|---|---|---|---|"]
             for b in sorted(partial, key=lambda b: b.line):
                 code = b.code.replace("|", "\\|")
-                reason = _reason(b, f.contract, notes, view_functions(f.contract))
+                reason = _reason(b, f.contract, notes)
                 out.append(f"| {b.line} | `{b.function}` | `{code[:90]}` | {b.missing} | {reason} |")
             out.append("")
     if not missing:
