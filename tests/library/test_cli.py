@@ -6,20 +6,8 @@ import re
 import pytest
 
 from pilotchain.accounts import AccountStore
-from pilotchain.cli import main
 from pilotchain.endpoints import resolve
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *argv):
-    code, out, err = run(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
+from tests.library.cli_run import run, run_json
 
 
 def test_governance_round_trip_through_the_cli(capsys, network, deployed):

@@ -1,7 +1,6 @@
 """`pilotchain data …` end to end: from an asset to a signed grant, a check, a receipt and a
 revocation, as the README walks through it; and its error lines."""
 
-import json
 import re
 import time
 
@@ -9,21 +8,9 @@ import pytest
 
 from pilotchain import datasharing as ds
 from pilotchain.accounts import AccountStore
-from pilotchain.cli import main
 from pilotchain.endpoints import resolve
 from pilotchain.errors import ConfigError, ContractError
-
-
-def cli(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def cli_json(capsys, *argv):
-    code, out, err = cli(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
+from tests.library.cli_run import run as cli, run_json as cli_json
 
 
 def test_asset_signed_grant_check_receipt_revocation(capsys, network, deployed, tmp_path):

@@ -19,23 +19,12 @@ from pilotchain.cli import _load_commands, build_parser, main
 from pilotchain.endpoints import resolve
 from pilotchain.epcis.codes import item_id
 from pilotchain.toolchain import ROOT
+from tests.library.cli_run import run, run_json
 
 ASSEMBLY = ROOT / "examples" / "battery-assembly.jsonld"
 CELLS, PACK = "urn:epc:class:lgtin:6912345.011111.CELLS-N", "urn:epc:id:sgtin:6901234.055555.PACK-N"
 VIN = "urn:epc:id:sgtin:6901234.066666.LGWEF4A59MB000009"
 UNKNOWN = "urn:epc:id:sgtin:6901234.000000.NEVER-SEEN"
-
-
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def run_json(capsys, *argv):
-    code, out, err = run(capsys, *argv, "--json")
-    assert code == 0, err
-    return json.loads(out)
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from eth_utils import to_checksum_address
 
 from pilotchain import datasharing, provenance, registry
 from pilotchain.artifacts import BUILD_DIR
+from tests.library.solc_ast import walk
 
 BUILD = BUILD_DIR.parent
 MODULES = {"EntityRegistry": registry, "DataSharing": datasharing, "Provenance": provenance}
@@ -36,21 +37,11 @@ def _artifacts():
             yield json.loads(path.read_text())
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def _definitions(node_type: str) -> dict[str, dict]:
     """`Contract.Name` -> AST node, for every enum or struct of the compiled sources."""
     found = {}
     for artifact in _artifacts():
-        for contract in (n for n in _walk(artifact["ast"]) if n.get("nodeType") == "ContractDefinition"):
+        for contract in (n for n in walk(artifact["ast"]) if n.get("nodeType") == "ContractDefinition"):
             for node in contract["nodes"]:
                 if node.get("nodeType") == node_type:
                     found[f"{contract['name']}.{node['name']}"] = node
@@ -155,7 +146,7 @@ def _tuple_param(contract: str, struct: str) -> dict:
     """An ABI parameter of the contract whose internal type is `struct` (anywhere in the ABI)."""
     wanted = f"struct {struct}"
     for item in _abi(contract):
-        for param in _walk(item.get("inputs", []) + item.get("outputs", [])):
+        for param in walk(item.get("inputs", []) + item.get("outputs", [])):
             if param.get("internalType", "").removesuffix("[]") == wanted:
                 return param
     raise AssertionError(f"{contract}'s ABI has no {struct} parameter")

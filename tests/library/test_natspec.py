@@ -17,6 +17,7 @@ import pytest
 
 from pilotchain.artifacts import BUILD_DIR
 from pilotchain.errors import ConfigError
+from tests.library.solc_ast import walk
 
 BUILD = BUILD_DIR.parent
 INTERFACES = ("IEntityRegistry", "IDataSharing", "IProvenance")
@@ -32,18 +33,8 @@ def _ast(interface: str) -> dict:
         raise ConfigError(f"no build artifact for {interface} in {path.parent}; run `make compile`") from None
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def _declarations(interface: str) -> list[dict]:
-    found = [n for n in _walk(_ast(interface)) if n.get("nodeType") in DECLARATIONS]
+    found = [n for n in walk(_ast(interface)) if n.get("nodeType") in DECLARATIONS]
     assert found, f"no function, event or error in the {interface} artifact: compile the project first"
     return found
 
