@@ -20,6 +20,7 @@ from typing import Callable
 
 import psutil
 from web3 import IPCProvider, Web3
+from web3._utils.threads import Timeout as IpcTimeout  # what IPCProvider raises when no answer comes
 from web3.exceptions import Web3Exception
 
 from pilotchain.chain.network import HOST, MAX_VALIDATORS, Network, Node, geth_binary, port_is_free
@@ -198,7 +199,11 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
         except (ConnectionFailed, OSError):  # a node went down just now: report it with its log
             wait(pending, "answer RPC", lambda w3: True)
             head = min(_head(n) for n in pending)
-        _start_sealing(net, sealing_order(net, [n for n in pending if n.validator], head))
+        try:
+            _start_sealing(net, sealing_order(net, [n for n in pending if n.validator], head))
+        except ChainError:  # a node went down while asked: report it with its log if so
+            wait(pending, "answer RPC", lambda w3: True)
+            raise
         _until_grown(net, running + pending, head + PROOF_BLOCKS, log_offsets, timeout)
     except BaseException:
         stop(net, list(log_offsets))
@@ -244,7 +249,7 @@ def _start_sealing(net: Network, validators: list[Node]) -> None:
 def _ipc_call(net: Network, node: Node, method: str, *params):
     try:
         return _ipc(net, node).manager.request_blocking(method, list(params))
-    except (OSError, Web3Exception) as exc:
+    except (OSError, Web3Exception, IpcTimeout) as exc:  # IpcTimeout: the node died while asked
         raise ChainError(f"{node.name} did not answer {method}: {exc}") from None
 
 
