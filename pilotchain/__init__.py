@@ -19,43 +19,39 @@ name and arguments.
 
 __version__ = "0.1.0"
 
-from pilotchain import datasharing, provenance, registry
-from pilotchain.accounts import AccountStore
-from pilotchain.endpoints import connect, open_session
-from pilotchain.errors import (
-    ChainError,
-    ConfigError,
-    ConnectionFailed,
-    ContractError,
-    PilotchainError,
-    TransactionFailed,
-    WrongChain,
-)
-from pilotchain.epcis.store import EventStore
-from pilotchain.journal import Journal
-from pilotchain.provenance import TamperError
-from pilotchain.resolve import account_address, entity_id
-from pilotchain.session import Session
+import importlib
+from typing import Any
 
-__all__ = [
-    "AccountStore",
-    "ChainError",
-    "ConfigError",
-    "ConnectionFailed",
-    "ContractError",
-    "EventStore",
-    "Journal",
-    "PilotchainError",
-    "Session",
-    "TamperError",
-    "TransactionFailed",
-    "WrongChain",
-    "__version__",
-    "account_address",
-    "connect",
-    "datasharing",
-    "entity_id",
-    "open_session",
-    "provenance",
-    "registry",
-]
+# The public API, imported on first use: `import pilotchain.toolchain` (run by make before the
+# packages are in place) and `pilotchain --version` do not load web3.
+_EXPORTS = {
+    "AccountStore": "pilotchain.accounts",
+    "ChainError": "pilotchain.errors",
+    "ConfigError": "pilotchain.errors",
+    "ConnectionFailed": "pilotchain.errors",
+    "ContractError": "pilotchain.errors",
+    "EventStore": "pilotchain.epcis.store",
+    "Journal": "pilotchain.journal",
+    "PilotchainError": "pilotchain.errors",
+    "Session": "pilotchain.session",
+    "TamperError": "pilotchain.provenance",
+    "TransactionFailed": "pilotchain.errors",
+    "WrongChain": "pilotchain.errors",
+    "account_address": "pilotchain.resolve",
+    "connect": "pilotchain.endpoints",
+    "entity_id": "pilotchain.resolve",
+    "open_session": "pilotchain.endpoints",
+}
+_SUBMODULES = ("datasharing", "provenance", "registry")
+
+__all__ = sorted([*_EXPORTS, *_SUBMODULES, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"pilotchain.{name}")
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'pilotchain' has no attribute {name!r}")

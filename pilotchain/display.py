@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from pilotchain.epcis.codes import BIZ_STEPS, CUSTOM_CODE_FLAG, DISPOSITIONS, item_id
+from pilotchain.provenance import QUANTITY_SCALE, unit_text
 
-QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of their unit (as in pilotchain.provenance)
 TIME_KEYS = ("eventTime", "validUntil", "holdUntil", "validFrom", "admittedAt", "createdAt",
              "expiresAt", "grantedAt", "timestamp", "event_time", "valid_until", "hold_until",
              "admitted_at", "registered_at", "updated_at", "valid_from", "deadline")  # fmt: skip
@@ -34,15 +34,6 @@ def amount(thousandths: int, unit: str | bytes = "") -> str:
     value = Decimal(int(thousandths)) / QUANTITY_SCALE
     text = f"{value:,.3f}".rstrip("0").rstrip(".")
     return f"{text} {unit_text(unit)}".strip()
-
-
-def unit_text(unit: str | bytes) -> str:
-    """A UN/ECE unit code from the contract's bytes3 (raw or 0x hex) or text."""
-    if isinstance(unit, str) and unit.startswith("0x"):
-        unit = bytes.fromhex(unit[2:])
-    if isinstance(unit, (bytes, bytearray)):
-        return bytes(unit).rstrip(b"\0").decode("ascii", errors="replace")
-    return unit
 
 
 def cbv(kind: str, code: int) -> str:

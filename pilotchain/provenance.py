@@ -141,8 +141,13 @@ def unit_code(unit: str | None) -> bytes:
     return raw.ljust(3, b"\0")
 
 
-def unit_text(code: bytes) -> str:
-    return bytes(code).rstrip(b"\0").decode("ascii", errors="replace")
+def unit_text(unit: bytes | str) -> str:
+    """A UN/ECE unit code from the contract's bytes3 (raw or 0x hex); text is returned as it is."""
+    if isinstance(unit, str) and unit.startswith("0x"):
+        unit = bytes.fromhex(unit[2:])
+    if isinstance(unit, (bytes, bytearray)):
+        return bytes(unit).rstrip(b"\0").decode("ascii", errors="replace")
+    return unit
 
 
 def scaled(amount: Decimal | float | int) -> int:

@@ -56,8 +56,8 @@ def fresh_network(folder: Path, validators: int = VALIDATORS) -> chain.Network:
 
 
 def test_fresh_networks_start_past_the_start_race_without_a_stall(tmp_path, stall_warnings):
-    for attempt in range(FRESH_STARTS):
-        net = fresh_network(tmp_path / f"net{attempt}")
+    for n in range(FRESH_STARTS):  # each start must pass: none is replaced or retried
+        net = fresh_network(tmp_path / f"net{n}")
         try:
             chain.start(net)
             assert min(heads(net)) >= nodes.PROOF_BLOCKS

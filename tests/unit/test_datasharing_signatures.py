@@ -5,12 +5,11 @@ signed by a non-admin or by an admin of a suspended entity."""
 import brownie
 import pytest
 from brownie import chain
-from eth_account import Account
 from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
-from pilotchain.datasharing import GRANT_TYPE, Purpose, constructor_args, purpose_mask, sign_grant, typed_data
-from tests.fixtures.datasharing import DAY, advance, emitted
+from pilotchain.datasharing import GRANT_TYPE, Purpose, constructor_args, purpose_mask, typed_data
+from tests.fixtures.datasharing import advance, emitted
 from tests.fixtures.registry_extra import ANY, err
 
 SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
@@ -21,34 +20,12 @@ def university(entity_ids):
     return entity_ids["university"]
 
 
-@pytest.fixture
-def sign(datasharing, asset, university):
-    """`sign(signer, **overrides)`: a research grant to the university, signed by `signer`."""
-
-    def run(signer, **overrides):
-        now = chain.time()
-        fields = dict(
-            chain_id=chain.id,
-            contract=datasharing.address,
-            asset_id=asset,
-            grantee=university,
-            purposes=[Purpose.Research],
-            valid_until=now + 30 * DAY,
-            nonce=0,
-            deadline=now + DAY,
-        )
-        fields.update(overrides)
-        return sign_grant(Account.from_key(signer.private_key), **fields)
-
-    return run
-
-
 def submit(datasharing, signed, sender, signature=None):
     return datasharing.submitSignedGrant(signed.as_tuple(), signature or signed.signature, {"from": sender})
 
 
-def test_anyone_submits_grant_signed_by_owner_admin(datasharing, sign, hospital_signer, outsider, asset, university, university_admin, entity_ids):
-    signed = sign(hospital_signer, nonce=7)
+def test_anyone_submits_grant_signed_by_owner_admin(datasharing, sign_as, hospital_signer, outsider, asset, university, university_admin, entity_ids):
+    signed = sign_as(hospital_signer, nonce=7)
     tx = submit(datasharing, signed, outsider)
     assert emitted(tx, "SignedGrantSubmitted") == {
         "assetId": asset, "signer": hospital_signer.address, "grantee": university, "nonce": 7
@@ -70,70 +47,70 @@ def test_domain_separator_matches_eth_account(datasharing):
     assert datasharing.domainSeparator() == "0x" + signable.header.hex()
 
 
-def test_signature_is_single_use(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer, nonce=3)
+def test_signature_is_single_use(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer, nonce=3)
     submit(datasharing, signed, outsider)
     with brownie.reverts(revert_pattern=err("DataSharingNonceUsed", hospital_signer.address, 3)):
         submit(datasharing, signed, outsider)
 
 
-def test_nonces_may_be_used_in_any_order(datasharing, sign, hospital_signer, outsider, entity_ids):
-    submit(datasharing, sign(hospital_signer, nonce=5), outsider)
-    submit(datasharing, sign(hospital_signer, nonce=2, grantee=entity_ids["bank"]), outsider)
+def test_nonces_may_be_used_in_any_order(datasharing, sign_as, hospital_signer, outsider, entity_ids):
+    submit(datasharing, sign_as(hospital_signer, nonce=5), outsider)
+    submit(datasharing, sign_as(hospital_signer, nonce=2, grantee=entity_ids["bank"]), outsider)
     assert datasharing.nonceUsed(hospital_signer, 2) and datasharing.nonceUsed(hospital_signer, 5)
     assert not datasharing.nonceUsed(hospital_signer, 3)
 
 
-def test_signature_for_another_chain_is_rejected(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer, chain_id=chain.id + 1)
+def test_signature_for_another_chain_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer, chain_id=chain.id + 1)
     with brownie.reverts(revert_pattern=err("DataSharingInvalidSignature", hospital_signer.address, ANY)):
         submit(datasharing, signed, outsider)
 
 
-def test_signature_for_another_contract_is_rejected(DataSharing, datasharing, registry, deployer, sign, hospital_signer, outsider):
+def test_signature_for_another_contract_is_rejected(DataSharing, datasharing, registry, deployer, sign_as, hospital_signer, outsider):
     other = DataSharing.deploy(*constructor_args(registry.address), {"from": deployer})
-    signed = sign(hospital_signer, contract=other.address)
+    signed = sign_as(hospital_signer, contract=other.address)
     with brownie.reverts(revert_pattern=err("DataSharingInvalidSignature", hospital_signer.address, ANY)):
         submit(datasharing, signed, outsider)
 
 
-def test_altered_grant_is_rejected(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer)
+def test_altered_grant_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer)
     altered = signed.as_tuple()[:2] + (purpose_mask([Purpose.Research, Purpose.Treatment]),) + signed.as_tuple()[3:]
     with brownie.reverts(revert_pattern=err("DataSharingInvalidSignature", hospital_signer.address, ANY)):
         datasharing.submitSignedGrant(altered, signed.signature, {"from": outsider})
 
 
-def test_expired_signature_is_rejected(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer, deadline=chain.time() + 60)
+def test_expired_signature_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer, deadline=chain.time() + 60)
     advance(120)
     with brownie.reverts(revert_pattern=err("DataSharingSignatureExpired", signed.deadline, ANY)):
         submit(datasharing, signed, outsider)
 
 
-def test_signature_of_operator_is_rejected(datasharing, registry, sign, hospital_admin, accounts, outsider, asset):
+def test_signature_of_operator_is_rejected(datasharing, registry, sign_as, hospital_admin, accounts, outsider, asset):
     operator = accounts.add()
     registry.addAccount(operator, 1, {"from": hospital_admin})
     with brownie.reverts(revert_pattern=err("DataSharingNotOwnerAdmin", operator.address, asset)):
-        submit(datasharing, sign(operator), outsider)
+        submit(datasharing, sign_as(operator), outsider)
 
 
-def test_signature_of_other_entity_admin_is_rejected(datasharing, registry, sign, bank_admin, accounts, outsider, asset):
+def test_signature_of_other_entity_admin_is_rejected(datasharing, registry, sign_as, bank_admin, accounts, outsider, asset):
     bank_signer = accounts.add()
     registry.addAccount(bank_signer, 2, {"from": bank_admin})
     with brownie.reverts(revert_pattern=err("DataSharingNotOwnerAdmin", bank_signer.address, asset)):
-        submit(datasharing, sign(bank_signer), outsider)
+        submit(datasharing, sign_as(bank_signer), outsider)
 
 
-def test_signature_of_suspended_entity_admin_is_rejected(datasharing, sign, suspend, hospital_signer, outsider, entity_ids):
-    signed = sign(hospital_signer)
+def test_signature_of_suspended_entity_admin_is_rejected(datasharing, sign_as, suspend, hospital_signer, outsider, entity_ids):
+    signed = sign_as(hospital_signer)
     suspend(entity_ids["hospital"])
     with brownie.reverts(revert_pattern=err("DataSharingEntityNotActive", entity_ids["hospital"])):
         submit(datasharing, signed, outsider)
 
 
-def test_malleable_high_s_signature_is_rejected(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer)
+def test_malleable_high_s_signature_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer)
     raw = bytes.fromhex(signed.signature[2:])
     r, s, v = raw[:32], int.from_bytes(raw[32:64], "big"), raw[64]
     flipped = r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - v])
@@ -141,7 +118,7 @@ def test_malleable_high_s_signature_is_rejected(datasharing, sign, hospital_sign
         submit(datasharing, signed, outsider, signature=flipped)
 
 
-def test_signature_of_wrong_length_is_rejected(datasharing, sign, hospital_signer, outsider):
-    signed = sign(hospital_signer)
+def test_signature_of_wrong_length_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    signed = sign_as(hospital_signer)
     with brownie.reverts(revert_pattern=err("ECDSAInvalidSignatureLength", 64)):
         submit(datasharing, signed, outsider, signature=bytes.fromhex(signed.signature[2:])[:64])

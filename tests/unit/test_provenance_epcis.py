@@ -11,7 +11,6 @@ from pilotchain import provenance as lib
 from pilotchain.epcis import equivalent, parse_document
 from pilotchain.epcis.codes import item_id
 from pilotchain.epcis.fields import EpcisError
-from pilotchain.epcis.store import EventStore
 from pilotchain.registry import ActionKind
 from pilotchain.toolchain import ROOT
 from tests.fixtures.provenance import prefix_call
@@ -19,17 +18,6 @@ from tests.fixtures.registry import pass_proposal
 
 EXAMPLES_DIR = ROOT / "tests" / "data" / "epcis-examples"  # GS1's published examples
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.jsonld"))
-
-
-@pytest.fixture
-def store(tmp_path):
-    with EventStore(tmp_path / "events.sqlite") as opened:
-        yield opened
-
-
-@pytest.fixture
-def importer(session_for, carmaker_admin):
-    return session_for(carmaker_admin)
 
 
 def _items(doc):

@@ -13,7 +13,6 @@ from pilotchain import provenance as lib
 from pilotchain.epcis import EpcisError, event_hash_id, parse_document
 from pilotchain.epcis.hashid import id_digest
 from pilotchain.epcis.codes import item_id
-from pilotchain.epcis.store import EventStore
 from pilotchain.registry import ActionKind
 from tests.fixtures.provenance import prefix_call
 from tests.fixtures.registry import pass_proposal
@@ -26,17 +25,6 @@ TRUCK = "urn:epc:id:grai:4012345.55555.987"
 LOGGER = "urn:epc:id:giai:4000001.LOGGER-1"
 TAG = "urn:epc:id:giai:4000001.TAG-2"
 DOCK = "urn:epc:id:sgln:4012345.00001.0"
-
-
-@pytest.fixture
-def store(tmp_path):
-    with EventStore(tmp_path / "events.sqlite") as opened:
-        yield opened
-
-
-@pytest.fixture
-def importer(session_for, carmaker_admin):
-    return session_for(carmaker_admin)
 
 
 def document(*events, context=(STANDARD,), **metadata):
