@@ -32,6 +32,7 @@ import sqlalchemy as sa
 from pilotchain import provenance as prov
 from pilotchain.api.epcis.errors import EpcisException
 from pilotchain.api.epcis.projection import from_ms, metadata
+from pilotchain.epcis import EpcisError
 from pilotchain.errors import PilotchainError
 from pilotchain.session import Session
 
@@ -129,7 +130,9 @@ class Captures:
             errors = [_event_problem(r.label, str(r), False) for r in result.refused]
             errors += [_event_problem(h.label, str(h), True) for h in result.held]
             outcome = {"recorded": result.recorded, "skipped": result.skipped, "transactions": result.transactions}
-        except PilotchainError as exc:  # a refused transaction, an eventID reused with another meaning…
+        except EpcisError as exc:  # an eventID this repository holds for another event
+            errors = [EpcisException(400, "ValidationException", "Invalid EPCIS document", detail=str(exc)).body()]
+        except PilotchainError as exc:  # a transaction the chain refused
             errors = [EpcisException(500, "ImplementationException", "The capture failed", detail=str(exc)).body()]
         except Exception:
             log.exception("capture job %s failed", capture_id)
