@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pilotchain.epcis import equivalent, parse_document
+from pilotchain.epcis.identifiers import canonical
 from tests.unit.test_provenance_epcis import _seed
 
 EXAMPLES = sorted(Path("/work/shared/epcis-examples").glob("*.jsonld"))
@@ -68,3 +69,104 @@ def test_example_reusing_a_captured_event_id_is_refused_naming_it(captured):
 def test_pages_walk_every_event_once(captured, listed):
     recorded = {e.hash for name in RECORDABLE for e in captured[name][1].events}
     assert sorted(hashes(listed)) == sorted(recorded)
+
+
+# --------------------------------------------------------------------------- query parameters
+
+def _identifiers(*roles: str, classes: bool = False):
+    def values(e) -> list[str]:
+        return [i.uri for i in e.identifiers() if i.role in roles and i.is_class == classes]
+    return values
+
+
+# parameter -> the values an event has for it (the oracle); MATCH_* compare identifiers canonically
+ORACLE = {
+    "eventType": lambda e: [e.type],
+    "EQ_action": lambda e: [e.action] if e.action else [],
+    "EQ_bizStep": lambda e: [e.biz_step.name] if e.biz_step else [],
+    "EQ_disposition": lambda e: [e.disposition.name] if e.disposition else [],
+    "EQ_readPoint": lambda e: [e.read_point] if e.read_point else [],
+    "EQ_bizLocation": lambda e: [e.biz_location] if e.biz_location else [],
+    "EQ_eventID": lambda e: [e.event_id] if e.event_id else [],
+    "MATCH_epc": _identifiers("epc", "child"),
+    "MATCH_parentID": _identifiers("parent"),
+    "MATCH_inputEPC": _identifiers("input"),
+    "MATCH_outputEPC": _identifiers("output"),
+    "MATCH_anyEPC": _identifiers("epc", "child", "input", "output", "parent"),
+    "MATCH_epcClass": _identifiers("quantity", "child", classes=True),
+    "MATCH_anyEPCClass": _identifiers("quantity", "child", "input", "output", classes=True),
+}
+
+
+@pytest.fixture(scope="module")
+def recorded(captured):
+    """The recorded events (each once), parsed."""
+    return list({e.hash: e for name in RECORDABLE for e in captured[name][1].events}.values())
+
+
+def _matches(parameter: str, event, value: str) -> bool:
+    have = ORACLE[parameter](event)
+    return any(canonical(v) == canonical(value) for v in have) if parameter.startswith("MATCH_") else value in have
+
+
+@pytest.mark.parametrize("parameter", ORACLE)
+def test_parameter_selects_the_events_that_have_its_value(binding, recorded, parameter):
+    candidates = dict.fromkeys(v for e in recorded for v in ORACLE[parameter](e))
+    value = next(v for v in candidates if 0 < sum(_matches(parameter, e, v) for e in recorded) < len(recorded))
+    expected = sorted(e.hash for e in recorded if _matches(parameter, e, value))
+    assert sorted(hashes(binding.events(**{parameter: value}))) == expected
+
+
+@pytest.mark.parametrize("parameter", ["GE_eventTime", "LT_eventTime"])
+def test_event_time_bounds_split_the_events(binding, recorded, parameter):
+    times = sorted(e.event_time for e in recorded)
+    middle = times[len(times) // 2]
+    inside = (lambda t: t >= middle) if parameter.startswith("GE") else (lambda t: t < middle)
+    expected = sorted(e.hash for e in recorded if inside(e.event_time))
+    assert 0 < len(expected) < len(recorded)
+    assert sorted(hashes(binding.events(**{parameter: middle.isoformat()}))) == expected
+
+
+@pytest.mark.parametrize("parameter", ["GE_recordTime", "LT_recordTime"])
+def test_record_time_bounds_split_the_events(binding, listed, parameter):
+    stamps = sorted({e["recordTime"] for e in listed})
+    middle = stamps[len(stamps) // 2]
+    inside = (lambda t: t >= middle) if parameter.startswith("GE") else (lambda t: t < middle)
+    expected = sorted(h for e, h in zip(listed, hashes(listed)) if inside(e["recordTime"]))
+    assert 0 < len(expected) < len(listed)
+    assert sorted(hashes(binding.events(**{parameter: middle}))) == expected
+
+
+def test_two_filters_select_what_both_select(binding, recorded):
+    expected = sorted(e.hash for e in recorded if e.type == "ObjectEvent" and e.biz_step and e.biz_step.name == "receiving")
+    assert 0 < len(expected)
+    found = binding.events(eventType="ObjectEvent", EQ_bizStep="urn:epcglobal:cbv:bizstep:receiving")
+    assert sorted(hashes(found)) == expected
+
+
+def test_pipe_delimited_values_are_alternatives(binding, recorded):
+    expected = sorted(e.hash for e in recorded if e.type in ("AggregationEvent", "TransformationEvent"))
+    assert sorted(hashes(binding.events(eventType="AggregationEvent|TransformationEvent"))) == expected
+
+
+def test_epc_events_are_those_naming_it_in_any_role(binding, recorded):
+    epc = "urn:epc:id:sgtin:0614141.107346.2018"
+    expected = sorted(e.hash for e in recorded if _matches("MATCH_anyEPC", e, epc))
+    assert expected
+    assert sorted(hashes(binding.events(f"/epcis/epcs/{epc}/events"))) == expected
+
+
+@pytest.mark.parametrize("resource, parameter", [("bizSteps", "EQ_bizStep"), ("dispositions", "EQ_disposition"),
+                                                 ("readPoints", "EQ_readPoint"), ("bizLocations", "EQ_bizLocation")])
+def test_vocabulary_lists_the_values_in_use_and_their_events(binding, recorded, resource, parameter):
+    in_use = sorted({v for e in recorded for v in ORACLE[parameter](e)})
+    listing = binding.get(f"/epcis/{resource}").json()
+    assert (listing["type"], listing["member"]) == ("Collection", in_use)
+    value = in_use[0]
+    expected = sorted(e.hash for e in recorded if value in ORACLE[parameter](e))
+    assert sorted(hashes(binding.events(f"/epcis/{resource}/{value}/events"))) == expected
+
+
+def test_event_type_events_are_of_that_type(binding, recorded):
+    expected = sorted(e.hash for e in recorded if e.type == "TransactionEvent")
+    assert expected and sorted(hashes(binding.events("/epcis/eventTypes/TransactionEvent/events"))) == expected
