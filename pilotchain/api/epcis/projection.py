@@ -72,7 +72,7 @@ state = sa.Table(
     sa.Column("value", sa.JSON, nullable=False),
 )
 
-_SCANNED = "scanned_above"  # rows at or below this block were final when last folded in
+SCANNED = "scanned_above"  # rows at or below this block were final when last folded in
 
 
 def to_ms(moment: datetime) -> int:
@@ -104,14 +104,14 @@ class Projection:
     def refresh(self) -> Refreshed:
         """Fold the index's new provenance rows in and drop those it rolled back (one transaction)."""
         with self._lock, self.engine.begin() as conn:
-            scanned = conn.execute(sa.select(state.c.value).where(state.c.key == _SCANNED)).scalar()
+            scanned = conn.execute(sa.select(state.c.value).where(state.c.key == SCANNED)).scalar()
             scanned = -1 if scanned is None else int(scanned)
             removed = self._drop_rolled_back(conn, scanned)
             added = self._add_new(conn, scanned)
             final = conn.execute(sa.select(index.meta.c.value).where(index.meta.c.key == "final_height")).scalar()
             if final is not None and int(final) != scanned:
-                conn.execute(state.delete().where(state.c.key == _SCANNED))
-                conn.execute(state.insert().values(key=_SCANNED, value=int(final)))
+                conn.execute(state.delete().where(state.c.key == SCANNED))
+                conn.execute(state.insert().values(key=SCANNED, value=int(final)))
         return Refreshed(added, removed)
 
     def latest_seq(self) -> int:
