@@ -4,15 +4,14 @@ checked against a plain-Python reading of the captured events."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
 
 from pilotchain.epcis import equivalent, parse_document
 from pilotchain.epcis.identifiers import canonical
+from pilotchain.toolchain import ROOT
 from tests.unit.test_provenance_epcis import _seed
 
-EXAMPLES = sorted(Path("/work/shared/epcis-examples").glob("*.jsonld"))
+EXAMPLES = sorted((ROOT / "tests" / "data" / "epcis-examples").glob("*.jsonld"))  # GS1's, as in ../shared
 # GS1's examples reuse eventID urn:uuid:374d95fc-… for two different events (an error declaration's
 # target in ErrorDeclarationAndCorrectiveEvent, another ObjectEvent here): one repository refuses
 # the second meaning, as eventIDs name one event.
