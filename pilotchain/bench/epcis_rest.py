@@ -105,6 +105,13 @@ def measure(url: str, label: str, events: int, log=print) -> list[dict]:
             results.append({"store": label, "query": name, "page": matched, **_percentiles("first", first),
                             **_percentiles("next", following)})
             log(f"  {label} {name}: p50 {results[-1]['first_p50']:.1f} ms, p95 {results[-1]['first_p95']:.1f} ms")
+        baseline = []
+        for _ in range(SAMPLES):
+            t = time.perf_counter()
+            assert client.get("/epcis/eventTypes").status_code == 200
+            baseline.append(time.perf_counter() - t)
+        results.append({"store": label, "query": "baseline: GET /epcis/eventTypes (no database)", "page": "–",
+                        **_percentiles("first", baseline), **_percentiles("next", [])})
     router.captures.close()
     engine.dispose()
     return results
@@ -152,7 +159,9 @@ The binding's EPCIS view holds {events:,} synthetic events (5 event types, 8 bus
 measures the query side only (the chain and the indexer are in reports/indexer.md). Each query
 is asked {SAMPLES} times through the FastAPI app in process (starlette's TestClient: routing,
 the view's refresh against the index, the SQL, JSON rendering; no network); "next" follows the
-first page's `nextPageToken` link. perPage is the default, 30. Milliseconds.
+first page's `nextPageToken` link. perPage is the default, 30. Milliseconds. The baseline row is
+a route that touches no database: the cost of the app and the test client alone on this
+machine at the time (its 2 cores are shared with other jobs, so the figures vary between runs).
 
 | store | filters | events on the first page | first page p50 | p95 | next page p50 | p95 |
 |---|---|---|---|---|---|---|

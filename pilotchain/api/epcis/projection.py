@@ -73,6 +73,7 @@ state = sa.Table(
 )
 
 SCANNED = "scanned_above"  # rows at or below this block were final when last folded in
+_NEVER = object()
 
 
 def to_ms(moment: datetime) -> int:
@@ -99,10 +100,18 @@ class Projection:
         self.eventstore = Path(eventstore) if eventstore else None
         self.clock = clock
         self._lock = threading.Lock()
+        self._seen_cursor: Any = _NEVER
         metadata.create_all(engine)
 
     def refresh(self) -> Refreshed:
-        """Fold the index's new provenance rows in and drop those it rolled back (one transaction)."""
+        """Fold the index's new provenance rows in and drop those it rolled back (one transaction);
+        nothing to do (two reads) while the index's cursor and the hash of its block are as they were."""
+        with self.engine.connect() as conn:
+            number = conn.execute(sa.select(index.meta.c.value).where(index.meta.c.key == "cursor")).scalar()
+            tip = conn.execute(sa.select(index.blocks.c.hash).where(index.blocks.c.number == number)).scalar()
+        cursor = (number, tip)
+        if cursor == self._seen_cursor:
+            return Refreshed(0, 0)
         with self._lock, self.engine.begin() as conn:
             scanned = conn.execute(sa.select(state.c.value).where(state.c.key == SCANNED)).scalar()
             scanned = -1 if scanned is None else int(scanned)
@@ -112,6 +121,7 @@ class Projection:
             if final is not None and int(final) != scanned:
                 conn.execute(state.delete().where(state.c.key == SCANNED))
                 conn.execute(state.insert().values(key=SCANNED, value=int(final)))
+        self._seen_cursor = cursor
         return Refreshed(added, removed)
 
     def latest_seq(self) -> int:

@@ -43,10 +43,11 @@ def members(network, deployed):
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def binding(network, deployed, deployment, w3, members, tmp_path_factory):
-    """The binding over a fresh index (SQLite, no confirmation depth) and event store; `sync()`
-    indexes what the chain has so far."""
+    """The binding over a fresh index (SQLite, no confirmation depth) and event store of the test
+    module (the chain is the session's: events other modules captured are on it, but their
+    documents are in their own stores, so this module's view holds only its own captures)."""
     folder = tmp_path_factory.mktemp("epcis-rest")
     store = folder / "events.sqlite"
     indexer = Indexer(w3, deployment, f"sqlite:///{folder / 'index.sqlite'}", confirmations=0, eventstore=store)
