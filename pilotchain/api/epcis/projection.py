@@ -73,6 +73,7 @@ state = sa.Table(
 )
 
 SCANNED = "scanned_above"  # rows at or below this block were final when last folded in
+_ANALYZED = "analyzed_rows"  # the view's size when its statistics were taken
 _NEVER = object()
 
 
@@ -122,7 +123,24 @@ class Projection:
                 conn.execute(state.delete().where(state.c.key == SCANNED))
                 conn.execute(state.insert().values(key=SCANNED, value=int(final)))
         self._seen_cursor = cursor
+        if added:
+            self.keep_statistics()
         return Refreshed(added, removed)
+
+    def keep_statistics(self) -> None:
+        """The planners choose the view's indexes from table statistics (ANALYZE, in SQLite and
+        PostgreSQL alike): without them SQLite walks the event-type index where an EPC lookup
+        would find a handful of rows, and PostgreSQL after a bulk catch-up has none until its
+        autovacuum runs. They are taken again whenever the view has doubled since."""
+        with self.engine.begin() as conn:
+            total = conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
+            last = conn.execute(sa.select(state.c.value).where(state.c.key == _ANALYZED)).scalar() or 0
+            if total < 1000 or total < 2 * int(last):
+                return
+            conn.exec_driver_sql("ANALYZE epcis_events")
+            conn.exec_driver_sql("ANALYZE epcis_identifiers")
+            conn.execute(state.delete().where(state.c.key == _ANALYZED))
+            conn.execute(state.insert().values(key=_ANALYZED, value=total))
 
     def latest_seq(self) -> int:
         with self.engine.connect() as conn:

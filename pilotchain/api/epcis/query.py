@@ -86,8 +86,9 @@ def parse_time(name: str, text: str) -> int:
     return to_ms(moment)
 
 
-def _normal(name: str, value: str) -> str:
-    """One value of an equality parameter in the form the view stores."""
+def normal_value(name: str, value: str) -> str:
+    """One value of an equality parameter in the form the view stores (QueryParameterException
+    for a value that does not fit the parameter)."""
     if name == "eventType" and value not in EVENT_TYPES and not is_uri(value):
         raise query_problem(f"eventType {value!r} is not an EPCIS event type ({', '.join(EVENT_TYPES)}) "
                             "or an extension event type URI")
@@ -151,7 +152,7 @@ class EventQuery:
             if not values or any(v == "" for v in values):
                 raise query_problem(f"{name} has an empty value")
             if name in _EQUALS:
-                conditions.append(_EQUALS[name].in_(sorted({_normal(name, v) for v in values})))
+                conditions.append(_EQUALS[name].in_(sorted({normal_value(name, v) for v in values})))
             elif name in _TIMES:
                 column, op = _TIMES[name]
                 conditions.append(getattr(column, f"__{op}__")(parse_time(name, _one_value(name, values))))

@@ -4,6 +4,9 @@ discovery (OPTIONS and the GS1-* headers on every answer)."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import json
 import re
 import uuid
 from collections import defaultdict
@@ -23,8 +26,8 @@ from pilotchain.api.epcis import EpcisServices
 from pilotchain.api.epcis.capture import BEHAVIOURS, Captures
 from pilotchain.api.epcis.errors import EpcisException, forbidden, not_found
 from pilotchain.api.epcis.projection import Projection, events, identifiers, metadata, to_ms
-from pilotchain.api.epcis.query import (MAX_PER_PAGE, EventQuery, normalise, parse_time, per_page,
-                                        query_document, query_problem)
+from pilotchain.api.epcis.query import (MAX_PER_PAGE, EventQuery, normal_value, normalise, parse_time,
+                                        per_page, query_document, query_problem)
 from pilotchain.api.epcis.schedule import FIELDS, Schedule, subscription_problem
 from pilotchain.epcis import EPCIS_CONTEXT, EVENT_TYPES, EpcisError
 from pilotchain.epcis.canonical import CanonicalJsonError, load_json
@@ -323,15 +326,10 @@ def _one(values: list[str] | None) -> str | None:
 
 
 def _text_token(value: str) -> str:
-    import base64
-
     return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
 
 
 def _token_text(token: str | None) -> str | None:
-    import base64
-    import binascii
-
     if token is None:
         return None
     try:
@@ -341,8 +339,6 @@ def _token_text(token: str | None) -> str | None:
 
 
 def _events_of(response: JSONResponse) -> list:
-    import json
-
     return json.loads(response.body)["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
 
 
@@ -392,7 +388,7 @@ def _vocabulary_routes(router, services, projection, readers, answer, request_pa
         return _json(_collection(values()))
 
     def instance(value: str):
-        if value not in values() and EventQuery.parse({parameter: [value]}).params[parameter][0] not in values():
+        if normal_value(parameter, value) not in values():
             raise not_found(f"no event has {parameter[3:]} {value}")
         return _json(_collection(["events"]))
 

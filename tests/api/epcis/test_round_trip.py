@@ -169,3 +169,8 @@ def test_vocabulary_lists_the_values_in_use_and_their_events(binding, recorded, 
 def test_event_type_events_are_of_that_type(binding, recorded):
     expected = sorted(e.hash for e in recorded if e.type == "TransactionEvent")
     assert expected and sorted(hashes(binding.events("/epcis/eventTypes/TransactionEvent/events"))) == expected
+
+
+def test_a_business_step_resource_is_found_by_any_spelling_of_its_term(binding, captured):
+    assert binding.get("/epcis/bizSteps/urn:epcglobal:cbv:bizstep:receiving").json()["member"] == ["events"]
+    assert binding.get("/epcis/bizSteps/https://ref.gs1.org/cbv/BizStep-destroying").status_code == 404
