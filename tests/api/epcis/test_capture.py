@@ -95,3 +95,12 @@ def test_job_list_holds_the_members_own_jobs_only(binding):
     response = binding.get("/epcis/capture", account="council-3")
     assert [job["captureID"] for job in response.json()] == [mine["captureID"]]
     assert binding.get(f"/epcis/capture/{mine['captureID']}", account="council-2").status_code == 404
+
+
+def test_the_events_of_a_query_document_are_captured(binding):
+    epc = fresh_epc()
+    query_document = {**document(), "type": "EPCISQueryDocument",
+                      "epcisBody": {"queryResults": {"queryName": "SimpleEventQuery",
+                                                     "resultsBody": {"eventList": [commissioning(epc)]}}}}
+    assert binding.capture(query_document)["recorded"] == 1
+    assert len(binding.events(MATCH_epc=epc)) == 1

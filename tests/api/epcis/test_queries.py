@@ -140,3 +140,24 @@ def test_schedule_fires_at_the_given_time_with_finer_fields_at_zero():
     schedule = Schedule.parse({"hour": "1", "minute": "5"})
     after = datetime(2026, 11, 30, 1, 5, 0, tzinfo=timezone.utc)
     assert schedule.next_after(after) == datetime(2026, 12, 1, 1, 5, 0, tzinfo=timezone.utc)
+
+
+def test_scheduled_subscription_reports_when_empty_if_asked(binding):
+    binding.client.post("/epcis/queries", json={"name": "nothing", "query": {"EQ_bizStep": ["void_shipping"]}},
+                        headers=binding.as_("council-2"))
+    with binding.client.websocket_connect("/epcis/queries/nothing/events?second=0-59&reportIfEmpty=true",
+                                          headers=binding.as_("council-2")) as subscription:
+        pushed = subscription.receive_json()
+    assert pushed["epcisBody"]["queryResults"]["resultsBody"]["eventList"] == []
+
+
+def test_subscription_from_an_initial_record_time_first_sends_the_events_since(binding):
+    epc = fresh_epc()
+    binding.capture(document(commissioning(epc, biz_step="storing")))
+    binding.client.post("/epcis/queries", json={"name": "stored", "query": {"MATCH_epc": [epc]}},
+                        headers=binding.as_("council-2"))
+    with binding.client.websocket_connect("/epcis/queries/stored/subscriptions?stream=true"
+                                          "&initialRecordTime=2020-01-01T00:00:00Z",
+                                          headers=binding.as_("council-2")) as subscription:
+        pushed = subscription.receive_json()
+    assert [e["epcList"] for e in pushed["epcisBody"]["queryResults"]["resultsBody"]["eventList"]] == [[epc]]
