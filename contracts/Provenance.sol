@@ -22,6 +22,9 @@ contract Provenance is IProvenance {
     uint8 private constant _OWN_RECALL = 0xc0;
     uint8 private constant _ACKNOWLEDGEMENTS = 0x3f;
 
+    /// @inheritdoc IProvenance
+    uint24 public constant EVENT_LIMIT = PROVENANCE_EVENT_LIMIT;
+
     IEntityRegistry private immutable _registry;
 
     mapping(bytes32 => Item) private _items;

@@ -585,6 +585,11 @@ interface IProvenance {
     /// @notice The company-prefix key `itemId` lies under (its first six bytes; 0 for none).
     function prefixOf(bytes32 itemId) external pure returns (bytes6);
 
+    /// @notice `PROVENANCE_EVENT_LIMIT`: the per-item event count at which ordinary events are
+    /// refused (`ProvenanceEventLimit`); recall and decommission remain possible beyond it.
+    /// @return the limit
+    function EVENT_LIMIT() external view returns (uint24);
+
     /// @notice The membership registry asked at every call.
     function registry() external view returns (IEntityRegistry);
 }
