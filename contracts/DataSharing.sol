@@ -19,7 +19,7 @@ contract DataSharing is IDataSharing {
     /// @inheritdoc IDataSharing
     uint256 public constant SCAN_WINDOW = 1000;
     /// @inheritdoc IDataSharing
-    uint256 public constant MAX_SCAN = 4000;
+    uint256 public constant MAX_SCAN = 3000;
     /// @inheritdoc IDataSharing
     uint256 public constant MAX_PAGE = 1000;
 

@@ -21,7 +21,7 @@ contract EntityRegistry is IEntityRegistry {
     /// @inheritdoc IEntityRegistry
     uint256 public constant SCAN_WINDOW = 1000;
     /// @inheritdoc IEntityRegistry
-    uint256 public constant MAX_SCAN = 4000;
+    uint256 public constant MAX_SCAN = 3000;
 
     struct Membership {
         uint32 entityId;
@@ -246,14 +246,16 @@ contract EntityRegistry is IEntityRegistry {
         uint256 last = _entityCount;
         uint256 first = cursor == 0 ? 1 : cursor;
         uint256 id = first;
+        (uint256 mask, uint256 wanted) = _filterBits(filter);
         for (; id <= last && found < limit; ++id) {
             if (_scanDone(id - first, found)) break;
-            // Only the matches are copied to memory; the filter reads the stored slot.
+            // One SLOAD per id scanned; only the matches are copied to memory.
             Entity storage e = _entities[uint32(id)];
-            if (filter.matchKind && e.kind != filter.kind) continue;
-            if (filter.matchStatus && e.status != filter.status) continue;
-            if (filter.matchRegion && e.region != filter.region) continue;
-            page[found++] = EntityView(uint32(id), e);
+            uint256 word;
+            assembly ("memory-safe") {
+                word := sload(e.slot)
+            }
+            if (word & mask == wanted) page[found++] = EntityView(uint32(id), e);
         }
         assembly ("memory-safe") {
             mstore(page, found)
@@ -545,6 +547,15 @@ contract EntityRegistry is IEntityRegistry {
     function _inVotingSet(uint32 id, uint256 proposalId) private view returns (bool) {
         Entity storage e = _entities[id];
         return proposalId > e.councilFrom && (proposalId <= e.councilUntil || (e.council && e.councilUntil == 0));
+    }
+
+    /// @dev The filter as bits of the stored `Entity` slot: a listed entity has
+    /// `slot & mask == wanted`. Bit offsets follow the `Entity` layout: kind 0-7, status 8-15,
+    /// region 32-63.
+    function _filterBits(EntityFilter calldata filter) private pure returns (uint256 mask, uint256 wanted) {
+        if (filter.matchKind) (mask, wanted) = (0xff, uint256(filter.kind));
+        if (filter.matchStatus) (mask, wanted) = (mask | 0xff << 8, wanted | uint256(filter.status) << 8);
+        if (filter.matchRegion) (mask, wanted) = (mask | 0xffffffff << 32, wanted | uint256(filter.region) << 32);
     }
 
     function _requirePageLimit(uint256 limit) private pure {

@@ -283,3 +283,28 @@ def test_chain_held_bit_offsets_match_the_item_layout():
     assert mask["head"] in code
     assert f"shl({documented['eventCount'][1]}, {mask['eventCount']})" in code
     assert f"shl({documented['eventCount'][1]}, add(count, 1))" in code
+
+
+def _filter_bits_source() -> str:
+    source = json.loads((BUILD / "contracts" / "EntityRegistry.json").read_text())["source"]
+    start = source.index("function _filterBits(")
+    doc_start = source.rindex("/// @dev", 0, start)
+    return source[doc_start : source.index("\n    }\n", start)]
+
+
+def test_entity_filter_bit_offsets_match_the_entity_layout():
+    """`listEntities` compares the stored Entity slot with masks built by `_filterBits`; its
+    NatSpec lists the offsets. Reorder or resize `Entity`'s filtered fields and this fails."""
+    code = _filter_bits_source()
+    documented = {
+        name: (0, int(lo), int(hi))
+        for name, lo, hi in re.findall(r"(\w+) (\d+)-(\d+)", code[: code.index("function")])
+    }
+    assert set(documented) == {"kind", "status", "region"}
+    layout = _storage_layout("IEntityRegistry.Entity")
+    assert {name: layout.get(name) for name in documented} == documented
+    for name, (_, lo, hi) in documented.items():
+        mask = hex((1 << (hi - lo + 1)) - 1)
+        shift = f" << {lo}" if lo else ""
+        assert f"{mask}{shift}" in code, name
+        assert f"uint256(filter.{name}){shift}" in code, name

@@ -1,0 +1,59 @@
+"""Admission batches sized by the block gas limit (`registry.admission_batches`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pilotchain import registry
+from pilotchain.bench.scale_members import synthetic_entity
+from pilotchain.errors import ConfigError
+from pilotchain.registry import ActionKind, admission_batches, admission_gas, admit_payload
+from pilotchain.tx import GAS_HEADROOM, GAS_MARGIN
+
+ENTITIES = [synthetic_entity(n) for n in range(1, 1001)]
+
+
+def test_batches_keep_the_order_and_every_entity():
+    batches = admission_batches(ENTITIES, 30_000_000)
+    assert [e for batch in batches for e in batch] == ENTITIES
+    assert len(batches) > 1
+
+
+def test_batch_estimate_with_the_transaction_margin_fits_the_block():
+    for batch in admission_batches(ENTITIES, 30_000_000):
+        estimate = registry.ADMIT_CALL_GAS + sum(admission_gas(e) for e in batch)
+        assert estimate * GAS_MARGIN + GAS_HEADROOM <= 30_000_000
+
+
+def test_batches_hold_at_most_max_size_entities():
+    assert [len(batch) for batch in admission_batches(ENTITIES[:100], 30_000_000, max_size=41)] == [41, 41, 18]
+
+
+def test_smaller_block_makes_smaller_batches():
+    assert len(admission_batches(ENTITIES, 8_000_000)) > len(admission_batches(ENTITIES, 30_000_000))
+
+
+def test_entity_larger_than_a_block_is_refused():
+    with pytest.raises(ConfigError, match="more than a block"):
+        admission_batches(ENTITIES[:1], 100_000)
+
+
+@pytest.fixture
+def snapshot(deployed, deployer_session):
+    """Roll the session's chain back after the test (the admitted entities stay out of others)."""
+    w3 = deployer_session.w3
+    snapshot_id = w3.provider.make_request("evm_snapshot", [])["result"]
+    yield
+    assert w3.provider.make_request("evm_revert", [snapshot_id])["result"]
+
+
+def test_full_batch_executes_within_the_block_gas_limit(council_sessions, snapshot):
+    proposer = council_sessions[0]
+    gas_limit = registry.block_gas_limit(proposer)
+    batch = admission_batches(ENTITIES, gas_limit)[0]
+    payload = admit_payload(batch)
+    pid = registry.pass_proposal(proposer, council_sessions[1:], ActionKind.Admit, payload)
+    executed = proposer.logs("EntityRegistry", "ProposalExecuted", argument_filters={"proposalId": pid})
+    used = proposer.w3.eth.get_transaction_receipt(executed[0]["transactionHash"])["gasUsed"]
+    assert used * GAS_MARGIN + GAS_HEADROOM <= gas_limit
+    assert used <= registry.ADMIT_CALL_GAS + sum(admission_gas(e) for e in batch)
