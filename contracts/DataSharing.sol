@@ -274,16 +274,15 @@ contract DataSharing is IDataSharing {
     // ---------------------------------------------------------------- access
 
     /// @inheritdoc IDataSharing
-    /// @dev The owner's status is asked last, only when everything else allows: a refusal costs
-    /// no more than before, an allowance one registry call more (the owner entity's slot).
+    /// @dev One registry call answers for both the account and the asset's owner
+    /// (`memberOfAndActive`): the asset is read first to name the owner.
     function canAccess(uint256 assetId, address account, uint8 purpose) external view returns (bool) {
-        (uint32 entityId,,) = _registry.memberOf(account);
-        if (entityId == 0) return false;
         Asset storage a = _assets[assetId];
         uint32 owner = a.owner;
         if (owner == 0 || a.retired) return false;
-        if ((_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 == 0) return false;
-        return _isActiveEntity(owner);
+        (uint32 entityId, bool ownerActive) = _registry.memberOfAndActive(account, owner);
+        if (!ownerActive) return false;
+        return (_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 != 0;
     }
 
     /// @inheritdoc IDataSharing

@@ -93,6 +93,13 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
+    function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive) {
+        uint32 id = _members[account].entityId;
+        if (id == 0 || _entities[id].status != EntityStatus.Active) return (0, false);
+        return (id, _entities[other].status == EntityStatus.Active);
+    }
+
+    /// @inheritdoc IEntityRegistry
     function entityOf(address account) external view returns (uint32, AccountRole) {
         Membership memory m = _members[account];
         return (m.entityId, m.role);

@@ -335,6 +335,14 @@ interface IEntityRegistry {
     /// @return true when its status is Active
     function isActiveEntity(uint32 entityId) external view returns (bool);
 
+    /// @notice `memberOf` and `isActiveEntity` in one call, for a check that needs both (an
+    /// access by `account` to an asset of entity `other`).
+    /// @param account any address
+    /// @param other any entity id
+    /// @return entityId the account's entity if it is active, else 0
+    /// @return otherActive whether entity `other` is active (false whenever entityId is 0)
+    function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive);
+
     /// @notice The entity an account belongs to, whatever the entity's status.
     /// @param account any address
     /// @return entityId its entity, 0 if none
