@@ -182,6 +182,13 @@ def admission_batches(entities: list[NewEntity], gas_limit: int, max_size: int |
     return batches
 
 
+def admission_execute_gas(entities: list[NewEntity]) -> int:
+    """A gas limit for the `execute` of an Admit proposal of `entities`: the admission model's
+    upper bound with the transaction layer's margin (within the block when `admission_batches`
+    made the batch)."""
+    return int((ADMIT_CALL_GAS + sum(admission_gas(e) for e in entities)) * GAS_MARGIN) + GAS_HEADROOM
+
+
 def block_gas_limit(session: Session) -> int:
     """The gas limit of the node's latest block."""
     return session.w3.eth.get_block("latest")["gasLimit"]
@@ -421,20 +428,36 @@ def vote(session: Session, proposal: int, support: Vote = Vote.Yes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.vote(proposal, support))
 
 
-def execute(session: Session, proposal: int, payload: bytes) -> dict:
-    return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload))
+def execute(session: Session, proposal: int, payload: bytes, *, gas: int | None = None) -> dict:
+    """Execute a passed proposal; `gas` is the transaction's gas limit (else the node's estimate
+    with the transaction layer's margin)."""
+    return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload), gas=gas)
 
 
-def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes) -> int:
-    """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id.
-    `voters` are sessions of other council members whose entities are active (the electorate)."""
+def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes, *,
+                  execute_gas: int | None = None) -> int:
+    """Propose, have as many of `voters` vote yes as the rule needs, execute (with `execute_gas`
+    as its gas limit when given); returns the id. `voters` are sessions of other council members
+    whose entities are active (the electorate)."""
     registry = proposer.contract("EntityRegistry")
     pid = propose(proposer, kind, payload)
     electorate = proposer.call(registry.functions.electorateSize())
     for voter in voters[: votes_needed(proposer, kind, electorate) - 1]:
         vote(voter, pid)
-    execute(proposer, pid, payload)
+    execute(proposer, pid, payload, gas=execute_gas)
     return pid
+
+
+def admit(proposer: Session, voters: list[Session], entities: list[NewEntity], *, max_size: int | None = None) -> list[int]:
+    """Admit `entities` through as many Admit proposals as the node's block gas limit needs
+    (`admission_batches`); returns the proposal ids. Each `execute` is sent with the gas limit
+    the admission model bounds rather than an estimate, which would run the whole admission
+    once more on the node."""
+    batches = admission_batches(entities, block_gas_limit(proposer), max_size)
+    return [
+        pass_proposal(proposer, voters, ActionKind.Admit, admit_payload(batch), execute_gas=admission_execute_gas(batch))
+        for batch in batches
+    ]
 
 
 def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
