@@ -10,7 +10,7 @@ from pilotchain.errors import ConfigError
 from pilotchain.registry import ActionKind, admission_batches, admission_gas, admit_payload
 from pilotchain.tx import GAS_HEADROOM, GAS_MARGIN
 
-ENTITIES = [synthetic_entity(n) for n in range(1, 1001)]
+ENTITIES = [synthetic_entity(n) for n in range(1, 701)]
 
 
 def test_batches_keep_the_order_and_every_entity():
@@ -50,15 +50,15 @@ def snapshot(deployed, deployer_session):
 def test_admit_splits_by_the_block_gas_limit_and_admits_every_entity(council_sessions, snapshot):
     proposer = council_sessions[0]
     reg = proposer.contract("EntityRegistry")
-    gas_limit = registry.block_gas_limit(proposer)
-    entities = ENTITIES[: len(admission_batches(ENTITIES, gas_limit)[0]) + 10]
+    batches = admission_batches(ENTITIES, registry.block_gas_limit(proposer))
+    entities = ENTITIES[: len(batches[0]) + 10]
     before = proposer.call(reg.functions.entityCount())
     proposals = registry.admit(proposer, council_sessions[1:], entities)
     assert len(proposals) == 2
     assert proposer.call(reg.functions.entityCount()) == before + len(entities)
 
 
-def test_full_batch_uses_no_more_gas_than_the_model(council_sessions, snapshot):
+def test_full_batch_uses_no_more_gas_than_the_admission_model(council_sessions, snapshot):
     proposer = council_sessions[0]
     batch = admission_batches(ENTITIES, registry.block_gas_limit(proposer))[0]
     pid = registry.pass_proposal(proposer, council_sessions[1:], ActionKind.Admit, admit_payload(batch))
