@@ -9,7 +9,7 @@ import brownie
 import pytest
 
 from tests.fixtures.registry_extra import err
-from tests.fixtures.storage import bits, mapping_slot, read_word, with_bits, write_word
+from tests.fixtures.storage import bits, mapping_slot, read_word, write_bits, write_word
 
 COUNTERS_SLOT = 0  # Counters {uint64 assets; uint64 requests; uint8 purposes}
 ASSETS_SLOT = 2  # mapping(uint256 => Asset) _assets, after _counters and _purposeLabels
@@ -18,9 +18,7 @@ VIEWS = ["listAssets", "listAssetGrants", "listHeldGrants", "listPendingRequests
 
 
 def set_asset_count(datasharing, count):
-    word = read_word(datasharing, COUNTERS_SLOT)
-    assert bits(word, 0, 64) == datasharing.assetCount()
-    write_word(datasharing, COUNTERS_SLOT, with_bits(word, 0, 64, count))
+    write_bits(datasharing, COUNTERS_SLOT, 0, 64, count, current=datasharing.assetCount())
     assert datasharing.assetCount() == count
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.fixtures.provenance import event
 from tests.fixtures.registry_extra import err
-from tests.fixtures.storage import bits, mapping_slot, read_word, with_bits, write_word
+from tests.fixtures.storage import mapping_slot, write_bits
 
 ITEMS_SLOT = 0  # mapping(bytes32 => Item) _items
 COUNT_BITS = (208, 24)  # Item.eventCount, as the fast path `_chainHeld` reads it
@@ -20,9 +20,7 @@ REASON = "0x" + "72" * 32
 
 def set_event_count(provenance, item_id, count):
     slot = mapping_slot(item_id, ITEMS_SLOT)
-    word = read_word(provenance, slot)
-    assert bits(word, *COUNT_BITS) == provenance.verify(item_id)["eventCount"]
-    write_word(provenance, slot, with_bits(word, *COUNT_BITS, count))
+    write_bits(provenance, slot, *COUNT_BITS, count, current=provenance.verify(item_id)["eventCount"])
     assert provenance.verify(item_id)["eventCount"] == count
 
 

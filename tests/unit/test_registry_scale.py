@@ -11,7 +11,7 @@ from brownie import chain
 
 from pilotchain.registry import AccountRole, ActionKind, EntityStatus, admit_payload, status_payload
 from tests.fixtures.registry_extra import address_for, err, new_entity, open_proposal
-from tests.fixtures.storage import bits, mapping_slot, read_word, with_bits, write_word
+from tests.fixtures.storage import bits, mapping_slot, read_word, write_bits, write_word
 
 ENTITIES_SLOT = 0  # mapping(uint32 => Entity) _entities
 COUNTERS_SLOT = 3  # _entityCount (bits 0-31), _councilSize, _electorateSize, _seatsTaken, _proposalCount
@@ -21,9 +21,7 @@ ANY_ENTITY = (False, 0, False, 0, False, 0)
 
 
 def set_entity_count(registry, count):
-    word = read_word(registry, COUNTERS_SLOT)
-    assert bits(word, 0, 32) == registry.entityCount()
-    write_word(registry, COUNTERS_SLOT, with_bits(word, 0, 32, count))
+    write_bits(registry, COUNTERS_SLOT, 0, 32, count, current=registry.entityCount())
     assert registry.entityCount() == count
 
 
@@ -36,9 +34,7 @@ def copy_entity(registry, source_id, target_id):
 
 def set_admins(registry, entity_id, admins):
     slot = mapping_slot(entity_id, ENTITIES_SLOT)
-    word = read_word(registry, slot)
-    assert bits(word, *ADMINS_BITS) == registry.entity(entity_id)["admins"]
-    write_word(registry, slot, with_bits(word, *ADMINS_BITS, admins))
+    write_bits(registry, slot, *ADMINS_BITS, admins, current=registry.entity(entity_id)["admins"])
     assert registry.entity(entity_id)["admins"] == admins
 
 
