@@ -23,7 +23,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-indexer bench-epcis-rest bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-indexer bench-epcis-rest bench-scale bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -157,6 +157,9 @@ bench-indexer: $(TOOLS) $(POSTGRES)
 
 bench-epcis-rest: $(TOOLS) $(POSTGRES)
 	$(BIN)/python -m pilotchain.bench.epcis_rest --postgres
+# Members, list views and admission at 164, 2,000 and 10,000 entities on anvil (reports/scale.md)
+bench-scale: $(TOOLS)
+	$(BIN)/python -m pilotchain.bench.scale
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
 	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log

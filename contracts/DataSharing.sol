@@ -18,6 +18,10 @@ contract DataSharing is IDataSharing {
 
     /// @inheritdoc IDataSharing
     uint256 public constant SCAN_WINDOW = 1000;
+    /// @inheritdoc IDataSharing
+    uint256 public constant MAX_SCAN = 3000;
+    /// @inheritdoc IDataSharing
+    uint256 public constant MAX_PAGE = 1000;
 
     /// @inheritdoc IDataSharing
     bytes32 public constant GRANT_TYPEHASH = keccak256(
@@ -270,16 +274,15 @@ contract DataSharing is IDataSharing {
     // ---------------------------------------------------------------- access
 
     /// @inheritdoc IDataSharing
-    /// @dev The owner's status is asked last, only when everything else allows: a refusal costs
-    /// no more than before, an allowance one registry call more (the owner entity's slot).
+    /// @dev One registry call answers for both the account and the asset's owner
+    /// (`memberOfAndActive`): the asset is read first to name the owner.
     function canAccess(uint256 assetId, address account, uint8 purpose) external view returns (bool) {
-        (uint32 entityId,,) = _registry.memberOf(account);
-        if (entityId == 0) return false;
         Asset storage a = _assets[assetId];
         uint32 owner = a.owner;
         if (owner == 0 || a.retired) return false;
-        if ((_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 == 0) return false;
-        return _isActiveEntity(owner);
+        (uint32 entityId, bool ownerActive) = _registry.memberOfAndActive(account, owner);
+        if (!ownerActive) return false;
+        return (_currentPurposes(_grants[assetId][entityId]) >> purpose) & 1 != 0;
     }
 
     /// @inheritdoc IDataSharing
@@ -379,15 +382,17 @@ contract DataSharing is IDataSharing {
         view
         returns (AssetView[] memory page, uint256 nextCursor)
     {
-        page = new AssetView[](limit);
         uint256 found;
         uint256 last = _counters.assets;
-        (uint256 id, uint256 stop) = _window(cursor, last);
+        (uint256 first, uint256 stop) = _window(cursor, last, limit);
+        page = _assetPage(limit);
+        uint256 id = first;
         for (; id < stop && found < limit; ++id) {
+            if (_scanDone(id - first, found)) break;
             Asset storage a = _assets[id];
             if (a.owner == owner) page[found++] = AssetView(id, a);
         }
-        assembly {
+        assembly ("memory-safe") {
             mstore(page, found)
         }
         nextCursor = id <= last ? id : 0;
@@ -399,15 +404,18 @@ contract DataSharing is IDataSharing {
         view
         returns (GrantView[] memory page, uint256 nextCursor)
     {
-        page = new GrantView[](limit);
         uint256 found;
         uint256 last = _registry.entityCount();
-        (uint256 id, uint256 stop) = _window(cursor, last);
+        (uint256 first, uint256 stop) = _window(cursor, last, limit);
+        page = _grantPage(limit);
+        mapping(uint32 => Grant) storage grants = _grants[assetId];
+        uint256 id = first;
         for (; id < stop && found < limit; ++id) {
-            Grant storage g = _grants[assetId][uint32(id)];
+            if (_scanDone(id - first, found)) break;
+            Grant storage g = grants[uint32(id)];
             if (g.validUntil != 0) page[found++] = GrantView(assetId, uint32(id), g);
         }
-        assembly {
+        assembly ("memory-safe") {
             mstore(page, found)
         }
         nextCursor = id <= last ? id : 0;
@@ -419,15 +427,17 @@ contract DataSharing is IDataSharing {
         view
         returns (GrantView[] memory page, uint256 nextCursor)
     {
-        page = new GrantView[](limit);
         uint256 found;
         uint256 last = _counters.assets;
-        (uint256 id, uint256 stop) = _window(cursor, last);
+        (uint256 first, uint256 stop) = _window(cursor, last, limit);
+        page = _grantPage(limit);
+        uint256 id = first;
         for (; id < stop && found < limit; ++id) {
+            if (_scanDone(id - first, found)) break;
             Grant storage g = _grants[id][grantee];
             if (g.validUntil != 0) page[found++] = GrantView(id, grantee, g);
         }
-        assembly {
+        assembly ("memory-safe") {
             mstore(page, found)
         }
         nextCursor = id <= last ? id : 0;
@@ -439,6 +449,7 @@ contract DataSharing is IDataSharing {
         view
         returns (RequestView[] memory page, uint256 nextCursor)
     {
+        _requirePageLimit(limit);
         uint64[] storage pending = _pendingByOwner[owner];
         uint256 length = pending.length;
         uint256 end = cursor >= length ? cursor : (limit > length - cursor ? length : cursor + limit);
@@ -578,12 +589,42 @@ contract DataSharing is IDataSharing {
         return keccak256(abi.encode(assetId, requester, purpose));
     }
 
-    /// @dev Ids [first, stop) of a scanning view: from `cursor` (0 = 1), at most SCAN_WINDOW of
-    /// them, none past `last`.
-    function _window(uint256 cursor, uint256 last) private pure returns (uint256 first, uint256 stop) {
+    /// @dev Ids [first, stop) a scanning view may read: from `cursor` (0 = 1), at most MAX_SCAN
+    /// of them, none past `last`; `limit` is checked first.
+    function _window(uint256 cursor, uint256 last, uint256 limit) private pure returns (uint256 first, uint256 stop) {
+        _requirePageLimit(limit);
         first = cursor == 0 ? 1 : cursor;
         if (first > last) return (first, first);
-        stop = last - first < SCAN_WINDOW ? last + 1 : first + SCAN_WINDOW;
+        stop = last - first < MAX_SCAN ? last + 1 : first + MAX_SCAN;
+    }
+
+    function _requirePageLimit(uint256 limit) private pure {
+        if (limit == 0 || limit > MAX_PAGE) revert DataSharingInvalidPageLimit(limit, MAX_PAGE);
+    }
+
+    /// @dev Whether a scanning view that has read `scanned` ids and found `found` rows returns
+    /// now: after SCAN_WINDOW ids once it holds a row (MAX_SCAN ids bound it in `_window`).
+    function _scanDone(uint256 scanned, uint256 found) private pure returns (bool) {
+        return scanned >= SCAN_WINDOW && found != 0;
+    }
+
+    /// @dev A page of `capacity` element pointers, not yet set: the view sets the first `found`
+    /// and cuts the length to it, so no default struct is allocated for rows never returned.
+    function _assetPage(uint256 capacity) private pure returns (AssetView[] memory page) {
+        assembly ("memory-safe") {
+            page := mload(0x40)
+            mstore(page, capacity)
+            mstore(0x40, add(page, shl(5, add(capacity, 1))))
+        }
+    }
+
+    /// @dev As `_assetPage`, for grants.
+    function _grantPage(uint256 capacity) private pure returns (GrantView[] memory page) {
+        assembly ("memory-safe") {
+            page := mload(0x40)
+            mstore(page, capacity)
+            mstore(0x40, add(page, shl(5, add(capacity, 1))))
+        }
     }
 
     function _domainSeparator() private view returns (bytes32) {

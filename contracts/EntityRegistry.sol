@@ -14,6 +14,15 @@ contract EntityRegistry is IEntityRegistry {
     uint256 private constant _SEATS = 64;
     uint8 private constant _ALL_CAPABILITIES = CAP_INSPECTOR | CAP_RECALL_AUTHORITY;
 
+    /// @inheritdoc IEntityRegistry
+    uint256 public constant MAX_ENTITIES = type(uint16).max;
+    /// @inheritdoc IEntityRegistry
+    uint256 public constant MAX_PAGE = 1000;
+    /// @inheritdoc IEntityRegistry
+    uint256 public constant SCAN_WINDOW = 1000;
+    /// @inheritdoc IEntityRegistry
+    uint256 public constant MAX_SCAN = 3000;
+
     struct Membership {
         uint32 entityId;
         AccountRole role;
@@ -84,6 +93,13 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
+    function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive) {
+        uint32 id = _members[account].entityId;
+        if (id == 0 || _entities[id].status != EntityStatus.Active) return (0, false);
+        return (id, _entities[other].status == EntityStatus.Active);
+    }
+
+    /// @inheritdoc IEntityRegistry
     function entityOf(address account) external view returns (uint32, AccountRole) {
         Membership memory m = _members[account];
         return (m.entityId, m.role);
@@ -99,8 +115,11 @@ contract EntityRegistry is IEntityRegistry {
         }
         AccountRole role = AccountRole(roleId);
         if (role == AccountRole.Admin) {
+            Entity storage e = _entities[id];
+            uint32 admins = e.admins;
+            if (admins == type(uint32).max) revert RegistryAdminLimit(id, admins);
             unchecked {
-                _entities[id].admins += 1; // < 2^16 accounts per entity
+                e.admins = admins + 1;
             }
         }
         _setMembership(id, account, role);
@@ -228,20 +247,27 @@ contract EntityRegistry is IEntityRegistry {
         view
         returns (EntityView[] memory page, uint256 nextCursor)
     {
-        page = new EntityView[](limit);
+        _requirePageLimit(limit);
+        page = _entityPage(limit);
         uint256 found;
-        uint256 id = cursor == 0 ? 1 : cursor;
-        for (; id <= _entityCount && found < limit; ++id) {
-            Entity memory e = _entities[uint32(id)];
-            if (filter.matchKind && e.kind != filter.kind) continue;
-            if (filter.matchStatus && e.status != filter.status) continue;
-            if (filter.matchRegion && e.region != filter.region) continue;
-            page[found++] = EntityView(uint32(id), e);
+        uint256 last = _entityCount;
+        uint256 first = cursor == 0 ? 1 : cursor;
+        uint256 id = first;
+        (uint256 mask, uint256 wanted) = _filterBits(filter);
+        for (; id <= last && found < limit; ++id) {
+            if (_scanDone(id - first, found)) break;
+            // One SLOAD per id scanned; only the matches are copied to memory.
+            Entity storage e = _entities[uint32(id)];
+            uint256 word;
+            assembly ("memory-safe") {
+                word := sload(e.slot)
+            }
+            if (word & mask == wanted) page[found++] = EntityView(uint32(id), e);
         }
-        assembly {
+        assembly ("memory-safe") {
             mstore(page, found)
         }
-        nextCursor = id <= _entityCount ? id : 0;
+        nextCursor = id <= last ? id : 0;
     }
 
     /// @inheritdoc IEntityRegistry
@@ -257,23 +283,31 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
+    /// @dev Proposals expire in id order (one voting period after creation), so the unexpired
+    /// ones are the ids after the last expired one, found by binary search: expired proposals
+    /// leave the listing by time alone, with no write on any path.
     function listOpenProposals(uint256 cursor, uint256 limit)
         external
         view
         returns (ProposalView[] memory page, uint256 nextCursor)
     {
-        page = new ProposalView[](limit);
+        _requirePageLimit(limit);
+        page = _proposalPage(limit);
         uint256 found;
-        uint256 id = cursor == 0 ? 1 : cursor;
-        for (; id <= _proposalCount && found < limit; ++id) {
+        uint256 last = _proposalCount;
+        uint256 first = _firstUnexpired(last);
+        if (cursor > first) first = cursor;
+        uint256 id = first;
+        for (; id <= last && found < limit; ++id) {
+            if (_scanDone(id - first, found)) break;
+            if (_proposals[id].status != ProposalStatus.Open) continue;
             Proposal memory p = _proposals[id];
-            if (p.status != ProposalStatus.Open || block.timestamp >= p.expiresAt) continue;
             page[found++] = ProposalView(id, p, _passed(p));
         }
-        assembly {
+        assembly ("memory-safe") {
             mstore(page, found)
         }
-        nextCursor = id <= _proposalCount ? id : 0;
+        nextCursor = id <= last ? id : 0;
     }
 
     /// @inheritdoc IEntityRegistry
@@ -388,6 +422,8 @@ contract EntityRegistry is IEntityRegistry {
         unchecked {
             id = ++_entityCount;
         }
+        // Provenance stores entity ids in 16 bits: the registry stops before they overflow there.
+        if (id > MAX_ENTITIES) revert RegistryEntityLimit(MAX_ENTITIES);
         _idByCode[n.code] = id;
         Entity storage e = _entities[id];
         e.kind = n.kind;
@@ -518,6 +554,56 @@ contract EntityRegistry is IEntityRegistry {
     function _inVotingSet(uint32 id, uint256 proposalId) private view returns (bool) {
         Entity storage e = _entities[id];
         return proposalId > e.councilFrom && (proposalId <= e.councilUntil || (e.council && e.councilUntil == 0));
+    }
+
+    /// @dev The filter as bits of the stored `Entity` slot: a listed entity has
+    /// `slot & mask == wanted`. Bit offsets follow the `Entity` layout: kind 0-7, status 8-15,
+    /// region 32-63.
+    function _filterBits(EntityFilter calldata filter) private pure returns (uint256 mask, uint256 wanted) {
+        if (filter.matchKind) (mask, wanted) = (0xff, uint256(filter.kind));
+        if (filter.matchStatus) (mask, wanted) = (mask | 0xff << 8, wanted | uint256(filter.status) << 8);
+        if (filter.matchRegion) (mask, wanted) = (mask | 0xffffffff << 32, wanted | uint256(filter.region) << 32);
+    }
+
+    function _requirePageLimit(uint256 limit) private pure {
+        if (limit == 0 || limit > MAX_PAGE) revert RegistryInvalidPageLimit(limit, MAX_PAGE);
+    }
+
+    /// @dev Whether a scanning view that has scanned `scanned` ids and found `found` rows stops:
+    /// after SCAN_WINDOW ids once it has a row, after MAX_SCAN ids in any case.
+    function _scanDone(uint256 scanned, uint256 found) private pure returns (bool) {
+        return scanned >= SCAN_WINDOW && (found != 0 || scanned >= MAX_SCAN);
+    }
+
+    /// @dev A page of `capacity` element pointers, not yet set: the view sets the first `found`
+    /// and cuts the length to it, so no default struct is allocated for rows never returned.
+    function _entityPage(uint256 capacity) private pure returns (EntityView[] memory page) {
+        assembly ("memory-safe") {
+            page := mload(0x40)
+            mstore(page, capacity)
+            mstore(0x40, add(page, shl(5, add(capacity, 1))))
+        }
+    }
+
+    /// @dev As `_entityPage`, for proposals.
+    function _proposalPage(uint256 capacity) private pure returns (ProposalView[] memory page) {
+        assembly ("memory-safe") {
+            page := mload(0x40)
+            mstore(page, capacity)
+            mstore(0x40, add(page, shl(5, add(capacity, 1))))
+        }
+    }
+
+    /// @dev The lowest proposal id that has not expired (`last + 1` when none): `expiresAt` never
+    /// decreases with the id, the voting period being fixed.
+    function _firstUnexpired(uint256 last) private view returns (uint256 lo) {
+        lo = 1;
+        uint256 hi = last + 1;
+        while (lo < hi) {
+            uint256 mid = (lo + hi) >> 1;
+            if (block.timestamp < _proposals[mid].expiresAt) hi = mid;
+            else lo = mid + 1;
+        }
     }
 
     function _actionKind(uint8 kind) private pure returns (ActionKind) {

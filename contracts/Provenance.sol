@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IEntityRegistry, CAP_INSPECTOR, CAP_RECALL_AUTHORITY} from "../interfaces/IEntityRegistry.sol";
-import {IProvenance, PROVENANCE_MAX_DERIVATION_HOPS} from "../interfaces/IProvenance.sol";
+import {IProvenance, PROVENANCE_EVENT_LIMIT, PROVENANCE_MAX_DERIVATION_HOPS} from "../interfaces/IProvenance.sol";
 
 /// @title Provenance
 /// @notice EPCIS-style supply-chain events, custody, transformations, recalls and verification.
@@ -21,6 +21,9 @@ contract Provenance is IProvenance {
     uint8 private constant _RECALLED_BY_OWNER = 0x40;
     uint8 private constant _OWN_RECALL = 0xc0;
     uint8 private constant _ACKNOWLEDGEMENTS = 0x3f;
+
+    /// @inheritdoc IProvenance
+    uint24 public constant EVENT_LIMIT = PROVENANCE_EVENT_LIMIT;
 
     IEntityRegistry private immutable _registry;
 
@@ -85,7 +88,7 @@ contract Provenance is IProvenance {
         Item memory it = _open(itemId, entityId);
         _requireNotInTransit(itemId, it);
         it.lifecycle = Lifecycle.Decommissioned;
-        _chain(itemId, it, keccak256(abi.encode(Decommissioned.selector, itemId, entityId, data)));
+        _record(itemId, it, keccak256(abi.encode(Decommissioned.selector, itemId, entityId, data)));
         emit Decommissioned(itemId, entityId, data);
     }
 
@@ -295,7 +298,7 @@ contract Provenance is IProvenance {
         }
         if (it.recalls & _OWN_RECALL != 0) revert ProvenanceRecalled(itemId);
         it.recalls |= capabilities & CAP_RECALL_AUTHORITY != 0 ? _RECALLED_BY_AUTHORITY : _RECALLED_BY_OWNER;
-        _chain(itemId, it, keccak256(abi.encode(Recalled.selector, itemId, entityId, reason)));
+        _record(itemId, it, keccak256(abi.encode(Recalled.selector, itemId, entityId, reason)));
         emit Recalled(itemId, entityId, reason);
     }
 
@@ -314,7 +317,7 @@ contract Provenance is IProvenance {
             _acknowledged[key] = true;
             it.recalls += 1;
         }
-        _chain(itemId, it, keccak256(abi.encode(RecallAcknowledged.selector, itemId, recalledId, entityId)));
+        _record(itemId, it, keccak256(abi.encode(RecallAcknowledged.selector, itemId, recalledId, entityId)));
         emit RecallAcknowledged(itemId, recalledId, entityId);
     }
 
@@ -329,7 +332,7 @@ contract Provenance is IProvenance {
             revert ProvenanceNotRecallAuthority(itemId, entityId);
         }
         it.recalls &= _ACKNOWLEDGEMENTS;
-        _chain(itemId, it, keccak256(abi.encode(RecallWithdrawn.selector, itemId, entityId, reason)));
+        _record(itemId, it, keccak256(abi.encode(RecallWithdrawn.selector, itemId, entityId, reason)));
         emit RecallWithdrawn(itemId, entityId, reason);
     }
 
@@ -342,7 +345,7 @@ contract Provenance is IProvenance {
         if (_items[recalledId].recalls & _OWN_RECALL != 0) revert ProvenanceRecallInForce(recalledId);
         delete _acknowledged[key];
         it.recalls -= 1;
-        _chain(itemId, it, keccak256(abi.encode(RecallReleased.selector, itemId, recalledId, entityId)));
+        _record(itemId, it, keccak256(abi.encode(RecallReleased.selector, itemId, recalledId, entityId)));
         emit RecallReleased(itemId, recalledId, entityId);
     }
 
@@ -488,17 +491,19 @@ contract Provenance is IProvenance {
     }
 
     /// @dev `_open` and `_chain` in one SLOAD and one SSTORE for the common case, an active item
-    /// held directly by the caller; returns false, having written nothing, in any other case.
+    /// held directly by the caller below the event limit; returns false, having written nothing,
+    /// in any other case (`_chain` then names the refusal).
     /// Bit offsets follow the `Item` layout: head 0-159, custodian 160-175, eventCount 208-231,
     /// lifecycle 232-239.
     function _chainHeld(bytes32 itemId, uint16 entityId, bytes32 eventHash) private returns (bool done) {
         Item storage item = _items[itemId];
         uint256 active = uint256(Lifecycle.Active);
+        uint256 limit = PROVENANCE_EVENT_LIMIT;
         assembly ("memory-safe") {
             let word := sload(item.slot)
             let count := and(shr(208, word), 0xffffff)
             let held := and(eq(and(shr(160, word), 0xffff), entityId), eq(and(shr(232, word), 0xff), active))
-            if and(held, lt(count, 0xffffff)) {
+            if and(held, lt(count, limit)) {
                 mstore(0, shl(96, word)) // head ‖ eventHash, as abi.encodePacked(bytes20, bytes32)
                 mstore(0x14, eventHash)
                 let head := shr(96, keccak256(0, 0x34))
@@ -599,10 +604,21 @@ contract Provenance is IProvenance {
 
     // ---------------------------------------------------------------- internal: items
 
-    /// @dev Extend the item's hash chain by `eventHash` and write its slot back.
+    /// @dev Extend the item's hash chain by an ordinary event and write its slot back; refused
+    /// once the item's count reaches PROVENANCE_EVENT_LIMIT.
     function _chain(bytes32 itemId, Item memory it, bytes32 eventHash) private {
+        if (it.eventCount >= PROVENANCE_EVENT_LIMIT) revert ProvenanceEventLimit(itemId, it.eventCount);
+        _record(itemId, it, eventHash);
+    }
+
+    /// @dev Extend the item's hash chain by `eventHash` and write its slot back. Called directly
+    /// only for the events that must stay possible (recall, decommission): their count stops at
+    /// its maximum instead of overflowing.
+    function _record(bytes32 itemId, Item memory it, bytes32 eventHash) private {
         it.head = bytes20(keccak256(abi.encodePacked(it.head, eventHash)));
-        it.eventCount += 1;
+        unchecked {
+            if (it.eventCount != type(uint24).max) it.eventCount += 1;
+        }
         _items[itemId] = it;
     }
 

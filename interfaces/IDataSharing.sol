@@ -23,9 +23,9 @@ pragma solidity 0.8.30;
 /// - an access receipt is an event and nothing else: the log is the authentic record both
 ///   sides read, identified by transaction hash and log index;
 /// - no index is written on a gas-targeted path: assets of an entity, grants on an asset and
-///   grants held by an entity are paged views that scan ids (asset ids, entity ids) in windows
-///   of `SCAN_WINDOW`. Per-entity index arrays would add a fresh 20,000-gas slot to the first
-///   registration or grant of every entity. Pending requests (no gas target) do keep an exact
+///   grants held by an entity are paged views that scan ids (asset ids, entity ids), at most
+///   `MAX_SCAN` per call (see `listAssets`). Per-entity index arrays would add a fresh
+///   20,000-gas slot to the first registration or grant of every entity. Pending requests (no gas target) do keep an exact
 ///   per-owner index, so an owner's inbox costs nothing to read however old the contract.
 interface IDataSharing {
     // ---------------------------------------------------------------- types
@@ -271,6 +271,8 @@ interface IDataSharing {
     error DataSharingNoncesUsed(address signer, uint256 wordPos, uint256 mask);
     /// @notice `recordAccessBatch` was called with no receipt.
     error DataSharingEmptyBatch();
+    /// @notice A paged view was asked for `limit` rows: it must be between 1 and `maxPage`.
+    error DataSharingInvalidPageLimit(uint256 limit, uint256 maxPage);
 
     // ---------------------------------------------------------------- purposes (council)
 
@@ -463,15 +465,29 @@ interface IDataSharing {
     /// @notice The number of requests ever opened (the highest request id).
     function requestCount() external view returns (uint256);
 
-    /// @notice Ids scanned per call by the scanning views.
+    /// @notice Ids a scanning view reads before it returns the rows it has found.
     function SCAN_WINDOW() external view returns (uint256);
+
+    /// @notice Ids a scanning view reads at most in one call, rows or not: its gas is bounded by
+    /// this and by `limit`, never by the number of assets or entities.
+    function MAX_SCAN() external view returns (uint256);
+
+    /// @notice The largest `limit` the paged views accept (`DataSharingInvalidPageLimit` above it,
+    /// and for 0).
+    function MAX_PAGE() external view returns (uint256);
 
     /// @notice keccak256 of the EIP-712 type `Grant(uint256 assetId,uint32 grantee,uint64 purposes,
     /// uint40 validFrom,uint40 validUntil,uint40 holdUntil,address signer,uint256 nonce,uint256 deadline)`.
     function GRANT_TYPEHASH() external view returns (bytes32);
 
     /// @notice Assets of `owner`, scanning asset ids from `cursor` (start at 1).
-    /// @return page up to `limit` matches found within `SCAN_WINDOW` ids
+    /// @dev Paging rule of the scanning views (`listAssets`, `listAssetGrants`, `listHeldGrants`):
+    /// a call reads ids from `cursor` until it holds `limit` rows, or reaches the last id, or has
+    /// read `SCAN_WINDOW` ids and holds at least one row, or has read `MAX_SCAN` ids. A page is
+    /// therefore empty with a non-zero `nextCursor` only when `MAX_SCAN` ids in a row matched
+    /// nothing: callers continue while `nextCursor` is not 0, whatever the page holds.
+    /// @param limit at most this many rows, 1 to `MAX_PAGE` (else `DataSharingInvalidPageLimit`)
+    /// @return page up to `limit` matches
     /// @return nextCursor the id to continue from, 0 when the scan is complete
     function listAssets(uint32 owner, uint256 cursor, uint256 limit)
         external
@@ -479,16 +495,19 @@ interface IDataSharing {
         returns (AssetView[] memory page, uint256 nextCursor);
 
     /// @notice Grants ever issued on `assetId` (current or not), scanning grantee entity ids
-    /// from `cursor` (start at 1) up to the registry's entity count.
-    /// @return page up to `limit` grants found within `SCAN_WINDOW` entity ids
+    /// from `cursor` (start at 1) up to the registry's entity count; paged as `listAssets`.
+    /// @param limit at most this many rows, 1 to `MAX_PAGE` (else `DataSharingInvalidPageLimit`)
+    /// @return page up to `limit` grants
     /// @return nextCursor the entity id to continue from, 0 when the scan is complete
     function listAssetGrants(uint256 assetId, uint256 cursor, uint256 limit)
         external
         view
         returns (GrantView[] memory page, uint256 nextCursor);
 
-    /// @notice Grants ever issued to `grantee` (current or not), scanning asset ids from `cursor`.
-    /// @return page up to `limit` grants found within `SCAN_WINDOW` asset ids
+    /// @notice Grants ever issued to `grantee` (current or not), scanning asset ids from `cursor`;
+    /// paged as `listAssets`.
+    /// @param limit at most this many rows, 1 to `MAX_PAGE` (else `DataSharingInvalidPageLimit`)
+    /// @return page up to `limit` grants
     /// @return nextCursor the asset id to continue from, 0 when the scan is complete
     function listHeldGrants(uint32 grantee, uint256 cursor, uint256 limit)
         external
@@ -496,7 +515,8 @@ interface IDataSharing {
         returns (GrantView[] memory page, uint256 nextCursor);
 
     /// @notice Pending requests on the assets of `owner`, from position `cursor` (start at 0) of
-    /// its pending list (order changes as requests close).
+    /// its pending list (order changes as requests close). A page is empty only when the list is.
+    /// @param limit at most this many rows, 1 to `MAX_PAGE` (else `DataSharingInvalidPageLimit`)
     /// @return page up to `limit` pending requests
     /// @return nextCursor the position to continue from, 0 when the list is exhausted
     function listPendingRequests(uint32 owner, uint256 cursor, uint256 limit)

@@ -100,7 +100,7 @@ interface IEntityRegistry {
         uint32 region;
         uint40 admittedAt;
         uint40 updatedAt;
-        uint16 admins;
+        uint32 admins;
         uint32 councilFrom; // member of the voting set of proposals with id > councilFrom
         uint32 councilUntil; // ... and id <= councilUntil, when no longer on the council
         uint8 seat; // council seat: the entity's bit in a proposal's ballot bitmap
@@ -297,6 +297,13 @@ interface IEntityRegistry {
     error RegistryAlreadyVoted(uint256 proposalId, uint32 entityId);
     /// @notice The payload given to `execute` does not hash to the one proposed.
     error RegistryPayloadMismatch(uint256 proposalId, bytes32 expected, bytes32 actual);
+    /// @notice The registry holds `maxEntities` entities, the most other contracts can name
+    /// (Provenance stores entity ids in 16 bits): no further entity is admitted.
+    error RegistryEntityLimit(uint256 maxEntities);
+    /// @notice Entity `entityId` already has `admins` admin accounts, the most its count holds.
+    error RegistryAdminLimit(uint32 entityId, uint32 admins);
+    /// @notice A paged view was asked for `limit` rows: it must be between 1 and `maxPage`.
+    error RegistryInvalidPageLimit(uint256 limit, uint256 maxPage);
     /// @notice A Call proposal's call to `target` failed (`reason` is its revert data; empty
     /// when `target` has no code).
     error RegistryCallFailed(address target, bytes reason);
@@ -327,6 +334,14 @@ interface IEntityRegistry {
     /// @param entityId any id (unknown ids are not active)
     /// @return true when its status is Active
     function isActiveEntity(uint32 entityId) external view returns (bool);
+
+    /// @notice `memberOf` and `isActiveEntity` in one call, for a check that needs both (an
+    /// access by `account` to an asset of entity `other`).
+    /// @param account any address
+    /// @param other any entity id
+    /// @return entityId the account's entity if it is active, else 0
+    /// @return otherActive whether entity `other` is active (false whenever entityId is 0)
+    function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive);
 
     /// @notice The entity an account belongs to, whatever the entity's status.
     /// @param account any address
@@ -431,12 +446,35 @@ interface IEntityRegistry {
     /// @return the count
     function electorateSize() external view returns (uint256);
 
+    /// @notice The most entities the registry admits (65,535): Provenance stores entity ids in
+    /// 16 bits, and an admission past this reverts `RegistryEntityLimit`.
+    /// @return the limit
+    function MAX_ENTITIES() external view returns (uint256);
+
+    /// @notice The largest `limit` the paged views accept (`RegistryInvalidPageLimit` above it).
+    /// @return rows per page at most
+    function MAX_PAGE() external view returns (uint256);
+
+    /// @notice Ids a scanning view reads before it returns the rows it has found.
+    /// @return ids per page once a row is found
+    function SCAN_WINDOW() external view returns (uint256);
+
+    /// @notice Ids a scanning view reads at most in one call, rows or not: its gas is bounded by
+    /// this and by `limit`, never by the number of entities or proposals.
+    /// @return ids per call at most
+    function MAX_SCAN() external view returns (uint256);
+
     /// @notice Entities matching `filter`, scanning ids from `cursor` (start at 1).
-    /// @dev The filter's enum fields are decoded by the ABI decoder: an out-of-range EntityKind
-    /// or EntityStatus reverts with empty data.
+    /// @dev Paging rule of every scanning view of this contract: a call reads ids from `cursor`
+    /// until it holds `limit` rows, or reaches the last id, or has read `SCAN_WINDOW` ids and
+    /// holds at least one row, or has read `MAX_SCAN` ids. A page is therefore empty with a
+    /// non-zero `nextCursor` only when `MAX_SCAN` ids in a row matched nothing: callers continue
+    /// while `nextCursor` is not 0, whatever the page holds. Only matching entities are copied to
+    /// memory. The filter's enum fields are decoded by the ABI decoder: an out-of-range
+    /// EntityKind or EntityStatus reverts with empty data.
     /// @param filter which entities to return
     /// @param cursor the first id to scan (0 or 1 for the start)
-    /// @param limit at most this many results
+    /// @param limit at most this many results, 1 to `MAX_PAGE` (else `RegistryInvalidPageLimit`)
     /// @return page up to `limit` matches
     /// @return nextCursor the id to continue from, 0 when the scan is complete
     function listEntities(EntityFilter calldata filter, uint256 cursor, uint256 limit)
@@ -454,8 +492,14 @@ interface IEntityRegistry {
     function proposalCount() external view returns (uint256);
 
     /// @notice Open, unexpired proposals among ids [cursor, ...), newest ids last.
-    /// @param cursor the first id to scan (0 or 1 for the start)
-    /// @param limit at most this many results
+    /// @dev Expired proposals are never read: proposals expire in id order (the voting period is
+    /// fixed), so the scan starts at the first unexpired id (a binary search over `expiresAt`)
+    /// and an expired proposal leaves the listing when it expires, with no write. Executed and
+    /// cancelled proposals younger than one voting period are skipped within the scan. Paging
+    /// follows `listEntities`: continue while `nextCursor` is not 0.
+    /// @param cursor the first id to scan (0 or 1 for the start; ids of expired proposals are
+    /// skipped)
+    /// @param limit at most this many results, 1 to `MAX_PAGE` (else `RegistryInvalidPageLimit`)
     /// @return page up to `limit` open proposals
     /// @return nextCursor the id to continue from, 0 when the scan is complete
     function listOpenProposals(uint256 cursor, uint256 limit)

@@ -6,6 +6,11 @@ import {IEntityRegistry} from "./IEntityRegistry.sol";
 /// @dev The most hops a derivation proof of `IProvenance.acknowledgeRecall` may take.
 uint256 constant PROVENANCE_MAX_DERIVATION_HOPS = 8;
 
+/// @dev The per-item event count at which ordinary events stop (`ProvenanceEventLimit`): the
+/// last 65,535 values of the 24-bit `Item.eventCount` are kept for `recall`, `acknowledgeRecall`,
+/// `withdrawRecall`, `releaseRecall` and `decommission`, which are never refused for the count.
+uint24 constant PROVENANCE_EVENT_LIMIT = type(uint24).max - 65_535;
+
 /// @title Supply-chain provenance on GS1 EPCIS 2.0
 /// @notice Items (serialised objects, e.g. an SGTIN) and lots (a class with a quantity, e.g. an
 /// LGTIN) are identified by a bytes32 id that commits to the EPC's GS1 company prefix (see
@@ -123,8 +128,12 @@ interface IProvenance {
     }
 
     /// @notice Per-item storage: one slot, read and written by every event about the item.
-    /// @dev Entity ids are stored in 16 bits (the registry numbers entities from 1; the pilot has
-    /// 164), so a custody offer or an ownership transfer fits in this slot.
+    /// @dev Entity ids are stored in 16 bits (the registry numbers entities from 1 and admits at
+    /// most `MAX_ENTITIES` = 65,535 of them), so a custody offer or an ownership transfer fits in
+    /// this slot. `eventCount` counts every event up to `PROVENANCE_EVENT_LIMIT` for ordinary
+    /// events; the reserved events (recall and decommission, see the constant) count on to
+    /// 2^24 - 1 and then leave it there: the head still folds in every event, so a count at its
+    /// maximum means "at least".
     struct Item {
         bytes20 head; // hash-chain head over the item's events
         uint16 custodian; // 0 while packed: the custodian of the outermost parent holds it
@@ -391,6 +400,9 @@ interface IProvenance {
     error ProvenanceUnknownSelector(bytes4 selector);
     /// @notice `action` is not an `Action`.
     error ProvenanceInvalidAction(uint8 action);
+    /// @notice Item `itemId` has recorded `eventCount` events, `PROVENANCE_EVENT_LIMIT`: it takes
+    /// no more ordinary events (recall and decommission remain possible).
+    error ProvenanceEventLimit(bytes32 itemId, uint24 eventCount);
 
     // ---------------------------------------------------------------- object events
 
@@ -414,6 +426,7 @@ interface IProvenance {
     function observeBatch(EventData calldata context, Observation[] calldata observations) external;
 
     /// @notice Decommission (EPCIS ObjectEvent DELETE): no further events are accepted.
+    /// @dev Never refused for the item's event count (see `PROVENANCE_EVENT_LIMIT`).
     function decommission(bytes32 itemId, EventData calldata data) external;
 
     // ---------------------------------------------------------------- aggregation
@@ -500,6 +513,8 @@ interface IProvenance {
     /// @notice The owner or a recall authority (CAP_RECALL_AUTHORITY) recalls an item or lot; the
     /// item keeps which of the two did (`Item.recalls`), which decides who may withdraw it.
     /// What was made from it is found by traversing the derivation logs (`pilotchain.provenance.trace`).
+    /// @dev Never refused for the item's event count, nor are `acknowledgeRecall`,
+    /// `withdrawRecall` and `releaseRecall` (see `PROVENANCE_EVENT_LIMIT`).
     function recall(bytes32 itemId, bytes32 reason) external;
 
     /// @notice The custodian of `itemId` acknowledges the recall of `recalledId`, which is the
@@ -569,6 +584,11 @@ interface IProvenance {
 
     /// @notice The company-prefix key `itemId` lies under (its first six bytes; 0 for none).
     function prefixOf(bytes32 itemId) external pure returns (bytes6);
+
+    /// @notice `PROVENANCE_EVENT_LIMIT`: the per-item event count at which ordinary events are
+    /// refused (`ProvenanceEventLimit`); recall and decommission remain possible beyond it.
+    /// @return the limit
+    function EVENT_LIMIT() external view returns (uint24);
 
     /// @notice The membership registry asked at every call.
     function registry() external view returns (IEntityRegistry);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -32,6 +33,13 @@ class DevNode:
                 self.process.kill()
                 self.process.wait()
         (STATE_DIR / "anvil.pid").unlink(missing_ok=True)
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on now (for a node started right after)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _answers(url: str) -> bool:

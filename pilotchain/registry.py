@@ -16,8 +16,10 @@ from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 
 from pilotchain.encoding import ascii32, ascii_text
+from pilotchain.eventdecode import EventDecoder
 from pilotchain.errors import ConfigError
 from pilotchain.session import Session
+from pilotchain.tx import GAS_HEADROOM, GAS_MARGIN, call_rows
 from pilotchain.toolchain import ROOT
 
 CONSORTIUM_CONFIG = ROOT / "config" / "consortium.yaml"
@@ -140,6 +142,56 @@ class VotingRule:
 
 def admit_payload(entities: list[NewEntity]) -> bytes:
     return encode([f"{NEW_ENTITY_TYPE}[]"], [[e.as_tuple() for e in entities]])
+
+
+# Gas of an Admit proposal's `execute`, an upper bound fitted to anvil measurements (reports/scale.md:
+# 119,393 for 1 entity, 78,947 per entity for 300, records of 480 bytes): the call, then per entity
+# its three fresh slots and its event, and per byte of its ABI record calldata, log data and memory.
+ADMIT_CALL_GAS = 45_000
+ADMIT_ENTITY_GAS = 64_000
+ADMIT_GAS_PER_BYTE = 32
+ADMIT_BLOCK_SHARE = 0.95  # of the largest estimate a block takes once the transaction margin is added
+
+
+def admission_gas(entity: NewEntity) -> int:
+    """What one entity adds to the gas of an admission's `execute` (an upper bound)."""
+    record = len(admit_payload([entity])) - 64  # without the array's offset and length words
+    return ADMIT_ENTITY_GAS + ADMIT_GAS_PER_BYTE * record
+
+
+def admission_batches(entities: list[NewEntity], gas_limit: int, max_size: int | None = None) -> list[list[NewEntity]]:
+    """`entities` cut, in order, into admission batches whose `execute` fits a block of
+    `gas_limit` gas, with the margin the transaction layer adds to the node's estimate
+    (GAS_MARGIN, GAS_HEADROOM); at most `max_size` entities each when given."""
+    budget = ((gas_limit - GAS_HEADROOM) / GAS_MARGIN) * ADMIT_BLOCK_SHARE - ADMIT_CALL_GAS
+    batches: list[list[NewEntity]] = []
+    batch: list[NewEntity] = []
+    used = 0
+    for entity in entities:
+        gas = admission_gas(entity)
+        if gas > budget:
+            raise ConfigError(f"admitting {entity.name!r} alone needs about {gas:,} gas, more than a block of "
+                              f"{gas_limit:,} allows")
+        if batch and (used + gas > budget or len(batch) == max_size):
+            batches.append(batch)
+            batch, used = [], 0
+        batch.append(entity)
+        used += gas
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def admission_execute_gas(entities: list[NewEntity]) -> int:
+    """A gas limit for the `execute` of an Admit proposal of `entities`: the admission model's
+    upper bound with the transaction layer's margin (within the block when `admission_batches`
+    made the batch)."""
+    return int((ADMIT_CALL_GAS + sum(admission_gas(e) for e in entities)) * GAS_MARGIN) + GAS_HEADROOM
+
+
+def block_gas_limit(session: Session) -> int:
+    """The gas limit of the node's latest block."""
+    return session.w3.eth.get_block("latest")["gasLimit"]
 
 
 def status_payload(entity_id: int, reason: str | bytes = b"") -> bytes:
@@ -376,20 +428,36 @@ def vote(session: Session, proposal: int, support: Vote = Vote.Yes) -> dict:
     return session.transact(session.contract("EntityRegistry").functions.vote(proposal, support))
 
 
-def execute(session: Session, proposal: int, payload: bytes) -> dict:
-    return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload))
+def execute(session: Session, proposal: int, payload: bytes, *, gas: int | None = None) -> dict:
+    """Execute a passed proposal; `gas` is the transaction's gas limit (else the node's estimate
+    with the transaction layer's margin)."""
+    return session.transact(session.contract("EntityRegistry").functions.execute(proposal, payload), gas=gas)
 
 
-def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes) -> int:
-    """Propose, have as many of `voters` vote yes as the rule needs, execute; returns the id.
-    `voters` are sessions of other council members whose entities are active (the electorate)."""
+def pass_proposal(proposer: Session, voters: list[Session], kind: ActionKind, payload: bytes, *,
+                  execute_gas: int | None = None) -> int:
+    """Propose, have as many of `voters` vote yes as the rule needs, execute (with `execute_gas`
+    as its gas limit when given); returns the id. `voters` are sessions of other council members
+    whose entities are active (the electorate)."""
     registry = proposer.contract("EntityRegistry")
     pid = propose(proposer, kind, payload)
     electorate = proposer.call(registry.functions.electorateSize())
     for voter in voters[: votes_needed(proposer, kind, electorate) - 1]:
         vote(voter, pid)
-    execute(proposer, pid, payload)
+    execute(proposer, pid, payload, gas=execute_gas)
     return pid
+
+
+def admit(proposer: Session, voters: list[Session], entities: list[NewEntity], *, max_size: int | None = None) -> list[int]:
+    """Admit `entities` through as many Admit proposals as the node's block gas limit needs
+    (`admission_batches`); returns the proposal ids. Each `execute` is sent with the gas limit
+    the admission model bounds rather than an estimate, which would run the whole admission
+    once more on the node."""
+    batches = admission_batches(entities, block_gas_limit(proposer), max_size)
+    return [
+        pass_proposal(proposer, voters, ActionKind.Admit, admit_payload(batch), execute_gas=admission_execute_gas(batch))
+        for batch in batches
+    ]
 
 
 def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
@@ -399,20 +467,26 @@ def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
     return max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
 
 
+ADMISSION_LOG_IDS = 1000  # entity ids per EntityAdmitted query (one topic list)
+
+
 def members(session: Session, *, kind: EntityKind | None = None, status: EntityStatus | None = None,
-            region: int | None = None, page: int = 100) -> list[Member]:
-    """Every entity matching the filter: paged `listEntities` joined with EntityAdmitted logs."""
+            region: int | None = None, page: int | None = None) -> list[Member]:
+    """Every entity matching the filter: paged `listEntities` (`page` rows per call, the
+    contract's MAX_PAGE by default) joined with the EntityAdmitted logs of the rows returned.
+    A page may be empty while the cursor is not 0 (see `listEntities`): the scan goes on."""
     registry = session.contract("EntityRegistry")
     query = (
         kind is not None, int(kind or 0),
         status is not None, int(status or 0),
         region is not None, int(region or 0),
     )
+    limit = page or session.call(registry.functions.MAX_PAGE())
     rows, cursor = [], 1
     while cursor:
-        found, cursor = session.call(registry.functions.listEntities(query, cursor, page))
+        found, cursor = call_rows(registry.functions.listEntities(query, cursor, limit))
         rows += found
-    admitted = {log["args"]["entityId"]: log["args"] for log in session.logs("EntityRegistry", "EntityAdmitted")}
+    admitted = _admissions(session, [entity_id for entity_id, _ in rows], filtered=any(query[::2]))
     result = []
     for entity_id, stored in rows:
         event = admitted.get(entity_id, {})
@@ -424,6 +498,28 @@ def members(session: Session, *, kind: EntityKind | None = None, status: EntityS
             admin=event.get("admin", ""),
         ))
     return result
+
+
+def _admissions(session: Session, ids: list[int], *, filtered: bool) -> dict[int, dict]:
+    """EntityAdmitted arguments by entity id: of every entity, or only of `ids` (topic lists of
+    ADMISSION_LOG_IDS ids) when a filter chose them. Decoded by the indexer's EventDecoder:
+    web3's log formatters take about 14 ms an event, 10 s for 700 entities."""
+    if not ids:
+        return {}
+    registry = session.contract("EntityRegistry")
+    decoder = EventDecoder(registry.events.EntityAdmitted.abi)
+    if filtered:
+        topic_lists = [[f"0x{i:064x}" for i in ids[start : start + ADMISSION_LOG_IDS]]
+                       for start in range(0, len(ids), ADMISSION_LOG_IDS)]
+    else:
+        topic_lists = [None]
+    admitted = {}
+    for entity_ids in topic_lists:
+        topics = [decoder.topic] if entity_ids is None else [decoder.topic, entity_ids]
+        for log in session.raw_logs("EntityRegistry", topics):
+            args = decoder.decode(log["topics"], log["data"])
+            admitted[args["entityId"]] = {**args, "code": bytes.fromhex(args["code"][2:])}
+    return admitted
 
 
 @dataclass(frozen=True)

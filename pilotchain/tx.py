@@ -15,16 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eth_account.signers.local import LocalAccount
+from faster_eth_abi import decode as fast_decode  # eth_abi compiled with mypyc (a web3 dependency)
 from hexbytes import HexBytes
 from web3 import Web3
 from web3.exceptions import ContractCustomError, ContractLogicError, TransactionNotFound, Web3RPCError
 
-from pilotchain.artifacts import decode_error
+from pilotchain.artifacts import _abi_type, decode_error
 from pilotchain.errors import ConfigError, ContractError, TransactionFailed
 
 GWEI = 10**9
 NODE_ERRORS = (Web3RPCError, ValueError)  # a JSON-RPC error answer, by web3 version
 REVERTS = (ContractCustomError, ContractLogicError, *NODE_ERRORS)
+GAS_MARGIN = 1.2  # gas limit of a transaction: GAS_MARGIN x the node's estimate + GAS_HEADROOM
+GAS_HEADROOM = 10_000
 
 
 class NonceManager:
@@ -129,7 +132,7 @@ class Sender:
             estimate = call.estimate_gas(tx) if call is not None else self.w3.eth.estimate_gas(tx)
         except REVERTS as exc:
             raise _as_contract_error(exc) from None
-        return int(estimate * 1.2) + 10_000
+        return int(estimate * GAS_MARGIN) + GAS_HEADROOM
 
     def send(self, call: Any, *, gas: int | None = None, value: int = 0) -> Pending:
         """Send without waiting; the nonce is taken only once the transaction is complete."""
@@ -287,3 +290,14 @@ def call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         return fn.call(*args, **kwargs)
     except REVERTS as exc:
         raise _as_contract_error(exc) from None
+
+
+def call_rows(fn: Any) -> tuple:
+    """`call` for views that return many rows: the node's answer decoded by the compiled codec
+    from the function's output types, as plain tuples (web3's result formatters take about 3 ms
+    a row, 2 s for a page of 700 entities). Addresses come back in lower case."""
+    try:
+        raw = fn.w3.eth.call({"to": fn.address, "data": fn._encode_transaction_data()})
+    except REVERTS as exc:
+        raise _as_contract_error(exc) from None
+    return fast_decode([_abi_type(output) for output in fn.abi["outputs"]], raw)

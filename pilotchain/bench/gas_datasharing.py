@@ -66,5 +66,5 @@ def measure(project, consortium) -> list[GasRow]:
             6_000,
             f"{batch.gas_used:,} for the batch (same asset and grantee)",
         ),
-        GasRow(SECTION, "canAccess (eth_estimateGas - 21,000)", check, 15_000, "execution gas of the view; 14,759 before the suspended-owner check (issue 9), which costs a second registry call and the owner entity's cold slot (~3,100)"),
+        GasRow(SECTION, "canAccess (eth_estimateGas - 21,000)", check, 15_000, "execution gas of the view. 14,759 before the suspended-owner check (issue 9), 17,868 with it as a second registry call; one call for the account and the owner since issue 16 (`memberOfAndActive`). The floor is the cold reads: registry account 2,600 + five slots 10,500 (membership, its entity, the owner entity, asset, grant) + ~700 calldata; 15,000 needs one cold slot fewer, i.e. the owner's status cached in DataSharing (a write on every suspension) or no owner check"),
     ]

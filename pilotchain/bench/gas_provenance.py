@@ -75,7 +75,7 @@ def measure(project, consortium) -> list[GasRow]:
     row("recall a lot", recall.gas_used)
     path = derivation_path(_session(consortium, provenance, cellmaker), vehicle, lots[0].item_id)
     ack = provenance.acknowledgeRecall(vehicle, lots[0].item_id, path, {"from": cellmaker})
-    row("acknowledge a recall (flags the derived item)", ack.gas_used, note="2-hop derivation proof (packing, transformation) checked on chain; 42,965 before the forged-acknowledgement fix (issue 9): ~19,000 proof calldata and hashing, ~22,000 the per-recall record a withdrawal needs")
+    row("acknowledge a recall (flags the derived item)", ack.gas_used, note="2-hop derivation proof (packing, transformation) checked on chain; 42,965 before the forged-acknowledgement fix (issue 9): ~19,000 proof calldata and hashing, ~22,000 the per-recall record a withdrawal needs (a fresh slot per item and recall: zero to non-zero costs 20,000 whatever the packing). Not brought back: either cost goes only with the check issue 9 asks for or with the release of a withdrawn recall")
     withdraw = provenance.withdrawRecall(lots[0].item_id, b"resolved".ljust(32, b"\0"), {"from": cellmaker})
     row("withdraw a recall", withdraw.gas_used)
     release = provenance.releaseRecall(vehicle, lots[0].item_id, {"from": cellmaker})

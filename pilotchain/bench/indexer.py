@@ -109,7 +109,7 @@ Measured by `python -m pilotchain.bench.indexer` on {datetime.now(timezone.utc):
 {recorded:,} provenance events recorded through the batch path (`commissionBatch` of {per_tx}
 items, then `observeBatch` transactions of {per_tx} observations), plus the deployment's own events.
 The time is `Indexer.sync()` alone, confirmations 0, batches of 500 blocks: raw `eth_getLogs`,
-decoding with the compiled ABI (faster_eth_abi, `pilotchain/indexer/decode.py`), the handlers, the
+decoding with the compiled ABI (faster_eth_abi, `pilotchain/eventdecode.py`), the handlers, the
 inserts (events and provenance_events rows, EPCIS document lookups in the event store) and one
 commit per batch. The machine's 2 cores are shared with other jobs while this runs, so the
 figures vary between runs; they are single runs, not best-of.

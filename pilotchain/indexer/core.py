@@ -27,7 +27,7 @@ from pilotchain import artifacts, toolchain
 from pilotchain.deployments import Deployment, chain_identity
 from pilotchain.errors import ConfigError, PilotchainError
 from pilotchain.indexer import schema as s
-from pilotchain.indexer.decode import EventDecoder
+from pilotchain.eventdecode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
 from pilotchain.indexer.store import connect_db
 

@@ -1,7 +1,9 @@
 """Onboarding the roster: accounts for every entity, admission by council proposals and votes.
 
 Each batch of entities is one admission proposal, committed by hash to a JSON document
-published beside the journal (the council reads it, the chain checks it at execution). All
+published beside the journal (the council reads it, the chain checks it at execution). A batch
+holds at most `batch_size` entities (a document the council can read) and never more than the
+node's block gas limit lets one `execute` admit (`registry.admission_batches`). All
 steps go through journals, so an interrupted onboarding resumes where it stopped.
 """
 
@@ -12,7 +14,17 @@ from dataclasses import dataclass
 
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.roster import RosterEntry
-from pilotchain.registry import AccountRole, ActionKind, Vote, admit_payload, payload_hash, proposal_id, votes_needed
+from pilotchain.registry import (
+    AccountRole,
+    ActionKind,
+    Vote,
+    admission_batches,
+    admit_payload,
+    block_gas_limit,
+    payload_hash,
+    proposal_id,
+    votes_needed,
+)
 
 ENTITY_FUNDS = 1 * 10**18
 
@@ -25,13 +37,16 @@ class OnboardingResult:
 
 
 def onboard(crew: Crew, roster: list[RosterEntry], council: list[str], *, funder: str = "deployer",
-            batch_size: int = 41, progress=None) -> OnboardingResult:
+            batch_size: int | None = 41, progress=None) -> OnboardingResult:
     admins = crew.store.ensure([e.account for e in roster])
     operators = crew.store.ensure([f"{e.account}-op" for e in roster])
     _fund(crew, funder, admins, progress)
 
-    batches = [roster[i : i + batch_size] for i in range(0, len(roster), batch_size)]
-    payloads = [admit_payload([e.admission(a) for e, a in zip(b, admins[i * batch_size :])]) for i, b in enumerate(batches)]
+    records = [entry.admission(admin) for entry, admin in zip(roster, admins)]
+    cuts = admission_batches(records, block_gas_limit(crew.session(council[0])), batch_size)
+    starts = [sum(len(cut) for cut in cuts[:i]) for i in range(len(cuts))]
+    batches = [roster[start : start + len(cut)] for start, cut in zip(starts, cuts)]
+    payloads = [admit_payload(cut) for cut in cuts]
     uris = [_publish(crew, number, batch, payload) for number, (batch, payload) in enumerate(zip(batches, payloads), 1)]
 
     registry = crew.session(council[0]).contract("EntityRegistry")

@@ -22,7 +22,7 @@ from pilotchain.endpoints import open_session
 from pilotchain.epcis.codes import item_id
 from pilotchain.epcis.store import EventStore
 from pilotchain.indexer import schema as s
-from pilotchain.indexer.decode import EventDecoder
+from pilotchain.eventdecode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
 from tests.indexer.conftest import CELLS, HOSPITAL, PACK, VIN, dump
 

@@ -248,9 +248,10 @@ def _storage_layout(struct: str) -> dict[str, tuple[int, int, int]]:
     return layout
 
 
-def _chain_held_source() -> str:
-    source = json.loads((BUILD / "contracts" / "Provenance.json").read_text())["source"]
-    start = source.index("function _chainHeld(")
+def _function_source(contract: str, function: str) -> str:
+    """A function of a compiled contract with its NatSpec, from the build artifact's source."""
+    source = json.loads((BUILD / "contracts" / f"{contract}.json").read_text())["source"]
+    start = source.index(f"function {function}(")
     doc_start = source.rindex("/// @dev", 0, start)
     return source[doc_start : source.index("\n    }\n", start)]
 
@@ -258,7 +259,7 @@ def _chain_held_source() -> str:
 def test_chain_held_bit_offsets_match_the_item_layout():
     """`_chainHeld` reads and writes Item fields by bit offset in assembly; its NatSpec lists
     them. Both must match where solc puts the fields: reorder or resize `Item` and this fails."""
-    code = _chain_held_source()
+    code = _function_source("Provenance", "_chainHeld")
     documented = {
         name: (0, int(lo), int(hi))
         for name, lo, hi in re.findall(r"(\w+) (\d+)-(\d+)", code[: code.index("function")])
@@ -283,3 +284,21 @@ def test_chain_held_bit_offsets_match_the_item_layout():
     assert mask["head"] in code
     assert f"shl({documented['eventCount'][1]}, {mask['eventCount']})" in code
     assert f"shl({documented['eventCount'][1]}, add(count, 1))" in code
+
+
+def test_entity_filter_bit_offsets_match_the_entity_layout():
+    """`listEntities` compares the stored Entity slot with masks built by `_filterBits`; its
+    NatSpec lists the offsets. Reorder or resize `Entity`'s filtered fields and this fails."""
+    code = _function_source("EntityRegistry", "_filterBits")
+    documented = {
+        name: (0, int(lo), int(hi))
+        for name, lo, hi in re.findall(r"(\w+) (\d+)-(\d+)", code[: code.index("function")])
+    }
+    assert set(documented) == {"kind", "status", "region"}
+    layout = _storage_layout("IEntityRegistry.Entity")
+    assert {name: layout.get(name) for name in documented} == documented
+    for name, (_, lo, hi) in documented.items():
+        mask = hex((1 << (hi - lo + 1)) - 1)
+        shift = f" << {lo}" if lo else ""
+        assert f"{mask}{shift}" in code, name
+        assert f"uint256(filter.{name}){shift}" in code, name

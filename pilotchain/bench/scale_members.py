@@ -1,0 +1,164 @@
+"""Members and list views at scale: a section of reports/scale.md (`pilotchain.bench.scale`).
+
+Starts an anvil dev node on a free port (accounts and records in a temporary folder), deploys the
+suite and admits entities through council proposals, batched by the block gas limit
+(`registry.admission_batches`), up to 164, 2,000 and 10,000 entities. At each size it measures
+the gas of every list view that grows with the consortium (`eth_estimateGas` of the call minus
+the 21,000 base: execution and calldata), filtered and unfiltered, limit 100 and 1,000, from the
+first id, and the wall time of the library's listing `registry.members(...)`. The admission
+time is the sum over the three stages of proposing, voting and executing every batch.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from eth_utils import keccak, to_checksum_address
+
+from pilotchain import devnode, endpoints, registry
+from pilotchain.deploy import deploy_network
+from pilotchain.endpoints import open_session
+from pilotchain.registry import EntityKind, EntityStatus, NewEntity
+
+SIZES = (164, 2_000, 10_000)
+LIMITS = (100, 1_000)
+BASE_GAS = 21_000
+GOAL_GAS = 10_000_000
+GOAL_ADMISSION_SECONDS = 60
+GOAL_LISTING_SECONDS = 1.0
+
+
+def synthetic_entity(n: int) -> NewEntity:
+    """Entity n of the synthetic consortium: kinds and regions in rotation, an admin nobody holds."""
+    code = f"91110000SC{n:08d}"
+    return NewEntity(
+        name=f"Scale Test Entity {n:05d}", kind=EntityKind(n % len(EntityKind)), region=110000 + 100 * (n % 16),
+        code=code, admin=to_checksum_address(keccak(text=f"pilotchain-bench-scale:{n}")[-20:]),
+        dossier_hash=keccak(text=code), dossier_uri=f"pilot://dossiers/{code}",
+    )
+
+
+@dataclass
+class Stage:
+    size: int
+    gas: dict[str, int]
+    listing: dict[str, float]
+    listing_rows: dict[str, int]
+
+
+def _filter(kind=None, status=None, region=None) -> tuple:
+    return (kind is not None, int(kind or 0), status is not None, int(status or 0), region is not None, int(region or 0))
+
+
+VIEWS = {
+    "listEntities, no filter": _filter(),
+    "listEntities, kind = Hospital (1 in 8)": _filter(kind=EntityKind.Hospital),
+    "listEntities, status = Suspended (no match: MAX_SCAN ids)": _filter(status=EntityStatus.Suspended),
+}
+
+
+def _view_gas(w3, fn) -> int:
+    return w3.eth.estimate_gas({"to": fn.address, "data": fn._encode_transaction_data()}) - BASE_GAS
+
+
+def _measure(w3, session, size: int) -> Stage:
+    reg = session.contract("EntityRegistry")
+    sharing = session.contract("DataSharing")
+    gas = {}
+    for limit in LIMITS:
+        for label, query in VIEWS.items():
+            gas[f"{label}, limit {limit:,}"] = _view_gas(w3, reg.functions.listEntities(query, 1, limit))
+        gas[f"listOpenProposals, limit {limit:,}"] = _view_gas(w3, reg.functions.listOpenProposals(1, limit))
+        gas[f"DataSharing.listAssetGrants (scans entity ids, no grant), limit {limit:,}"] = _view_gas(
+            w3, sharing.functions.listAssetGrants(1, 1, limit))
+    listing, rows = {}, {}
+    for label, kwargs in {"members()": {}, "members(kind=Hospital)": {"kind": EntityKind.Hospital}}.items():
+        started = time.monotonic()
+        found = registry.members(session, **kwargs)
+        listing[label] = time.monotonic() - started
+        rows[label] = len(found)
+    return Stage(size, gas, listing, rows)
+
+
+def run(sizes: tuple[int, ...] = SIZES, log=print) -> str:
+    """Measure at each size (entities in the registry); returns the markdown section."""
+    with tempfile.TemporaryDirectory(prefix="pilotchain-bench-scale-") as folder:
+        work = Path(folder)
+        saved = {k: os.environ.get(k) for k in ("PILOTCHAIN_ACCOUNTS", "PILOTCHAIN_DEPLOYMENTS")}
+        os.environ.update(PILOTCHAIN_ACCOUNTS=str(work / "accounts"), PILOTCHAIN_DEPLOYMENTS=str(work / "deployments"))
+        node = devnode.start_anvil(devnode.free_port())
+        try:
+            w3, _ = endpoints.connect(node.url)
+            deploy_network(node.url, w3, funder=w3.eth.accounts[0], log=lambda _m: None)
+            council = [open_session(node.url, f"council-{i}") for i in range(1, 6)]
+            reg = council[0].contract("EntityRegistry")
+            gas_limit = registry.block_gas_limit(council[0])
+            stages, admitted_seconds, proposals = [], 0.0, 0
+            for size in sizes:
+                have = council[0].call(reg.functions.entityCount())
+                started = time.monotonic()
+                entities = [synthetic_entity(n) for n in range(have + 1, size + 1)]
+                proposals += len(registry.admit(council[0], council[1:], entities))
+                admitted_seconds += time.monotonic() - started
+                log(f"  {size:,} entities ({admitted_seconds:.1f} s of admission so far); measuring the views")
+                stages.append(_measure(w3, council[0], size))
+            founders = len(council)
+            bounds = {name: council[0].call(getattr(reg.functions, name)()) for name in ("SCAN_WINDOW", "MAX_SCAN")}
+        finally:
+            node.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+    return _render(stages, admitted_seconds, proposals, sizes[-1] - founders, gas_limit, bounds)
+
+
+def _render(stages: list[Stage], seconds: float, proposals: int, admitted: int, gas_limit: int,
+            bounds: dict[str, int]) -> str:
+    sizes = " | ".join(f"{s.size:,} entities" for s in stages)
+    lines = [
+        "## Members and list views",
+        "",
+        "Gas of each view is `eth_estimateGas` of the call minus the 21,000 base (execution and",
+        "calldata), from the first id, on the synthetic consortium (kinds in rotation: 1 in 8 is a",
+        f"hospital). Goal: every view ≤ {GOAL_GAS:,} gas at 10,000 entities, whatever the size (a scan reads at",
+        f"most MAX_SCAN = {bounds['MAX_SCAN']:,} ids and returns once it has rows after SCAN_WINDOW = "
+        f"{bounds['SCAN_WINDOW']:,}).",
+        "",
+        f"| view | {sizes} |",
+        "|---|" + "---:|" * len(stages),
+    ]
+    for label in stages[0].gas:
+        lines.append(f"| {label} | " + " | ".join(f"{s.gas[label]:,}" for s in stages) + " |")
+    worst = max(s.gas[label] for s in stages for label in s.gas)
+    lines += [
+        "",
+        f"Worst view: {worst:,} gas ({'meets' if worst <= GOAL_GAS else 'MISSES'} the {GOAL_GAS:,} goal).",
+        "",
+        "Wall time of the library's listing (`registry.members`: pages of MAX_PAGE rows, then the",
+        "EntityAdmitted logs of the rows returned; one process, anvil on the same machine):",
+        "",
+        f"| call | {sizes} |",
+        "|---|" + "---:|" * len(stages),
+    ]
+    for label in stages[0].listing:
+        lines.append(f"| {label} | " + " | ".join(
+            f"{s.listing[label]:.2f} s ({s.listing_rows[label]:,} rows)" for s in stages) + " |")
+    goal = stages[-1].listing["members(kind=Hospital)"]
+    lines += [
+        "",
+        f"Filtered listing at {stages[-1].size:,} entities: {goal:.2f} s "
+        f"({'meets' if goal <= GOAL_LISTING_SECONDS else 'MISSES'} the {GOAL_LISTING_SECONDS:.0f} s goal).",
+        "",
+        f"Admission end to end: {admitted:,} entities in {proposals} proposals (batches sized by",
+        f"`registry.admission_batches` for the {gas_limit:,}-gas block; each proposal: propose, 2 votes,",
+        f"execute with the model's gas limit, one receipt awaited after the other) in {seconds:.1f} s "
+        f"({'meets' if seconds <= GOAL_ADMISSION_SECONDS else 'MISSES'} the {GOAL_ADMISSION_SECONDS} s goal).",
+        "",
+    ]
+    return "\n".join(lines)
