@@ -157,6 +157,7 @@ bench-indexer: $(TOOLS) $(POSTGRES)
 
 bench-epcis-rest: $(TOOLS) $(POSTGRES)
 	$(BIN)/python -m pilotchain.bench.epcis_rest --postgres
+
 # Members, list views and admission at 164, 2,000 and 10,000 entities on anvil (reports/scale.md)
 bench-scale: $(TOOLS)
 	$(BIN)/python -m pilotchain.bench.scale
