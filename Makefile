@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 GETH := $(CURDIR)/.cache/bin/geth
 GETH_VERSION := v1.13.15
+TOXIPROXY := $(CURDIR)/.cache/bin/toxiproxy-server
+TOXIPROXY_VERSION := v2.5.0
 NETWORK ?= pilot-poa
 
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.cache/bin:$(BIN):$(PATH)
@@ -63,6 +65,18 @@ $(GETH):
 
 # `make .cache/bin/geth` as typed (the rule above names the absolute path)
 .cache/bin/geth: $(GETH)
+
+# Toxiproxy's server, for the multi-host tests: the links between the test hosts carry latency
+# through it (the kernel has no sch_netem). `go install` names the binary after its package
+# folder (cmd/server), so it is built into a folder of its own and renamed.
+$(TOXIPROXY):
+	@echo "building toxiproxy $(TOXIPROXY_VERSION) from the Go module proxy into .cache/bin (log in .cache/toxiproxy-build.log)"
+	@mkdir -p .cache/bin .cache/go .cache/toxiproxy-build
+	@$(GO_CACHES) GOBIN=$(CURDIR)/.cache/toxiproxy-build go install \
+	    github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION) > .cache/toxiproxy-build.log 2>&1 \
+	    || { tail -20 .cache/toxiproxy-build.log; echo "toxiproxy build failed; full log in .cache/toxiproxy-build.log"; exit 1; }
+	@mv .cache/toxiproxy-build/server $@ && rmdir .cache/toxiproxy-build
+	@echo "built $@"
 
 compile: $(TOOLS)
 	brownie compile
