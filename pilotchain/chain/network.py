@@ -116,6 +116,11 @@ class Network:
     base_port: int
     nodes: list[Node] = field(default_factory=list)
     netrestrict: str = "127.0.0.0/8"  # the only addresses peers may have (geth --netrestrict)
+    # geth --maxpeers, set where every node is known from the start (a topology). geth syncs to
+    # a peer's heavier chain at once only with min(5, maxpeers) peers, otherwise on its 10 s
+    # cycle; a node not yet sealing drops the blocks it is sent, so at the default (50) a
+    # network of up to 5 nodes waits up to 10 s at every join and every heal.
+    max_peers: int | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Network:

@@ -145,6 +145,7 @@ def init_topology(topology_path: str | Path, out: str | Path, *, install_dir: st
                           ports=(ports["http"], ports["p2p"], ports["authrpc"]), host=str(member["host"]),
                           organisation=member.get("organisation", ""), metrics_port=ports.get("metrics"),
                           via=via.get(spec["name"], {}))
+        net.max_peers = max(1, len(net.nodes) - 1)
         operators = {name: _new_operator(net, name) for name in OPERATORS}
         _write_genesis(net, operators.values())
         hosts = sorted({n.host for n in net.nodes}, key=ipaddress.ip_address)
@@ -166,7 +167,8 @@ def init_topology(topology_path: str | Path, out: str | Path, *, install_dir: st
 
 def _write_bundle(net: Network, host: str, out: Path, install_dir: str) -> Path:
     bundle = Network(dir=_mkdir(out / "bundles" / host), chain_id=net.chain_id, period=net.period,
-                     gas_limit=net.gas_limit, base_port=0, nodes=net.nodes, netrestrict=net.netrestrict)
+                     gas_limit=net.gas_limit, base_port=0, nodes=net.nodes, netrestrict=net.netrestrict,
+                     max_peers=net.max_peers)
     shutil.copy(net.dir / "genesis.json", bundle.dir / "genesis.json")
     for node in (n for n in net.nodes if n.host == host):
         source, target = net.node_dir(node), bundle.node_dir(node)
