@@ -25,7 +25,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-multihost bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -113,7 +113,9 @@ $(POSTGRES):
 test-python: $(TOOLS) $(POSTGRES)
 	$(PYTEST) tests/library tests/epcis tests/indexer
 
-test-integration: $(TOOLS) $(GETH)
+# The multi-host scenarios (tests/integration/test_multihost.py) build network namespaces, so
+# they need root; elsewhere they skip and say so.
+test-integration: $(TOOLS) $(GETH) $(TOXIPROXY)
 	$(PYTEST) tests/integration
 
 # Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
@@ -158,6 +160,12 @@ gas: $(TOOLS)
 bench-poa: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.poa
 
+# 5 validators on 5 namespaced hosts with Toxiproxy latency (root): start time, 1,000
+# transactions, recovery after a partition heals; appended to reports/poa.md.
+bench-multihost: $(TOOLS) $(GETH) $(TOXIPROXY)
+	@if [ "$$(id -u)" != 0 ]; then echo "bench-multihost builds network namespaces: run  sudo make bench-multihost"; exit 1; fi
+	$(BIN)/python -m pilotchain.bench.multihost
+
 bench-pilot: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.pilot
 
@@ -170,9 +178,9 @@ bench-indexer: $(TOOLS) $(POSTGRES)
 	$(BIN)/python -m pilotchain.bench.indexer --postgres
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
-	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log
+	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log .cache/toxiproxy-build.log
 	chmod -R u+w .cache/go 2>/dev/null || true
 	rm -rf .cache/go
 
-clean-all: clean  # also geth (a rebuild takes minutes)
-	rm -f .cache/bin/geth
+clean-all: clean  # also geth and toxiproxy (a rebuild takes minutes)
+	rm -f .cache/bin/geth .cache/bin/toxiproxy-server

@@ -116,10 +116,11 @@ class Network:
     base_port: int
     nodes: list[Node] = field(default_factory=list)
     netrestrict: str = "127.0.0.0/8"  # the only addresses peers may have (geth --netrestrict)
-    # geth --maxpeers, set where every node is known from the start (a topology). geth syncs to
-    # a peer's heavier chain at once only with min(5, maxpeers) peers, otherwise on its 10 s
+    # geth's MaxPeers, set where every node is known from the start (a topology). geth syncs to
+    # a peer's heavier chain at once only with min(5, MaxPeers) peers, otherwise on its 10 s
     # cycle; a node not yet sealing drops the blocks it is sent, so at the default (50) a
-    # network of up to 5 nodes waits up to 10 s at every join and every heal.
+    # network of up to 5 nodes waits up to 10 s at every join and every heal. (DialRatio 1
+    # lets a node dial all of them: by default it dials only MaxPeers / 3.)
     max_peers: int | None = None
 
     @classmethod
@@ -267,8 +268,9 @@ def write_node_configs(net: Network) -> None:
 def node_config(net: Network, node: Node, path: Path) -> None:
     """Write `node`'s config.toml to `path` (see `write_node_configs`)."""
     peers = ", ".join(json.dumps(node.enode_for(n)) for n in net.nodes if n is not node)
+    limits = f"MaxPeers = {net.max_peers}\nDialRatio = 1\n" if net.max_peers is not None else ""
     path.write_text(
-        f'[Node.P2P]\nListenAddr = "{node.host}:{node.p2p_port}"\n'
+        f'[Node.P2P]\nListenAddr = "{node.host}:{node.p2p_port}"\n{limits}'
         f"StaticNodes = [{peers}]\nTrustedNodes = [{peers}]\n"
     )
 

@@ -103,8 +103,6 @@ def geth_command(net: Network, node: Node) -> list[str]:
         "--miner.gaslimit", str(net.gas_limit),
         *TXPOOL_FLAGS,
     ]
-    if net.max_peers is not None:
-        command += ["--maxpeers", str(net.max_peers)]
     if node.metrics_port is not None:
         # Prometheus scrapes /debug/metrics/prometheus here (see the README).
         command += ["--metrics", "--metrics.addr", node.host, "--metrics.port", str(node.metrics_port)]

@@ -101,7 +101,10 @@ def heads_agree(consortium: Consortium, cities, number: int) -> bool:
     """Whether every node of `cities` has the same block `number`."""
     hashes = set()
     for city in cities:
-        block = connect(consortium.node(city).rpc_url, timeout=2).eth.get_block(number, full_transactions=False)
+        w3 = connect(consortium.node(city).rpc_url, timeout=2)
+        block = w3.provider.make_request("eth_getBlockByNumber", [hex(number), False]).get("result")
+        if block is None:  # not there yet
+            return False
         hashes.add(block["hash"])
     return len(hashes) == 1
 
