@@ -49,6 +49,7 @@ class HostFigures:
 
 
 def measure(period: int, folder: Path) -> HostFigures:
+    folder.mkdir()
     hosts = hostlib.Hosts()
     try:
         hosts.create()
