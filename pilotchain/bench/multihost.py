@@ -16,6 +16,7 @@ all five at once. For each block period:
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import tempfile
@@ -44,6 +45,7 @@ RECOVERY_TIMEOUT = 120.0
 class HostFigures:
     period: int
     start_s: float
+    geth_start_s: float  # of start_s, from the last geth's launch
     throughput: dict
     recovery_s: float
 
@@ -56,14 +58,16 @@ def measure(period: int, folder: Path) -> HostFigures:
         hosts.start_proxies(folder)
         topology = hosts.write_topology(folder / "topology.yaml", period=period, chain_id=CHAIN_ID + period)
         net = chain.init_topology(topology, folder / "out")
-        start_s = _join_all(hosts, folder)
+        start_s, geth_start_s = _join_all(hosts, folder)
         throughput = poa._throughput(net)
-        return HostFigures(period, start_s, throughput, _partition_recovery(hosts, net))
+        return HostFigures(period, start_s, geth_start_s, throughput, _partition_recovery(hosts, net))
     finally:
         hosts.remove()
 
 
-def _join_all(hosts: hostlib.Hosts, folder: Path) -> float:
+def _join_all(hosts: hostlib.Hosts, folder: Path) -> tuple[float, float]:
+    """Seconds from launching the five joins until all have returned, and of that the part
+    after the last geth was launched (the rest is Python start-up and `geth init`)."""
     began = time.monotonic()
     processes = {
         city: hosts.pilotchain(city, "chain", "join", str(folder / "out" / "bundles" / address), "--passwords",
@@ -73,7 +77,17 @@ def _join_all(hosts: hostlib.Hosts, folder: Path) -> float:
     for city, process in processes.items():
         if process.wait(timeout=JOIN_TIMEOUT) != 0:
             raise ChainError(f"join on {city} failed; see {folder / f'join-{city}.log'}")
-    return time.monotonic() - began
+    ended_wall, ended = time.time(), time.monotonic()
+    launched = max(_first_log_line_time(path) for path in (folder / "out" / "bundles").glob("*/nodes/*/geth.log"))
+    return ended - began, ended_wall - launched
+
+
+def _first_log_line_time(log: Path) -> float:
+    """When geth wrote the first line of `log` (its own timestamp, e.g. `INFO [11-30|19:28:57.720]`)."""
+    stamp = log.read_text().split("[", 1)[1].split("]", 1)[0]
+    now = datetime.now()
+    moment = datetime.strptime(f"{now.year}-{stamp}", "%Y-%m-%d|%H:%M:%S.%f")
+    return moment.timestamp()
 
 
 def _partition_recovery(hosts: hostlib.Hosts, net: chain.Network) -> float:
@@ -101,25 +115,26 @@ def section(results: list[HostFigures]) -> str:
         poa.MULTIHOST_HEADING,
         "",
         f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {psutil.cpu_count()} CPUs "
-        "(all five hosts on this machine), by `make bench-multihost`. One validator per host, each a network "
+        f"(all five hosts on this machine; load average {os.getloadavg()[0]:.1f} at the end), by `make bench-multihost`. One validator per host, each a network "
         "namespace; round-trip latency added by Toxiproxy on every link: " + pairs + ".",
         f"{poa.TRANSACTIONS:,} probe-contract calls sent to Beijing's node as in the table above.",
         "",
-        "| block period | start (5 joins at once) | sent | mined | succeeded | all mined after | tx/s "
+        "| block period | start (5 joins at once) | of it from the last geth's launch | sent | mined | succeeded | all mined after | tx/s "
         "| latency median (blocks) | latency worst (blocks) | receipts moved | recovery after a 3\\|2 partition heals |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         t = r.throughput
         lines.append(
-            f"| {r.period} s | {r.start_s:.1f} s | {t['sent']} | {t['mined']} | {t['succeeded']} | {t['all_mined_s']:.1f} s "
+            f"| {r.period} s | {r.start_s:.1f} s | {r.geth_start_s:.1f} s | {t['sent']} | {t['mined']} | {t['succeeded']} | {t['all_mined_s']:.1f} s "
             f"| {t['mined'] / t['all_mined_s']:.0f} | {t['latency_median']:g} | {t['latency_worst']} | {t['moved']} "
             f"| {r.recovery_s:.1f} s |"
         )
     lines += [
         "",
         f"Start: from launching `pilotchain chain join` on all five hosts at once until each has returned (its node "
-        f"passed the start head by {PROOF_BLOCKS} blocks); it includes each join's Python start-up and `geth init`. "
+        f"passed the start head by {PROOF_BLOCKS} blocks); it includes each join's Python start-up and `geth init`, "
+        "which the next column leaves out (from the last geth's first log line). "
         f"Partition: Wuhan and Chengdu cut off (`ip link set … down`; on the test bridge each of the two is then "
         f"alone) for {PARTITION_PERIODS} block periods while the other three seal; recovery counts from the links "
         "coming up until all five nodes hold the same block at the height the majority had reached.",
@@ -138,7 +153,7 @@ def main() -> int:
         for period in PERIODS:
             figures = measure(period, Path(tmp) / f"period-{period}")
             t = figures.throughput
-            print(f"period {period} s: start {figures.start_s:.1f} s, {t['mined']}/{t['sent']} mined in "
+            print(f"period {period} s: start {figures.start_s:.1f} s ({figures.geth_start_s:.1f} s after the last geth), {t['mined']}/{t['sent']} mined in "
                   f"{t['all_mined_s']:.1f} s = {t['mined'] / t['all_mined_s']:.0f} tx/s, latency median "
                   f"{t['latency_median']:g} worst {t['latency_worst']} blocks, recovery {figures.recovery_s:.1f} s")
             results.append(figures)
