@@ -48,6 +48,7 @@ class HostFigures:
     geth_start_s: float  # of start_s, from the last geth's launch
     throughput: dict
     recovery_s: float
+    sealing: chain.SealingRecord  # over the whole run, from the five nodes' logs
 
 
 def measure(period: int, folder: Path) -> HostFigures:
@@ -60,7 +61,8 @@ def measure(period: int, folder: Path) -> HostFigures:
         net = chain.init_topology(topology, folder / "out")
         start_s, geth_start_s = _join_all(hosts, folder)
         throughput = poa._throughput(net)
-        return HostFigures(period, start_s, geth_start_s, throughput, _partition_recovery(hosts, net))
+        recovery_s = _partition_recovery(hosts, net)
+        return HostFigures(period, start_s, geth_start_s, throughput, recovery_s, _sealing(folder))
     finally:
         hosts.remove()
 
@@ -88,6 +90,13 @@ def _first_log_line_time(log: Path) -> float:
     now = datetime.now()
     moment = datetime.strptime(f"{now.year}-{stamp}", "%Y-%m-%d|%H:%M:%S.%f")
     return moment.timestamp()
+
+
+def _sealing(folder: Path) -> chain.SealingRecord:
+    """Seals, double seals and reorgs in the logs of every host's bundle."""
+    records = [chain.sealing_record(chain.Network.load(b)) for b in (folder / "out" / "bundles").iterdir()]
+    return chain.SealingRecord(sum(r.sealed for r in records), [d for r in records for d in r.double_seals],
+                               sum(r.reorgs for r in records), max(r.deepest_reorg for r in records))
 
 
 def _partition_recovery(hosts: hostlib.Hosts, net: chain.Network) -> float:
@@ -120,15 +129,16 @@ def section(results: list[HostFigures]) -> str:
         f"{poa.TRANSACTIONS:,} probe-contract calls sent to Beijing's node as in the table above.",
         "",
         "| block period | start (5 joins at once) | of it from the last geth's launch | sent | mined | succeeded | all mined after | tx/s "
-        "| latency median (blocks) | latency worst (blocks) | receipts moved | recovery after a 3\\|2 partition heals |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| latency median (blocks) | latency worst (blocks) | receipts moved | recovery after a 3\\|2 partition heals "
+        "| double seals | reorgs (deepest) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         t = r.throughput
         lines.append(
             f"| {r.period} s | {r.start_s:.1f} s | {r.geth_start_s:.1f} s | {t['sent']} | {t['mined']} | {t['succeeded']} | {t['all_mined_s']:.1f} s "
             f"| {t['mined'] / t['all_mined_s']:.0f} | {t['latency_median']:g} | {t['latency_worst']} | {t['moved']} "
-            f"| {r.recovery_s:.1f} s |"
+            f"| {r.recovery_s:.1f} s | {len(r.sealing.double_seals)} | {r.sealing.reorgs} ({r.sealing.deepest_reorg}) |"
         )
     lines += [
         "",
@@ -137,7 +147,10 @@ def section(results: list[HostFigures]) -> str:
         "which the next column leaves out (from the last geth's first log line). "
         f"Partition: Wuhan and Chengdu cut off (`ip link set … down`; on the test bridge each of the two is then "
         f"alone) for {PARTITION_PERIODS} block periods while the other three seal; recovery counts from the links "
-        "coming up until all five nodes hold the same block at the height the majority had reached.",
+        "coming up until all five nodes hold the same block at the height the majority had reached. "
+        "Receipts moved: transactions whose block, 3 deep, differs from the one first seen (a reorg replaced it); "
+        "double seals and reorgs are counted in the five nodes' logs over the whole run (start, load, partition), "
+        "summed over the nodes (one reorg seen by four nodes counts four times).",
         "",
     ]
     return "\n".join(lines)
