@@ -29,6 +29,7 @@ PERIOD = 1
 CHAIN_ID = 16_500
 JOIN_TIMEOUT = 120
 TRANSFERS = 20
+CONFIRMATIONS = 3
 RECIPIENT = "0x000000000000000000000000000000000000dEaD"
 
 
@@ -109,13 +110,23 @@ def heads_agree(consortium: Consortium, cities, number: int) -> bool:
     return len(hashes) == 1
 
 
+def confirmed_receipt(w3, tx_hash) -> dict | None:
+    """The transaction's receipt once its block is `CONFIRMATIONS` deep (a short Clique reorg may
+    move a transaction to another block until then), else None."""
+    receipt = w3.provider.make_request("eth_getTransactionReceipt", [w3.to_hex(tx_hash)]).get("result")
+    if receipt is None or w3.eth.block_number - int(receipt["blockNumber"], 16) < CONFIRMATIONS:
+        return None
+    return receipt
+
+
 def mined_once(consortium: Consortium, operator: str, receipts: list[dict], nonce_before: int) -> None:
-    """Every receipt is on the canonical chain, and the account sent exactly these transactions."""
+    """Every transaction has a confirmed, successful receipt, and the account sent exactly these."""
     w3 = connect(consortium.node("beijing").rpc_url)
     account = consortium.account(operator)
-    assert all(r["status"] == 1 for r in receipts)
-    assert all(w3.eth.get_block(r["blockNumber"])["hash"] == r["blockHash"] for r in receipts)
-    assert len({r["transactionHash"] for r in receipts}) == TRANSFERS
+    confirmed = [wait_until(lambda: confirmed_receipt(w3, r["transactionHash"]), what="a confirmed receipt")
+                 for r in receipts]
+    assert all(r["status"] == "0x1" for r in confirmed)
+    assert len({r["transactionHash"] for r in confirmed}) == TRANSFERS
     assert w3.eth.get_transaction_count(account.address) == nonce_before + TRANSFERS
 
 
@@ -127,11 +138,12 @@ def test_five_validators_on_five_hosts_seal_and_serve_transactions(consortium):
     receipts = journal_client.send(consortium.node("beijing").rpc_url, consortium.account("operator-1"),
                                    consortium.folder / "serve.journal", "serve", TRANSFERS, RECIPIENT)
     assert all(r["status"] == 1 for r in receipts)
-    last = receipts[-1]
+    last = receipts[-1]["transactionHash"]
+    blocks = set()
     for city in consortium.hosts.cities:
         w3 = connect(consortium.node(city).rpc_url)
-        wait_until(lambda: w3.eth.block_number >= last["blockNumber"], what=f"{city} at block {last['blockNumber']}")
-        assert w3.eth.get_transaction_receipt(last["transactionHash"])["blockHash"] == last["blockHash"]
+        blocks.add(wait_until(lambda: confirmed_receipt(w3, last), what=f"the last transfer confirmed on {city}")["blockHash"])
+    assert len(blocks) == 1
     w3 = connect(consortium.node("beijing").rpc_url)
     head = w3.eth.block_number
     assert set(signers_of(w3, head - 9, head).values()) == {n.address for n in consortium.net.validators}
