@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import requests
 
 from pilotchain import chain, keystore
 from pilotchain.chain import hosts as hostlib
@@ -155,6 +156,15 @@ def test_every_node_listens_only_on_its_host_address(consortium):
                                    capture_output=True, text=True, check=True).stdout.split("\n")
         local = {line.split()[3].rsplit(":", 1)[0] for line in listening if line.strip()}
         assert local == {address}, f"{city} listens on {local}"
+
+
+def test_metrics_are_served_for_prometheus_on_each_host_address(consortium):
+    for city in consortium.hosts.cities:
+        node = consortium.node(city)
+        reply = requests.get(f"http://{node.host}:{node.metrics_port}/debug/metrics/prometheus", timeout=5)
+        assert reply.ok
+        head = [line for line in reply.text.splitlines() if line.startswith("chain_head_block ")]
+        assert len(head) == 1 and int(head[0].split()[1]) > 0
 
 
 def test_host_cut_off_catches_up_and_loses_nothing_it_was_sent(consortium):
