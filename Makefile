@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 GETH := $(CURDIR)/.cache/bin/geth
 GETH_VERSION := v1.13.15
+TOXIPROXY := $(CURDIR)/.cache/bin/toxiproxy-server
+TOXIPROXY_VERSION := v2.5.0
 NETWORK ?= pilot-poa
 
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.cache/bin:$(BIN):$(PATH)
@@ -23,7 +25,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-indexer bench-epcis-rest bench-scale bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -64,6 +66,18 @@ $(GETH):
 # `make .cache/bin/geth` as typed (the rule above names the absolute path)
 .cache/bin/geth: $(GETH)
 
+# Toxiproxy's server, for the multi-host tests: the links between the test hosts carry latency
+# through it (the kernel has no sch_netem). `go install` names the binary after its package
+# folder (cmd/server), so it is built into a folder of its own and renamed.
+$(TOXIPROXY):
+	@echo "building toxiproxy $(TOXIPROXY_VERSION) from the Go module proxy into .cache/bin (log in .cache/toxiproxy-build.log)"
+	@mkdir -p .cache/bin .cache/go .cache/toxiproxy-build
+	@$(GO_CACHES) GOBIN=$(CURDIR)/.cache/toxiproxy-build go install \
+	    github.com/Shopify/toxiproxy/v2/cmd/server@$(TOXIPROXY_VERSION) > .cache/toxiproxy-build.log 2>&1 \
+	    || { tail -20 .cache/toxiproxy-build.log; echo "toxiproxy build failed; full log in .cache/toxiproxy-build.log"; exit 1; }
+	@mv .cache/toxiproxy-build/server $@ && rmdir .cache/toxiproxy-build
+	@echo "built $@"
+
 compile: $(TOOLS)
 	brownie compile
 
@@ -99,7 +113,9 @@ $(POSTGRES):
 test-python: $(TOOLS) $(POSTGRES)
 	$(PYTEST) tests/library tests/epcis tests/indexer tests/api
 
-test-integration: $(TOOLS) $(GETH)
+# The multi-host scenarios (tests/integration/test_multihost.py) build network namespaces, so
+# they need root; elsewhere they skip and say so.
+test-integration: $(TOOLS) $(GETH) $(TOXIPROXY)
 	$(PYTEST) tests/integration
 
 # Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
@@ -144,6 +160,12 @@ gas: $(TOOLS)
 bench-poa: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.poa
 
+# 5 validators on 5 namespaced hosts with Toxiproxy latency (root): start time, 1,000
+# transactions, recovery after a partition heals; appended to reports/poa.md.
+bench-multihost: $(TOOLS) $(GETH) $(TOXIPROXY)
+	@if [ "$$(id -u)" != 0 ]; then echo "bench-multihost builds network namespaces: run  sudo make bench-multihost"; exit 1; fi
+	$(BIN)/python -m pilotchain.bench.multihost
+
 bench-pilot: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.pilot
 
@@ -163,9 +185,9 @@ bench-scale: $(TOOLS)
 	$(BIN)/python -m pilotchain.bench.scale
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
-	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log
+	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log .cache/toxiproxy-build.log
 	chmod -R u+w .cache/go 2>/dev/null || true
 	rm -rf .cache/go
 
-clean-all: clean  # also geth (a rebuild takes minutes)
-	rm -f .cache/bin/geth
+clean-all: clean  # also geth and toxiproxy (a rebuild takes minutes)
+	rm -f .cache/bin/geth .cache/bin/toxiproxy-server

@@ -1,49 +1,13 @@
-"""Clique consensus: who sealed a block, and changing the signer set by vote."""
+"""Clique consensus: changing the signer set by vote."""
 
 from __future__ import annotations
 
 import time
 
-import rlp
-from eth_keys import keys
-from eth_utils import keccak
-from web3 import Web3
-
 from pilotchain.chain.network import MAX_VALIDATORS, Network, Node, add_node
 from pilotchain.chain.nodes import clique_signers, running_pid, start
 from pilotchain.connection import connect
 from pilotchain.errors import ChainError, ConfigError
-
-SEAL_LENGTH = 65
-
-
-def raw_block(w3: Web3, number: int) -> dict:
-    """A block header as geth sends it (hex fields), bypassing web3's formatters."""
-    block = w3.provider.make_request("eth_getBlockByNumber", [hex(number), False]).get("result")
-    if block is None:
-        raise ChainError(f"no block {number} on the node")
-    return block
-
-
-def block_signer(block: dict) -> str:
-    """The address that sealed `block` (a raw header, see `raw_block`), from its signature.
-
-    The seal is a secp256k1 signature over the keccak of the RLP header whose extraData lacks
-    its last 65 bytes, the signature itself.
-    """
-    extra = _bytes(block["extraData"])
-    fields = [
-        _bytes(block["parentHash"]), _bytes(block["sha3Uncles"]), _bytes(block["miner"]),
-        _bytes(block["stateRoot"]), _bytes(block["transactionsRoot"]), _bytes(block["receiptsRoot"]),
-        _bytes(block["logsBloom"]), int(block["difficulty"], 16), int(block["number"], 16),
-        int(block["gasLimit"], 16), int(block["gasUsed"], 16), int(block["timestamp"], 16),
-        extra[:-SEAL_LENGTH], _bytes(block["mixHash"]), _bytes(block["nonce"]),
-    ]
-    if "baseFeePerGas" in block:
-        fields.append(int(block["baseFeePerGas"], 16))
-    seal = extra[-SEAL_LENGTH:]
-    signature = keys.Signature(vrs=(seal[64], int.from_bytes(seal[:32]), int.from_bytes(seal[32:64])))
-    return signature.recover_public_key_from_msg_hash(keccak(rlp.encode(fields))).to_checksum_address()
 
 
 def add_validator(net: Network, *, timeout: float | None = None) -> Node:
@@ -101,7 +65,3 @@ def _vote(net: Network, voters: list[Node], node: Node, *, authorize: bool, time
         # a node after a later removal), so every voter drops it once the vote is over.
         for w3 in connections:
             w3.manager.request_blocking("clique_discard", [node.address])
-
-
-def _bytes(value: str) -> bytes:
-    return bytes.fromhex(value[2:])

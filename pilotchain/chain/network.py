@@ -74,18 +74,35 @@ class Node:
     p2p_port: int
     authrpc_port: int
     node_id: str  # secp256k1 public key of the p2p identity, hex
+    # Where the node listens: loopback for a local network, the member's host address from a
+    # topology (`pilotchain.chain.topology`); it never listens on any other address.
+    host: str = HOST
+    organisation: str = ""
+    metrics_port: int | None = None  # geth's Prometheus endpoint on `host`, where the topology asks
+    # Peers reached through a relay instead of their own address (a topology's `links`): node
+    # name -> "address:port" this node dials for it.
+    via: dict[str, str] = field(default_factory=dict)
 
     @property
     def rpc_url(self) -> str:
-        return f"http://{HOST}:{self.http_port}"
+        return f"http://{self.host}:{self.http_port}"
 
     @property
     def enode(self) -> str:
-        return f"enode://{self.node_id}@{HOST}:{self.p2p_port}"
+        return f"enode://{self.node_id}@{self.host}:{self.p2p_port}"
+
+    def enode_for(self, peer: Node) -> str:
+        """The enode this node dials to reach `peer`: its own address, or the relay the topology names."""
+        if peer.name in self.via:
+            return f"enode://{peer.node_id}@{self.via[peer.name]}"
+        return peer.enode
 
     @property
     def ports(self) -> dict[str, int]:
-        return {"http": self.http_port, "p2p": self.p2p_port, "authrpc": self.authrpc_port}
+        ports = {"http": self.http_port, "p2p": self.p2p_port, "authrpc": self.authrpc_port}
+        if self.metrics_port is not None:
+            ports["metrics"] = self.metrics_port
+        return ports
 
 
 @dataclass
@@ -98,6 +115,13 @@ class Network:
     gas_limit: int
     base_port: int
     nodes: list[Node] = field(default_factory=list)
+    netrestrict: str = "127.0.0.0/8"  # the only addresses peers may have (geth --netrestrict)
+    # geth's MaxPeers, set where every node is known from the start (a topology). geth syncs to
+    # a peer's heavier chain at once only with min(5, MaxPeers) peers, otherwise on its 10 s
+    # cycle; a node not yet sealing drops the blocks it is sent, so at the default (50) a
+    # network of up to 5 nodes waits up to 10 s at every join and every heal. (DialRatio 1
+    # lets a node dial all of them: by default it dials only MaxPeers / 3.)
+    max_peers: int | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Network:
@@ -165,12 +189,12 @@ def free_base_port(nodes: int, low: int = 20_000, high: int = 30_000) -> int:
     raise ChainError(f"found no {count} consecutive free ports between {low} and {high}")
 
 
-def port_is_free(port: int) -> bool:
-    """Whether geth could listen on `port` of 127.0.0.1 now (like geth, ignoring TIME_WAIT)."""
+def port_is_free(port: int, host: str = HOST) -> bool:
+    """Whether geth could listen on `port` of `host` now (like geth, ignoring TIME_WAIT)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind((HOST, port))
+            sock.bind((host, port))
         except OSError:
             return False
     return True
@@ -235,18 +259,29 @@ def add_node(net: Network, *, validator: bool) -> Node:
 
 
 def write_node_configs(net: Network) -> None:
-    """Each node's config.toml: p2p on 127.0.0.1 only (geth's --port would listen on every
-    interface) and every other node as a static peer (discovery is off)."""
+    """Each node's config.toml: p2p on the node's own address only (geth's --port would listen
+    on every interface), every other node a static and trusted peer (discovery is off)."""
     for node in net.nodes:
-        peers = ", ".join(json.dumps(n.enode) for n in net.nodes if n is not node)
-        (net.node_dir(node) / "config.toml").write_text(
-            f'[Node.P2P]\nListenAddr = "{HOST}:{node.p2p_port}"\nStaticNodes = [{peers}]\n'
-        )
+        node_config(net, node, net.node_dir(node) / "config.toml")
 
 
-def _new_node(net: Network, *, validator: bool) -> Node:
+def node_config(net: Network, node: Node, path: Path) -> None:
+    """Write `node`'s config.toml to `path` (see `write_node_configs`)."""
+    peers = ", ".join(json.dumps(node.enode_for(n)) for n in net.nodes if n is not node)
+    limits = f"MaxPeers = {net.max_peers}\nDialRatio = 1\n" if net.max_peers is not None else ""
+    path.write_text(
+        f'[Node.P2P]\nListenAddr = "{node.host}:{node.p2p_port}"\n{limits}'
+        f"StaticNodes = [{peers}]\nTrustedNodes = [{peers}]\n"
+    )
+
+
+def _new_node(net: Network, *, validator: bool, name: str | None = None, ports: tuple[int, int, int] | None = None,
+              **placement) -> Node:
+    """A node with fresh signer and p2p keys in nodes/<name>/; by default the next `nodeN` on
+    the network's loopback ports, else named and placed as a topology says (`placement`:
+    host, organisation, metrics_port, via)."""
     index = len(net.nodes)
-    name = f"node{index + 1}"
+    name = name or f"node{index + 1}"
     folder = net.dir / "nodes" / name
     password = keystore.generate_password()
     keystore.write_secret(folder / "password", password)
@@ -257,14 +292,16 @@ def _new_node(net: Network, *, validator: bool) -> Node:
     node_key = secrets.token_bytes(32)
     keystore.write_secret(folder / "nodekey", node_key.hex())
     port = net.base_port + PORTS_PER_NODE * index
+    http, p2p, authrpc = ports or (port, port + 1, port + 2)
     node = Node(
         name=name,
         address=address,
         validator=validator,
-        http_port=port,
-        p2p_port=port + 1,
-        authrpc_port=port + 2,
+        http_port=http,
+        p2p_port=p2p,
+        authrpc_port=authrpc,
         node_id=keys.PrivateKey(node_key).public_key.to_bytes().hex(),
+        **placement,
     )
     net.nodes.append(node)
     return node

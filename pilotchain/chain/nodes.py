@@ -23,7 +23,8 @@ from web3 import IPCProvider, Web3
 from web3._utils.threads import Timeout as IpcTimeout  # what IPCProvider raises when no answer comes
 from web3.exceptions import Web3Exception
 
-from pilotchain.chain.network import HOST, MAX_VALIDATORS, Network, Node, geth_binary, port_is_free
+from pilotchain.chain.network import MAX_VALIDATORS, Network, Node, geth_binary, port_is_free
+from pilotchain.chain.seal import recent_sealers
 from pilotchain.connection import connect
 from pilotchain.errors import ChainError, ChainStalled, ConnectionFailed
 
@@ -43,6 +44,8 @@ STALL_PERIODS = 4
 # How far past the head at start every node must get before `start` returns: the start race
 # happens at head + 1, and the deadlock it can cause shows as nobody sealing head + 2.
 PROOF_BLOCKS = 2
+# `status` gives each validator's share of this many latest blocks.
+SHARE_WINDOW = 100
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +58,17 @@ class NodeStatus:
     name: str
     address: str
     validator: bool
-    running: bool
-    pid: int | None
+    running: bool  # its process runs here, or (a node of another host) it answers on its RPC address
+    pid: int | None  # of a process on this host
     rpc_url: str
     block: int | None
     peers: int | None
-    signer: bool
+    signer: bool  # in the current Clique signer set
+    host: str = ""
+    lag: int | None = None  # blocks behind the highest head any node reports
+    sealing: bool | None = None  # sealing switched on (eth_mining)
+    share: float | None = None  # its part of the last `SHARE_WINDOW` blocks, 0-1
+    since_sealed_s: float | None = None  # since the newest of them it sealed (None: none of them)
 
 
 @dataclass
@@ -73,7 +81,7 @@ class NetworkStatus:
 
 
 def geth_command(net: Network, node: Node) -> list[str]:
-    """The command line of a node: loopback only, no discovery, archive state.
+    """The command line of a node: its own address only, no discovery, archive state.
 
     The p2p listen address and static peers are in the node's config.toml.
     """
@@ -84,10 +92,10 @@ def geth_command(net: Network, node: Node) -> list[str]:
         "--config", str(data / "config.toml"),
         "--networkid", str(net.chain_id),
         "--nodekey", str(data / "nodekey"),
-        "--nat", "none", "--nodiscover", "--netrestrict", "127.0.0.0/8",
-        "--http", "--http.addr", HOST, "--http.port", str(node.http_port),
+        "--nat", "none", "--nodiscover", "--netrestrict", net.netrestrict,
+        "--http", "--http.addr", node.host, "--http.port", str(node.http_port),
         "--http.api", "eth,net,web3,clique,txpool",
-        "--authrpc.addr", HOST, "--authrpc.port", str(node.authrpc_port),
+        "--authrpc.addr", node.host, "--authrpc.port", str(node.authrpc_port),
         "--ipcpath", str(ipc_path(net, node)),
         # Archive mode writes every block's state at once, so a killed node restarts without
         # having to rewind its head.
@@ -95,10 +103,13 @@ def geth_command(net: Network, node: Node) -> list[str]:
         "--miner.gaslimit", str(net.gas_limit),
         *TXPOOL_FLAGS,
     ]
+    if node.metrics_port is not None:
+        # Prometheus scrapes /debug/metrics/prometheus here (see the README).
+        command += ["--metrics", "--metrics.addr", node.host, "--metrics.port", str(node.metrics_port)]
     if node.validator:
         # Clique signs with the unlocked etherbase once `miner_start` is called (see `start`);
         # --allow-insecure-unlock is geth's consent to unlocking while HTTP RPC is open (on
-        # 127.0.0.1, without the personal and miner APIs, which only the IPC socket serves).
+        # the node's own address, without the personal and miner APIs, which only the IPC socket serves).
         command += [
             "--miner.etherbase", node.address, "--unlock", node.address,
             "--password", str(data / "password"), "--allow-insecure-unlock",
@@ -173,9 +184,9 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
         return []
     for node in pending:
         for kind, port in node.ports.items():
-            if not port_is_free(port):
+            if not port_is_free(port, node.host):
                 raise ChainError(
-                    f"port {port} ({node.name} {kind}) is already in use on {HOST}: "
+                    f"port {port} ({node.name} {kind}) is already in use on {node.host}: "
                     "stop whatever listens there, or init the network with another --base-port"
                 )
     running = [n for n in net.nodes if n not in pending and running_pid(net, n) is not None]
@@ -209,6 +220,93 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
         stop(net, list(log_offsets))
         raise
     return pending
+
+
+def join(net: Network, nodes: list[Node], *, timeout: float = 120.0) -> list[Node]:
+    """Start `nodes`, the ones this host runs of a network spread over hosts, and switch their
+    sealing on; return once each has passed the head it started from by `PROOF_BLOCKS`.
+
+    The multi-host form of `start`: the other hosts are out of reach, so each node waits for one
+    peer and for its sync to finish, and a validator that is the in-turn signer of head + 1
+    switches sealing on only once every other validator that answers on its RPC address seals
+    (`eth_mining`), up to a stall's time; the start race of `sealing_order` is the same across
+    hosts. A head that stops moving is recovered as in `start` (sealing restarted, then every
+    peer re-dialled). Returns the nodes started; those already running are only checked.
+    """
+    pending = [n for n in nodes if running_pid(net, n) is None]
+    for node in pending:
+        for kind, port in node.ports.items():
+            if not port_is_free(port, node.host):
+                raise ChainError(f"port {port} ({node.name} {kind}) is already in use on {node.host}")
+    log_offsets: dict[str, int] = {}
+    deadline = time.monotonic() + timeout
+    peers_needed = min(1, len(net.nodes) - len(nodes))
+    try:
+        for node in pending:
+            log_offsets[node.name] = _launch(net, node)
+            _wait_for(net, [node], log_offsets, deadline, "answer RPC", lambda w3: True)
+        target = max(_heads_elsewhere(net, nodes), default=0)
+        _wait_for(net, nodes, log_offsets, deadline, "connect to a peer and catch up",
+                  lambda w3: w3.net.peer_count >= peers_needed and w3.eth.block_number >= target)
+        head = min(_head(n) for n in nodes)
+        for node in sealing_order(net, [n for n in nodes if n.validator], head):
+            if node is _in_turn(net, [node], head):
+                _await_other_sealers(net, node, time.monotonic() + stall_seconds(net))
+            _ipc_call(net, node, "miner_start")
+        _until_grown(net, nodes, head + PROOF_BLOCKS, log_offsets, timeout, reconnect=_redial)
+    except BaseException:
+        stop(net, list(log_offsets))
+        raise
+    return pending
+
+
+def _heads_elsewhere(net: Network, nodes: list[Node]) -> list[int]:
+    """The heads of the network's other nodes that answer on their RPC address now (geth's
+    eth_syncing is no help here: at genesis it reports a sync in progress, and a node just
+    connected may report none before its first sync begins)."""
+    heads = []
+    for other in net.nodes:
+        if other not in nodes:
+            try:
+                heads.append(connect(other.rpc_url, timeout=1).eth.block_number)
+            except (ConnectionFailed, OSError, Web3Exception):
+                continue
+    return heads
+
+
+def _in_turn(net: Network, validators: list[Node], head: int) -> Node | None:
+    """The one of `validators` that is the in-turn signer of head + 1, if any."""
+    signers = _sorted_signers(net, validators, head)
+    in_turn = signers[(head + 1) % len(signers)].lower() if signers else None
+    return next((n for n in validators if n.address.lower() == in_turn), None)
+
+
+def _await_other_sealers(net: Network, node: Node, until: float) -> None:
+    """Wait until every other validator that answers on its RPC address reports sealing, or `until`."""
+    others = [n for n in net.validators if n is not node]
+    while time.monotonic() < until:
+        answers = []
+        for other in others:
+            try:
+                answers.append(sealing(connect(other.rpc_url, timeout=1)))
+            except (ConnectionFailed, OSError, Web3Exception):
+                continue
+        if all(answers):
+            return
+        time.sleep(0.2)
+
+
+def _redial(net: Network, nodes: list[Node], log_offsets: dict[str, int], deadline: float) -> None:
+    """Drop and re-dial every peer of `nodes` (see `_reconnect`: the handshake announces the
+    real total difficulty); the peers on other hosts are out of reach, so only this side dials."""
+    for node in nodes:
+        peers = [node.enode_for(other) for other in net.nodes if other is not node]
+        for enode in peers:
+            _ipc_call(net, node, "admin_removePeer", enode)
+        for enode in peers:
+            _ipc_call(net, node, "admin_addPeer", enode)
+    _wait_for(net, nodes, log_offsets, deadline, "reconnect to a peer",
+              lambda w3: w3.net.peer_count >= min(1, len(net.nodes) - len(nodes)))
 
 
 def sealing_order(net: Network, validators: list[Node], head: int) -> list[Node]:
@@ -253,12 +351,16 @@ def _ipc_call(net: Network, node: Node, method: str, *params):
         raise ChainError(f"{node.name} did not answer {method}: {exc}") from None
 
 
-def _until_grown(net: Network, nodes: list[Node], target: int, log_offsets: dict[str, int], timeout: float) -> None:
+def _until_grown(net: Network, nodes: list[Node], target: int, log_offsets: dict[str, int], timeout: float,
+                 *, reconnect: Callable | None = None) -> None:
     """Wait until every node in `nodes` has block `target`. A head that stops moving is met
-    with each remedy in turn (`_restart_sealing`, then `_reconnect`); `ChainStalled` if none helps.
+    with each remedy in turn (`_restart_sealing`, then `reconnect`, by default `_reconnect`);
+    `ChainStalled` if none helps.
     """
     remedies = [("restarting sealing", _restart_sealing)]
-    if len(nodes) > 1:
+    if reconnect is not None:
+        remedies.append(("re-dialling the peers", reconnect))
+    elif len(nodes) > 1:
         remedies.append(("re-connecting the peers", _reconnect))
     tried: list[str] = []
     while True:
@@ -330,18 +432,18 @@ def _reconnect(net: Network, nodes: list[Node], log_offsets: dict[str, int], dea
     for node in nodes:
         for other in nodes:
             if other is not node:
-                _ipc_call(net, node, "admin_removePeer", other.enode)
+                _ipc_call(net, node, "admin_removePeer", node.enode_for(other))
     _wait_for(net, nodes, log_offsets, deadline, "drop its peers", lambda w3: w3.net.peer_count == 0)
     # One side dials (two nodes dialling each other at once may both drop the connection), then
     # the other side puts the peer back in its static set, a no-op dial once connected.
     for i, node in enumerate(nodes):
         for other in nodes[i + 1:]:
-            _ipc_call(net, node, "admin_addPeer", other.enode)
+            _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
     _wait_for(net, nodes, log_offsets, deadline, "reconnect to every node",
               lambda w3: w3.net.peer_count >= len(nodes) - 1)
     for i, node in enumerate(nodes):
         for other in nodes[:i]:
-            _ipc_call(net, node, "admin_addPeer", other.enode)
+            _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
 
 
 def _stall_message(net: Network, nodes: list[Node], stalled: _Stalled, tried: list[str]) -> str:
@@ -417,27 +519,53 @@ def kill(net: Network, name: str) -> None:
 
 
 def status(net: Network) -> NetworkStatus:
-    """Each node's process, head, peers and signer role, and the current Clique signer set."""
+    """Each node's process, head, lag, peers, whether it seals, its share of the last
+    `SHARE_WINDOW` blocks and the time since it last sealed one; and the Clique signer set.
+
+    A node whose data dir is not in this folder runs on another host (a bundle or the
+    operator's folder of `chain init --topology`): it is asked on its RPC address.
+    """
     signers: list[str] | None = None
     rows = []
+    best: tuple[int, Web3] | None = None
     for node in net.nodes:
         pid = running_pid(net, node)
-        block = peers = None
-        if pid is not None:
+        here = net.node_dir(node).is_dir()
+        row = NodeStatus(node.name, node.address, node.validator, pid is not None, pid, node.rpc_url,
+                         None, None, False, host=node.host)
+        if pid is not None or not here:
             try:
                 w3 = connect(node.rpc_url, timeout=3)
-                block = w3.eth.block_number
-                peers = w3.net.peer_count
+                row.block = w3.eth.block_number
+                row.peers = w3.net.peer_count
+                row.sealing = sealing(w3)
+                row.running = True
                 if signers is None:
                     signers = clique_signers(w3)
-            except ConnectionFailed:
+                if best is None or row.block > best[0]:
+                    best = (row.block, w3)
+            except (ConnectionFailed, OSError, Web3Exception):
                 pass
-        rows.append(NodeStatus(node.name, node.address, node.validator, pid is not None, pid,
-                               node.rpc_url, block, peers, False))
+        rows.append(row)
     signers = signers or []
+    shares = recent_sealers(best[1], best[0], SHARE_WINDOW) if best else {}
+    window = min(SHARE_WINDOW, best[0]) if best else 0
+    now = time.time()
     for row in rows:
         row.signer = row.address in signers
+        if row.block is not None:
+            row.lag = best[0] - row.block
+        if window and (share := shares.get(row.address)):
+            row.share = share.blocks / window
+            row.since_sealed_s = now - share.last_timestamp
+        elif window:
+            row.share = 0.0
     return NetworkStatus(str(net.dir), net.chain_id, net.period, signers, rows)
+
+
+def sealing(w3) -> bool:
+    """Whether the node has sealing switched on (geth 1.13's eth_mining; web3 7 dropped its wrapper)."""
+    return w3.manager.request_blocking("eth_mining", [])
 
 
 def clique_signers(w3) -> list[str]:

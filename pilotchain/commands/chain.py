@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from pilotchain import chain, toolchain
-from pilotchain.chain import network
+from pilotchain.chain import network, nodes
 from pilotchain.cli import arg, command, print_table, to_plain
+from pilotchain.errors import ConfigError
 
 DIR = arg(
     "--dir",
     default=None,
     help=f"network folder (default: $PILOTCHAIN_NETWORK_DIR or {chain.DEFAULT_DIR})",
 )
+CLEAR_SCREEN = "\x1b[H\x1b[J"  # cursor home, erase to the end: a refresh draws over the last
 NODES = arg("--node", action="append", dest="nodes", metavar="NODE", help="only this node (repeatable)")
 
 
@@ -21,9 +26,13 @@ def render_status(result: dict) -> None:
         {
             "node": n["name"],
             "running": "yes" if n["running"] else "no",
-            "block": "" if n["block"] is None else n["block"],
-            "peers": "" if n["peers"] is None else n["peers"],
-            "signs": "yes" if n["signer"] else "no",
+            "block": _shown(n["block"]),
+            "lag": _shown(n["lag"]),
+            "peers": _shown(n["peers"]),
+            "signer": "yes" if n["signer"] else "no",
+            "sealing": "" if n["sealing"] is None else "yes" if n["sealing"] else "no",
+            f"share of last {nodes.SHARE_WINDOW}": "" if n["share"] is None else f"{n['share']:.0%}",
+            "last sealed": "" if n["since_sealed_s"] is None else f"{n['since_sealed_s']:.0f} s ago",
             "address": n["address"],
             "rpc": n["rpc_url"],
         }
@@ -31,6 +40,26 @@ def render_status(result: dict) -> None:
     ]
     print_table(rows)
     print("signers: " + (", ".join(result["signers"]) or "(unknown: no node answers)"))
+
+
+def _shown(value) -> str:
+    return "" if value is None else str(value)
+
+
+def watch(net: chain.Network, interval: float, as_json: bool) -> dict:
+    """Status every `interval` seconds, redrawn in place (with --json: one line each) until Ctrl-C;
+    returns the last."""
+    try:
+        while True:
+            result = _status(net)
+            if as_json:
+                print(json.dumps(result), flush=True)
+            else:
+                print(CLEAR_SCREEN, end="")
+                render_status(result)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return result
 
 
 def _status(net: chain.Network) -> dict:
@@ -48,8 +77,14 @@ def _status(net: chain.Network) -> dict:
     arg("--gas-limit", type=int, default=network.DEFAULT_GAS_LIMIT, help="block gas limit (default: %(default)s)"),
     arg("--base-port", type=int, default=network.DEFAULT_BASE_PORT,
         help="node i listens on base+3i (HTTP RPC), +1 (p2p), +2 (engine API) (default: %(default)s)"),
+    arg("--topology", metavar="FILE",
+        help="a network over several hosts (YAML: members, host addresses, node roles and ports; "
+             "see pilotchain/chain/topology.py): writes the genesis and one bundle per host into --out"),
+    arg("--out", metavar="DIR", help="with --topology: output folder (network/, bundles/<host>/, secrets/<host>/)"),
 )
 def init(args):
+    if args.topology:
+        return _init_topology(args)
     brownie_id = network.brownie_network(args.dir, args.chain_id)
     change = toolchain.check_poa_network(brownie_id, f"http://{network.HOST}:{args.base_port}", args.chain_id)
     net = chain.init_network(
@@ -72,6 +107,37 @@ def init(args):
     }
 
 
+def _init_topology(args) -> dict:
+    if not args.out:
+        raise ConfigError("--topology needs --out DIR, the folder for the bundles")
+    net = chain.init_topology(args.topology, args.out)
+    out = net.dir.parent
+    hosts = sorted({n.host for n in net.nodes})
+    return {
+        "network": str(net.dir),
+        "chain_id": net.chain_id,
+        "validators": [n.address for n in net.validators],
+        "bundles": {host: str(out / "bundles" / host) for host in hosts},
+        "passwords": {host: str(out / "secrets" / host) for host in hosts if any(
+            n.validator for n in net.nodes if n.host == host)},
+        "next": "copy bundles/<host> to each host; there: pilotchain chain join BUNDLE --passwords DIR",
+    }
+
+
+@command(
+    "chain join",
+    "on a member's host: start its nodes from their bundle (of `chain init --topology`) and switch "
+    "sealing on in the start order; returns once they have two new blocks",
+    arg("bundle", help="the host's bundle folder"),
+    arg("--passwords", metavar="DIR", help="folder with <node>.password of each validator (first start)"),
+    NODES,
+    render=render_status,
+)
+def join(args):
+    chain.join_bundle(args.bundle, passwords=args.passwords, names=args.nodes)
+    return _status(chain.Network.load(args.bundle))
+
+
 @command("chain start",
          "start the network's nodes and wait until every node has two new blocks (a head that stops "
          "moving is recovered, or reported with what to do); on a running network, check that it seals",
@@ -88,10 +154,18 @@ def stop(args):
     return {"stopped": [n.name for n in stopped]}
 
 
-@command("chain status", "per node: process, block height, peers, signer; and the signer set", DIR,
+@command("chain status",
+         f"per node: running, head, lag, peers, signer, sealing, share of the last {nodes.SHARE_WINDOW} blocks, "
+         "time since it last sealed; and the signer set. Works on a bundle or the operator's folder of a "
+         "network over several hosts (nodes elsewhere are asked on their RPC address)",
+         DIR,
+         arg("--watch", action="store_true", help="refresh in place every block period until Ctrl-C"),
          render=render_status)
 def status(args):
-    return _status(chain.Network.load(args.dir))
+    net = chain.Network.load(args.dir)
+    if args.watch:
+        return watch(net, net.period, args.json)
+    return _status(net)
 
 
 @command("chain add-validator", "start a new node and vote it into the signer set", DIR)

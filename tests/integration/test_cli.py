@@ -7,16 +7,14 @@ import os
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
-from pilotchain import chain
-
-PILOTCHAIN = Path(sys.executable).with_name("pilotchain")
-
+from pilotchain import chain, toolchain
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(PILOTCHAIN), "chain", *args], capture_output=True, text=True,
-                          env={**os.environ, **env}, timeout=120)
+    """`pilotchain chain ARGS` of this checkout (`python -m pilotchain` from its root: the
+    console script runs whichever checkout the shared venv was installed from)."""
+    return subprocess.run([sys.executable, "-m", "pilotchain", "chain", *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=120, cwd=toolchain.ROOT)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess, *fragments: str) -> None:

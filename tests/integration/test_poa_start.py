@@ -15,14 +15,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-from pilotchain import chain
+from pilotchain import chain, toolchain
 from pilotchain.chain import nodes, probe
 from pilotchain.connection import connect
 from pilotchain.tx import Sender
 from tests.integration.conftest import PERIOD, VALIDATORS, network_processes
 from tests.integration.helpers import wait_until
 
-PILOTCHAIN = Path(sys.executable).with_name("pilotchain")
+# This checkout's CLI (the console script runs whichever checkout the shared venv was installed from).
+PILOTCHAIN = [sys.executable, "-m", "pilotchain"]
 FRESH_STARTS = 3  # `make chain-soak` runs 30 of each kind
 RESTARTS = 2
 STALL_WARNING = "head stopped moving"
@@ -114,8 +115,8 @@ def test_start_notices_a_head_that_stopped_moving_and_recovers_it(network, stall
 def test_too_few_signers_online_stalls_and_start_says_what_to_do_in_one_line(tmp_path):
     net = fresh_network(tmp_path / "net")
 
-    result = subprocess.run([str(PILOTCHAIN), "chain", "start", "--dir", str(net.dir), "--node", "node1"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*PILOTCHAIN, "chain", "start", "--dir", str(net.dir), "--node", "node1"],
+                            capture_output=True, text=True, timeout=120, cwd=toolchain.ROOT)
 
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 1
@@ -133,8 +134,8 @@ def test_pilot_on_a_stalled_network_stops_before_deploying_with_one_line(tmp_pat
     described["nodes"] = described["nodes"][:1]
     (net.dir / "network.json").write_text(json.dumps(described))
 
-    result = subprocess.run([str(PILOTCHAIN), "pilot", "run", "--network", "pilot-poa", "--quiet"],
-                            capture_output=True, text=True, timeout=120,
+    result = subprocess.run([*PILOTCHAIN, "pilot", "run", "--network", "pilot-poa", "--quiet"],
+                            capture_output=True, text=True, timeout=120, cwd=toolchain.ROOT,
                             env={**os.environ, "PILOTCHAIN_NETWORK_DIR": str(net.dir)})
 
     lines = result.stderr.strip().splitlines()
