@@ -85,9 +85,12 @@ class _Batch:
                 self.conn.execute(t.insert(), _same_keys(t, rows))
 
     def get(self, table: sa.Table, key: dict[str, Any]) -> dict[str, Any] | None:
+        rows = self.rows(table, key)
+        return rows[0] if rows else None
+
+    def rows(self, table: sa.Table, key: dict[str, Any]) -> list[dict[str, Any]]:
         self.flush(table)
-        row = self.conn.execute(sa.select(table).where(*_match(table, key))).mappings().first()
-        return dict(row) if row else None
+        return [dict(r) for r in self.conn.execute(sa.select(table).where(*_match(table, key))).mappings()]
 
     def update(self, table: sa.Table, key: dict[str, Any], **values: Any) -> None:
         old = self.get(table, key)
@@ -280,17 +283,17 @@ class Indexer:
                 return True
             end = min(head, cursor + self.batch_blocks)
             logs = self._logs(cursor + 1, end)
-            end_hash = self.w3.eth.get_block(end)["hash"].to_0x_hex()
-            hashes = {end: end_hash}
+            headers = self._headers({end, *(entry["blockNumber"] for entry in logs)})
+            hashes = {n: h for n, (h, _t) in headers.items()}
             for entry in logs:
-                number, block_hash = entry["blockNumber"], entry["blockHash"]
-                if hashes.setdefault(number, block_hash) != block_hash:
-                    raise _BlockChanged(f"block {number} changed while it was read")
+                if hashes[entry["blockNumber"]] != entry["blockHash"]:
+                    raise _BlockChanged(f"block {entry['blockNumber']} changed while it was read")
             batch = _Batch(self, conn)
             for entry in logs:
                 self._apply(batch, entry)
             batch.flush()
-            conn.execute(s.blocks.insert(), [{"number": n, "hash": h} for n, h in sorted(hashes.items())])
+            conn.execute(s.blocks.insert(), [{"number": n, "hash": h, "timestamp": ts}
+                                             for n, (h, ts) in sorted(headers.items())])
             self._set_meta(conn, "cursor", end)
             self._finalize(conn, min(end, head - self.confirmations))
             result.indexed_to, result.blocks, result.events = end, result.blocks + end - cursor, result.events + len(logs)
@@ -309,6 +312,19 @@ class Indexer:
         for entry in logs:
             entry["blockNumber"], entry["logIndex"] = int(entry["blockNumber"], 16), int(entry["logIndex"], 16)
         return sorted(logs, key=lambda e: (e["blockNumber"], e["logIndex"]))
+
+    def _headers(self, numbers: set[int]) -> dict[int, tuple[str, int]]:
+        """(hash, timestamp) of each block in `numbers`, in one JSON-RPC batch."""
+        ordered = sorted(numbers)
+        responses = self.w3.provider.make_batch_request(
+            [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in ordered])
+        headers = {}
+        for number, response in zip(ordered, responses):
+            block = response.get("result")
+            if block is None:  # the block went away between the logs and this call
+                raise _BlockChanged(f"block {number} is gone")
+            headers[number] = (block["hash"], int(block["timestamp"], 16))
+        return headers
 
     def _apply(self, batch: _Batch, entry: dict) -> None:
         address, topics = entry["address"].lower(), entry["topics"]
