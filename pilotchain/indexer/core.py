@@ -109,6 +109,12 @@ class _Batch:
         return self.indexer.document(epcis_hash)
 
 
+def read_meta(conn: sa.Connection, key: str, default: Any) -> Any:
+    """A bookkeeping value of the index (cursor, final_height, identity)."""
+    value = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == key)).scalar_one_or_none()
+    return default if value is None else value
+
+
 def _match(table: sa.Table, key: dict[str, Any]) -> list:
     return [table.c[k] == v for k, v in key.items()]
 
@@ -416,10 +422,7 @@ class Indexer:
                     f"(chain {stored['chain_id']}, genesis {stored['genesis_hash'][:12]}…); use another --db"
                 )
 
-    @staticmethod
-    def _meta(conn: sa.Connection, key: str, default: Any) -> Any:
-        value = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == key)).scalar_one_or_none()
-        return default if value is None else value
+    _meta = staticmethod(read_meta)
 
     @staticmethod
     def _set_meta(conn: sa.Connection, key: str, value: Any) -> None:
