@@ -30,7 +30,7 @@ def members(db: Db) -> dict[str, Any]:
 
 def _per_day(db: Db, contract: str) -> list[dict[str, Any]]:
     """Events of `contract` per UTC day of their block, by event name."""
-    day = (s.blocks.c.timestamp / DAY).label("day")
+    day = (s.blocks.c.timestamp // DAY).label("day")
     rows = db.execute(sa.select(day, s.events.c.event, sa.func.count().label("n"))
                       .join(s.blocks, s.blocks.c.number == s.events.c.block_number)
                       .where(s.events.c.contract == contract, s.blocks.c.timestamp.is_not(None))
