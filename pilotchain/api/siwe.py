@@ -157,7 +157,8 @@ def compose(*, domain: str, address: str, uri: str, chain_id: int, nonce: str, i
     """An EIP-4361 message (what a wallet is asked to sign; the tests and scripts sign it)."""
     lines = [f"{domain} wants you to sign in with your Ethereum account:", address, ""]
     if statement:
-        lines += [statement, ""]
+        lines.append(statement)
+    lines.append("")  # with no statement the address is followed by two empty lines
     lines += [f"URI: {uri}", "Version: 1", f"Chain ID: {chain_id}", f"Nonce: {nonce}", f"Issued At: {issued_at}"]
     if expiration_time:
         lines.append(f"Expiration Time: {expiration_time}")

@@ -3,10 +3,16 @@ filters, pagination and problem bodies."""
 
 from __future__ import annotations
 
-import pytest
+import shutil
 
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from pilotchain.api import create_app
 from pilotchain.epcis.codes import item_id
-from tests.api.conftest import CELLS, GRANTEE, OWNER, PACK, REGULATOR, VIN
+from pilotchain.indexer import schema as s
+from tests.api.conftest import CELLS, GRANTEE, OWNER, PACK, REGULATOR, VIN, settings
 from tests.indexer.conftest import HOSPITAL
 
 API = "/api/v1"
@@ -190,24 +196,13 @@ def test_verify_reads_the_chain_and_matches_the_index_hash_chain(client, w3):
     assert result["chain"]["event_count"] >= 4 and result["chain"]["head"] != "0x" + "00" * 20
 
 
-def test_verify_reports_a_mismatch_when_the_index_lags_the_chain(world, w3, deployment, eventstore_path, tmp_path):
-    from fastapi.testclient import TestClient
-
-    from pilotchain.api import create_app
-    from pilotchain.indexer import Indexer
-    from tests.api.conftest import settings
-
-    url = f"sqlite:///{tmp_path / 'behind.sqlite'}"
-    with Indexer(w3, deployment, url, eventstore=eventstore_path) as indexer:
-        indexer.sync(max_batches=1)  # (500 blocks a batch: everything) then forget the latest withdrawal
-    with TestClient(create_app(settings(url, w3, deployment))) as behind:
-        engine = behind.app.state.api.engine
-        import sqlalchemy as sa
-
-        from pilotchain.indexer import schema as s
-        with engine.begin() as conn:
+def test_verify_reports_a_mismatch_when_the_index_misses_an_event(index_url, w3, deployment, tmp_path):
+    copy = tmp_path / "tampered.sqlite"
+    shutil.copy(sa.make_url(index_url).database, copy)
+    with TestClient(create_app(settings(f"sqlite:///{copy}", w3, deployment))) as tampered:
+        with tampered.app.state.api.engine.begin() as conn:
             conn.execute(s.events.delete().where(s.events.c.event == "RecallWithdrawn"))
-        result = behind.get(f"{API}/items/{PACK}/verify").json()
+        result = tampered.get(f"{API}/items/{PACK}/verify").json()
     assert result["match"] is False
     assert result["index"]["event_count"] == result["chain"]["event_count"] - 1
 
