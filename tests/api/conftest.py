@@ -56,8 +56,8 @@ def index_url(world, w3, deployment, eventstore_path, tmp_path_factory):
 
 
 def settings(url: str, w3, deployment, **overrides) -> Settings:
-    return Settings(db_url=url, w3=w3, deployment=deployment, rpc_url="http://127.0.0.1:8545", confirmations=1,
-                    web_dir=None, **overrides)
+    return Settings(db_url=url, w3=w3, deployment=deployment, **{
+        "rpc_url": "http://127.0.0.1:8545", "confirmations": 1, "web_dir": None, **overrides})
 
 
 @pytest.fixture(scope="session")
