@@ -19,7 +19,7 @@ from pilotchain.api.siwe import compose
 from pilotchain.endpoints import open_session
 from pilotchain.registry import ActionKind
 from tests.indexer.conftest import (  # noqa: F401  (fixtures)
-    CELLS, PACK, VIN, activity, deployment, eventstore_path, make_indexer, postgres_url, w3,
+    CELLS, PACK, VIN, activity, deployment, eventstore_path, postgres_url, w3,
 )
 from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
 
