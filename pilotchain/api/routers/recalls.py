@@ -20,6 +20,8 @@ class Recall(Row):
     entity_id: int
     reason: str
     withdrawn: bool
+    withdrawn_by: int | None
+    withdraw_reason: str | None
     affected: int
     acknowledged: int
 
