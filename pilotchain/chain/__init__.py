@@ -35,7 +35,7 @@ from pilotchain.chain.nodes import (
     status,
     stop,
 )
-from pilotchain.chain.seal import block_signer, raw_block, recent_sealers
+from pilotchain.chain.seal import block_signer, raw_block, raw_blocks, recent_sealers
 from pilotchain.chain.topology import init_topology, join_bundle, load_topology
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -60,6 +60,7 @@ __all__ = [
     "network_dir",
     "operator_account",
     "raw_block",
+    "raw_blocks",
     "recent_sealers",
     "remove_validator",
     "sealing_order",

@@ -8,6 +8,7 @@ import rlp
 from eth_keys import keys
 from eth_utils import keccak
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from pilotchain.errors import ChainError
 
@@ -20,6 +21,14 @@ def raw_block(w3: Web3, number: int) -> dict:
     if block is None:
         raise ChainError(f"no block {number} on the node")
     return block
+
+
+def raw_blocks(w3: Web3, numbers: list[int]) -> list[dict | None]:
+    """The headers of blocks `numbers` as geth sends them, in one JSON-RPC batch (None for a
+    block the node does not have, e.g. past the head of a node that fell behind just now)."""
+    responses = w3.provider.make_batch_request(
+        [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in numbers])
+    return [response.get("result") for response in responses]
 
 
 def block_signer(block: dict) -> str:
@@ -52,12 +61,8 @@ class SealerShare:
 def recent_sealers(w3: Web3, head: int, window: int) -> dict[str, SealerShare]:
     """Signer -> its blocks among the last `window` up to `head`, read in one batch request."""
     first = max(1, head - window + 1)
-    answers = w3.provider.make_batch_request(
-        [("eth_getBlockByNumber", [hex(n), False]) for n in range(first, head + 1)]
-    )
     shares: dict[str, SealerShare] = {}
-    for answer in answers:
-        block = answer.get("result")
+    for block in raw_blocks(w3, list(range(first, head + 1))):
         if block is None:
             continue  # past the head of a node that fell behind just now
         share = shares.setdefault(block_signer(block), SealerShare(0, 0))
