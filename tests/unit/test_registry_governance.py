@@ -467,9 +467,9 @@ def test_admission_cannot_seat_a_council_member(registry, approve, members):
 def test_council_of_64_seats_refuses_a_65th_member(EntityRegistry, consortium, council, proposer, deployer):
     """64 founders fill every seat; one yes vote passes anything here, so only the seats can refuse."""
     founders, _rules, period = consortium.constructor_args([str(a) for a in council])
-    seated = founders[:1] + [new_entity(brownie.accounts.add()).as_tuple() for _ in range(63)]
+    seated = founders[:1] + [new_entity(address_for(f"founder {n}")).as_tuple() for n in range(63)]
     full = EntityRegistry.deploy(seated, [VotingRule(1, 0).as_tuple()] * len(ActionKind), period, {"from": deployer})
-    pass_proposal(full, [proposer], ActionKind.Admit, admit_payload([new_entity(brownie.accounts.add())]))
+    pass_proposal(full, [proposer], ActionKind.Admit, admit_payload([new_entity(address_for("65th entity"))]))
     pid = open_proposal(full, proposer, ActionKind.AddCouncil, council_payload(65))
     with brownie.reverts(revert_pattern=err("RegistryCouncilFull", 64)):
         full.execute(pid, council_payload(65))
