@@ -464,6 +464,9 @@ def test_admission_cannot_seat_a_council_member(registry, approve, members):
         registry.execute(pid, payload)
 
 
+# Under `make coverage` anvil timed out tracing this test's 64-founder transactions (debug_traceTransaction,
+# 2026-11-30, loaded machine) and every later module lost its coverage.
+@pytest.mark.skip_coverage
 def test_council_of_64_seats_refuses_a_65th_member(EntityRegistry, consortium, council, proposer, deployer):
     """64 founders fill every seat; one yes vote passes anything here, so only the seats can refuse."""
     founders, _rules, period = consortium.constructor_args([str(a) for a in council])
