@@ -11,6 +11,8 @@ GETH_VERSION := v1.13.15
 TOXIPROXY := $(CURDIR)/.cache/bin/toxiproxy-server
 TOXIPROXY_VERSION := v2.5.0
 NETWORK ?= pilot-poa
+# The Brownie anvil network of `coverage` and `fuzz` (another one, e.g. per engineer, on a shared machine).
+ANVIL_NETWORK ?= pilot-anvil
 
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.cache/bin:$(BIN):$(PATH)
 export SOLCX_BINARY_PATH := $(CURDIR)/compiler/solcx
@@ -123,17 +125,18 @@ test-integration: $(TOOLS) $(GETH) $(TOXIPROXY)
 # run without coverage caches empty ones. Runs the whole suite with tracing (slow; not in `test`).
 # A test that fails under coverage does not stop the report: it names the module and its failures
 # (`make test` is the gate for failures).
+COVERAGE_RUN = brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network $(ANVIL_NETWORK)
 coverage: $(TOOLS)
 	rm -f build/tests.json
-	-brownie test tests/unit --coverage -p pilotchain.devtools.brownie_coverage --network pilot-anvil
-	$(BIN)/python -m pilotchain.devtools.coverage_report
+	-$(COVERAGE_RUN)
+	$(BIN)/python -m pilotchain.devtools.coverage_report --command "$(COVERAGE_RUN)"
 
 # The three hypothesis state machines with FUZZ_EXAMPLES examples each (CI runs them with 10).
 FUZZ_EXAMPLES ?= 1000
 fuzz: $(TOOLS)
 	PILOTCHAIN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) brownie test tests/unit/test_registry_stateful.py \
 	    tests/unit/test_datasharing_stateful.py tests/unit/test_provenance_stateful.py \
-	    --network pilot-anvil --hypothesis-show-statistics
+	    --network $(ANVIL_NETWORK) --hypothesis-show-statistics
 
 ## ---- the pilot ------------------------------------------------------------------------------
 

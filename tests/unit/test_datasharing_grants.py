@@ -179,6 +179,13 @@ def test_expired_grant_cannot_be_renewed(datasharing, grant_to, asset, hospital_
         datasharing.renew(asset, university, chain.time() + 30 * DAY, 0, {"from": hospital_admin})
 
 
+def test_grant_on_a_retired_asset_cannot_be_renewed(datasharing, grant_to, asset, hospital_admin, university):
+    until = grant_to(university).events["GrantIssued"]["validUntil"]
+    datasharing.retireAsset(asset, {"from": hospital_admin})
+    with brownie.reverts(revert_pattern=err("DataSharingAssetRetired", asset)):
+        datasharing.renew(asset, university, until + DAY, 0, {"from": hospital_admin})
+
+
 def test_renewal_rejects_undefined_purposes(datasharing, grant_to, asset, hospital_admin, university):
     until = grant_to(university).events["GrantIssued"]["validUntil"]
     with brownie.reverts(revert_pattern=err("DataSharingInvalidPurposes", 1 << 40)):

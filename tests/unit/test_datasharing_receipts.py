@@ -88,6 +88,15 @@ def test_batch_spans_several_grants(datasharing, grant_to, granted, asset, unive
     assert [e["grantee"] for e in tx.events["AccessRecorded"]] == [university, bank, university]
 
 
+def test_batch_spans_several_assets(datasharing, grant_to, granted, asset, university, hospital_admin):
+    second = datasharing.registerAsset(keccak(text="ward census 2025"), 1, 0, "https://gateway.pumch.example/census",
+                                       {"from": hospital_admin}).return_value  # fmt: skip
+    grant_to(university, asset_id=second)
+    receipts = [receipt(asset, university, n=1), receipt(second, university, n=2), receipt(asset, university, n=3)]
+    tx = datasharing.recordAccessBatch(receipts, {"from": hospital_admin})
+    assert [e["assetId"] for e in tx.events["AccessRecorded"]] == [asset, second, asset]
+
+
 def test_batch_with_one_invalid_receipt_records_nothing(datasharing, granted, asset, university, hospital_operator, entity_ids):
     bank = entity_ids["bank"]
     receipts = [receipt(asset, university, n=1), receipt(asset, bank, n=2)]

@@ -125,6 +125,14 @@ def test_approval_hold_cannot_outlast_term(datasharing, ask, hospital_admin):
         datasharing.approveRequest(request_id, 0, 11 * DAY, {"from": hospital_admin})
 
 
+def test_request_on_an_asset_retired_since_cannot_be_approved(datasharing, ask, asset, hospital_admin, university):
+    request_id = ask()
+    datasharing.retireAsset(asset, {"from": hospital_admin})
+    with brownie.reverts(revert_pattern=err("DataSharingAssetRetired", asset)):
+        datasharing.approveRequest(request_id, 0, 0, {"from": hospital_admin})
+    assert datasharing.grantOf(asset, university)["purposes"] == 0
+
+
 def test_approval_while_grant_is_live_is_rejected(datasharing, ask, grant_to, asset, hospital_admin, university):
     until = grant_to(university).events["GrantIssued"]["validUntil"]
     request_id = ask(Purpose.Treatment)

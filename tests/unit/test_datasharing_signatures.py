@@ -118,6 +118,32 @@ def test_malleable_high_s_signature_is_rejected(datasharing, sign_as, hospital_s
         submit(datasharing, signed, outsider, signature=flipped)
 
 
+def test_raw_recovery_id_instead_of_27_or_28_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    """Some signers give v as the raw recovery id (0 or 1); the contract names it rather than guess."""
+    signed = sign_as(hospital_signer)
+    raw = bytes.fromhex(signed.signature[2:])
+    with brownie.reverts(revert_pattern=err("ECDSAInvalidSignatureV", raw[64] - 27)):
+        submit(datasharing, signed, outsider, signature=raw[:64] + bytes([raw[64] - 27]))
+    assert not datasharing.nonceUsed(hospital_signer, 0)
+
+
+def test_signature_that_recovers_no_address_is_rejected(datasharing, sign_as, hospital_signer, outsider):
+    """r = 0 is no point on the curve: ecrecover finds no signer."""
+    signed = sign_as(hospital_signer)
+    raw = bytes.fromhex(signed.signature[2:])
+    zero = "0x" + "00" * 20
+    with brownie.reverts(revert_pattern=err("DataSharingInvalidSignature", hospital_signer.address, zero)):
+        submit(datasharing, signed, outsider, signature=bytes(32) + raw[32:])
+
+
+def test_signed_grant_on_a_retired_asset_is_rejected(datasharing, sign_as, hospital_signer, hospital_admin, outsider,
+                                                    asset):  # fmt: skip
+    signed = sign_as(hospital_signer)
+    datasharing.retireAsset(asset, {"from": hospital_admin})
+    with brownie.reverts(revert_pattern=err("DataSharingAssetRetired", asset)):
+        submit(datasharing, signed, outsider)
+
+
 def test_signature_of_wrong_length_is_rejected(datasharing, sign_as, hospital_signer, outsider):
     signed = sign_as(hospital_signer)
     with brownie.reverts(revert_pattern=err("ECDSAInvalidSignatureLength", 64)):

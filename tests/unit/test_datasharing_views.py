@@ -63,3 +63,21 @@ def test_pending_requests_of_owner_follow_closures(datasharing, catalogue, hospi
     assert sorted(item[0] for item in items) == opened[1:]
     assert calls == 2
     assert all(item[1][4] == 1 for item in items)  # RequestStatus.Pending
+
+
+@pytest.fixture
+def two_pending(datasharing, catalogue, university_admin):
+    """Two open requests on hospital assets (ids 1 and 3)."""
+    return [
+        datasharing.requestAccess(asset, Purpose.Research, DAY, keccak(text="j"), {"from": university_admin}).return_value
+        for asset in (1, 3)
+    ]
+
+
+def test_pending_requests_page_larger_than_the_rest_stops_at_the_last(datasharing, two_pending, entity_ids):
+    page, cursor = datasharing.listPendingRequests(entity_ids["hospital"], 1, 10)
+    assert ([item[0] for item in page], cursor) == (two_pending[1:], 0)
+
+
+def test_pending_requests_cursor_past_the_end_is_empty(datasharing, two_pending, entity_ids):
+    assert plain(datasharing.listPendingRequests(entity_ids["hospital"], 2, 10)) == [[], 0]

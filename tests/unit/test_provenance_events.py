@@ -38,6 +38,13 @@ def test_serialised_item_with_amount_reverts(provenance, carmaker_admin):
         provenance.commission((uid("urn:x"), False, 5, "0x000000"), event(), {"from": carmaker_admin})
 
 
+def test_serialised_item_with_unit_reverts(provenance, carmaker_admin):
+    item = uid("urn:epc:id:sgtin:4012345.022222.U1")
+    with brownie.reverts(revert_pattern=err("ProvenanceInvalidQuantity", bytes.fromhex(item[2:]), False, 0)):
+        provenance.commission((item, False, 0, "0x4b474d"), event(), {"from": carmaker_admin})
+    assert provenance.verify(item)["known"] is False
+
+
 def test_commission_batch_commissions_each(provenance, cellmaker_admin):
     quantities = [lot(f"urn:epc:class:lgtin:4012345.011111.B{i}", 1000) for i in range(3)]
     tx = provenance.commissionBatch(quantities, [event() for _ in quantities], {"from": cellmaker_admin})
@@ -118,6 +125,17 @@ def test_pack_into_own_descendant_reverts(provenance, gadget, carmaker_admin):
         provenance.pack(gadget, [PALLET], event(), {"from": carmaker_admin})
 
 
+def test_child_packs_into_a_parent_that_is_itself_packed(provenance, gadget, carmaker_admin, entity_ids):
+    box = uid("urn:epc:id:sscc:4012345.0000000002")
+    provenance.commission((box, False, 0, "0x000000"), event(), {"from": carmaker_admin})
+    provenance.pack(PALLET, [box], event(), {"from": carmaker_admin})
+    tx = provenance.pack(box, [gadget], event(), {"from": carmaker_admin})
+    assert (tx.events["PackedInto"]["itemId"], tx.events["PackedInto"]["parentId"]) == (gadget, box)
+    v = provenance.verify(gadget)
+    assert (v["parent"], v["custodian"]) == (box, entity_ids["carmaker"])
+    assert provenance.verify(box)["parent"] == PALLET
+
+
 def test_pack_without_children_reverts(provenance, carmaker_admin):
     with brownie.reverts(revert_pattern=r"ProvenanceEmptyList.*"):
         provenance.pack(PALLET, [], event(), {"from": carmaker_admin})
@@ -133,6 +151,13 @@ def test_unpack_gives_custody_of_children_to_parent_custodian(provenance, gadget
     assert (v["parent"], v["custodian"]) == ("0x" + "00" * 32, entity_ids["logistics"])
 
 
+def test_unpack_without_children_reverts(provenance, gadget, carmaker_admin):
+    provenance.pack(PALLET, [gadget], event(), {"from": carmaker_admin})
+    with brownie.reverts(revert_pattern=r"ProvenanceEmptyList.*"):
+        provenance.unpack(PALLET, [], event(), {"from": carmaker_admin})
+    assert provenance.verify(gadget)["parent"] == PALLET
+
+
 def test_unpack_child_of_other_parent_reverts(provenance, gadget, carmaker_admin):
     provenance.commission((PALLET, False, 0, "0x000000"), event(), {"from": carmaker_admin})
     with brownie.reverts(revert_pattern=r"ProvenanceNotPacked.*"):
@@ -144,6 +169,12 @@ def test_transaction_event_links_business_transaction(provenance, gadget, carmak
     tx = provenance.recordTransaction([gadget], po, 0, event(), {"from": carmaker_admin})
     recorded = tx.events["TransactionRecorded"]
     assert (recorded["itemId"], recorded["bizTransaction"], recorded["action"]) == (gadget, po, 0)
+
+
+def test_transaction_event_without_items_reverts(provenance, carmaker_admin):
+    po = uid("urn:epcglobal:cbv:bt:0614141073467:PO-1153")
+    with brownie.reverts(revert_pattern=r"ProvenanceEmptyList.*"):
+        provenance.recordTransaction([], po, 0, event(), {"from": carmaker_admin})
 
 
 def test_associate_then_dissociate_sensor(provenance, gadget, carmaker_admin):

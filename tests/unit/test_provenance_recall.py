@@ -17,6 +17,13 @@ def test_inspector_certifies_item(provenance, gadget, lab_admin, entity_ids):
     assert (certified["inspector"], certified["certHash"]) == (entity_ids["lab"], "0x" + "11" * 32)
 
 
+def test_certificate_valid_until_a_future_time_is_recorded(provenance, gadget, lab_admin):
+    valid_until = chain.time() + 365 * 86400
+    tx = provenance.certify(gadget, "0x" + "ce" * 32, "0x" + "11" * 32, valid_until, {"from": lab_admin})
+    assert tx.events["Certified"]["validUntil"] == valid_until
+    assert provenance.verify(gadget)["eventCount"] == 2
+
+
 def test_expired_certificate_reverts(provenance, gadget, lab_admin):
     now = chain.time()
     with brownie.reverts(revert_pattern=r"ProvenanceCertificateExpired.*"):
@@ -72,6 +79,18 @@ def test_packed_pack_is_acknowledged_by_vehicle_custodian(provenance, bill_of_ma
     provenance.recall(cells, REASON, {"from": cellmaker_admin})
     provenance.acknowledgeRecall(pack, cells, path_of(pack, cells), {"from": dealer_admin})
     assert provenance.verify(bill_of_materials["pack"])["status"] == Status.Recalled
+
+
+def test_custodian_acknowledges_its_items_own_recall_without_a_second_flag(provenance, gadget, carmaker_admin,
+                                                                          entity_ids):  # fmt: skip
+    provenance.recall(gadget, REASON, {"from": carmaker_admin})
+    tx = provenance.acknowledgeRecall(gadget, gadget, [], {"from": carmaker_admin})
+    acknowledged = tx.events["RecallAcknowledged"]
+    assert (acknowledged["itemId"], acknowledged["recalledId"], acknowledged["entityId"]) == (
+        gadget, gadget, entity_ids["carmaker"],
+    )
+    provenance.withdrawRecall(gadget, REASON, {"from": carmaker_admin})
+    assert provenance.verify(gadget)["status"] == Status.Active  # nothing left to release
 
 
 def test_acknowledging_unrecalled_lot_reverts(provenance, bill_of_materials, path_of, dealer_admin):

@@ -63,6 +63,31 @@ def test_serialised_input_is_consumed_whole(provenance, gadget, carmaker_admin):
         provenance.transform([(gadget, False, 0, "0x000000")], [serial("urn:p2")], event(), {"from": carmaker_admin})
 
 
+def test_packed_crate_consumed_whole_is_closed_as_a_serialised_item(provenance, crate, carmaker_admin):
+    tx = provenance.transform([(crate["parent"], False, 0, "0x000000")], [PACK], event(), {"from": carmaker_admin})
+    consumed = tx.events["InputConsumed"]
+    assert (consumed["itemId"], consumed["amount"], consumed["remaining"]) == (crate["parent"], 0, 0)
+    v = provenance.verify(crate["parent"])
+    assert (v["status"], v["lot"]) == (Status.Consumed, False)
+
+
+def test_packed_crate_used_as_lot_holds_exactly_the_amount_used_up(provenance, crate, carmaker_admin):
+    tx = provenance.transform([_use(crate["parent"], 5_000)], [PACK], event(), {"from": carmaker_admin})
+    consumed = tx.events["InputConsumed"]
+    assert (consumed["amount"], consumed["remaining"]) == (5_000, 0)
+    v = provenance.verify(crate["parent"])
+    assert (v["status"], v["lot"], v["available"], v["unit"]) == (Status.Consumed, True, 0, "0x483837")
+
+
+def test_packed_crate_used_as_lot_of_unspecified_amount_stays_open(provenance, crate, carmaker_admin):
+    provenance.transform([_use(crate["parent"], 0)], [PACK], event(), {"from": carmaker_admin})
+    v = provenance.verify(crate["parent"])
+    assert (v["status"], v["lot"], v["available"], v["unit"]) == (Status.Active, True, 0, "0x483837")
+    with brownie.reverts(revert_pattern=r"ProvenanceInvalidQuantity.*"):  # it is a lot from now on
+        provenance.transform([(crate["parent"], False, 0, "0x000000")], [serial("urn:p3")], event(),
+                             {"from": carmaker_admin})  # fmt: skip
+
+
 def test_lot_used_as_serialised_item_reverts(provenance, cell_lot, cellmaker_admin):
     with brownie.reverts(revert_pattern=r"ProvenanceInvalidQuantity.*"):
         provenance.transform([(cell_lot, False, 0, "0x000000")], [PACK], event(), {"from": cellmaker_admin})
@@ -97,9 +122,35 @@ def test_known_lot_output_gains_stock(provenance, cell_lot, cellmaker_admin):
     assert provenance.verify(scrap[0])["available"] == 10_000
 
 
+def test_known_lot_output_in_another_unit_reverts(provenance, cell_lot, cellmaker_admin):
+    scrap = lot("urn:epc:class:lgtin:4012345.099999.SCRAP", 4_000, "H87")
+    provenance.transform([_use(cell_lot, 10_000)], [scrap], event(), {"from": cellmaker_admin})
+    in_kilograms = scrap[:3] + ("0x4b474d",)
+    with brownie.reverts(revert_pattern=r"ProvenanceUnitMismatch.*"):
+        provenance.transform([_use(cell_lot, 10_000)], [in_kilograms], event(), {"from": cellmaker_admin})
+    assert provenance.verify(scrap[0])["available"] == 4_000
+
+
+def test_reworked_serialised_item_is_an_output_again(provenance, gadget, carmaker_admin, entity_ids):
+    """A held item that a transformation reworks (a part fitted into it) stays the same item."""
+    part = serial("urn:epc:id:sgtin:4012345.033333.PART-1")
+    provenance.commission(part, event(), {"from": carmaker_admin})
+    tx = provenance.transform([part], [(gadget, False, 0, "0x000000")], event(biz_step=3), {"from": carmaker_admin})
+    produced = tx.events["OutputProduced"]
+    assert (produced["itemId"], produced["lot"], produced["amount"]) == (gadget, False, 0)
+    v = provenance.verify(gadget)
+    assert (v["status"], v["lot"], v["owner"], v["eventCount"]) == (Status.Active, False, entity_ids["carmaker"], 2)
+
+
 def test_transform_without_inputs_reverts(provenance, cellmaker_admin):
     with brownie.reverts(revert_pattern=r"ProvenanceEmptyList.*"):
         provenance.transform([], [PACK], event(), {"from": cellmaker_admin})
+
+
+def test_transform_without_outputs_reverts(provenance, cell_lot, cellmaker_admin):
+    with brownie.reverts(revert_pattern=r"ProvenanceEmptyList.*"):
+        provenance.transform([_use(cell_lot, 1_000)], [], event(), {"from": cellmaker_admin})
+    assert provenance.verify(cell_lot)["available"] == 1_000_000
 
 
 def test_unknown_input_reverts_and_registers_nothing(provenance, carmaker_admin):

@@ -65,6 +65,11 @@ def test_listing_returns_entity_records(registry, entity_ids, members):
     assert page[0]["entity"]["status"] == EntityStatus.Active
 
 
+def test_listing_from_cursor_zero_starts_at_the_first_entity(registry):
+    page, cursor = registry.listEntities((False, 0, False, 0, False, 0), 0, 3)
+    assert ([view["id"] for view in page], cursor) == ([1, 2, 3], 4)
+
+
 def test_listing_past_last_entity_is_empty(registry):
     page, cursor = registry.listEntities((False, 0, False, 0, False, 0), 16, 5)
     assert (len(page), cursor) == (0, 0)
@@ -124,6 +129,10 @@ def test_open_proposals_page_with_cursor(registry, three_proposals):
     first, cursor = open_ids(registry, 1, 2)
     rest, end = open_ids(registry, cursor, 2)
     assert (first + rest, end) == (three_proposals, 0)
+
+
+def test_open_proposals_from_cursor_zero_start_at_the_first_proposal(registry, three_proposals):
+    assert open_ids(registry, 0, 10) == (three_proposals, 0)
 
 
 def test_open_proposal_listing_carries_tallies(registry, voters, three_proposals):
