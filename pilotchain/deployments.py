@@ -66,8 +66,9 @@ class Deployment:
 
 
 def chain_identity(w3: Web3) -> tuple[int, str]:
-    """The chain id and genesis block hash of the chain `w3` is connected to."""
-    return w3.eth.chain_id, w3.eth.get_block(0)["hash"].to_0x_hex()
+    """The chain id and genesis block hash of the chain `w3` is connected to (the earliest block:
+    block 0, or the first block of a dev chain started at a later number)."""
+    return w3.eth.chain_id, w3.eth.get_block("earliest")["hash"].to_0x_hex()
 
 
 def record_path(chain_id: int, directory: str | Path | None = None) -> Path:

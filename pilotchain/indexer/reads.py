@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from web3.exceptions import BlockNotFound
 
+from pilotchain.deployments import chain_identity
 from pilotchain.indexer import schema as s
 from pilotchain.indexer.store import connect_db
 
@@ -36,7 +37,7 @@ class IndexSource:
                 if cursor is not None else None  # fmt: skip
         if identity is None or stored is None:
             return None
-        chain_id, genesis = session.w3.eth.chain_id, session.w3.eth.get_block(0)["hash"].to_0x_hex()
+        chain_id, genesis = chain_identity(session.w3)
         contracts = {name: address.lower() for name, address in identity["contracts"].items()}
         ours = {name: address.lower() for name, address in session.addresses.items()}
         if (identity["chain_id"], identity["genesis_hash"]) != (chain_id, genesis) or any(
