@@ -6,9 +6,11 @@ Every library read that rebuilds state from logs goes through one `LogScanner` p
 - many ids go in one `eth_getLogs`: a topic position may hold a list (the node ORs it), split
   into groups of at most `max_ids` (newer geth refuses longer lists);
 - the block range of one request adapts to what the node accepts: the first request asks for
-  the whole range; a node that answers "too many results" or "range too large" (geth, anvil,
+  the whole range; a node that answers "range too large" or "too many results" (geth, anvil,
   Infura, Alchemy and the rest each word it differently) gets the same request in halves, and
-  the span learned is kept for the next scans; a chunk that comes back small doubles it again.
+  the span learnt is kept for the next scans. A node's range limit is fixed, so a span learnt
+  from a range refusal stays; after a refusal for too many results (which depends on how dense
+  the blocks are), a chunk that comes back small doubles the span again.
 
 Requests are raw JSON-RPC (as the indexer's): web3's result formatters cost more than the
 decoding for thousands of logs. A log comes back as the node sends it (hex strings), with
@@ -51,6 +53,7 @@ class LogScanner:
         self.max_ids = max_ids
         self.requests = 0
         self.refusals = 0
+        self._range_limited = False  # the node refused a range as such: the span stays
 
     def scan(self, address: str | list[str], topics: Sequence[Topic], from_block: int, to_block: int | None = None) -> list[dict]:
         """Every log of `address` matching `topics` in `from_block`..`to_block` (default: the
@@ -87,10 +90,11 @@ class LogScanner:
                     raise LogScanError(f"the node refuses eth_getLogs even for block {start}: {refusal.message}") from None
                 self.refusals += 1
                 self.span = max(1, (end - start + 1) // 2)
+                self._range_limited |= "range" in refusal.message
                 continue
             found += logs
             start = end + 1
-            if self.span is not None and len(logs) < GROW_BELOW:
+            if self.span is not None and not self._range_limited and len(logs) < GROW_BELOW:
                 self.span *= 2
         return found
 

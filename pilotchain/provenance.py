@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eth_abi import encode
+from faster_eth_abi import encode  # eth_abi compiled with mypyc (a web3 dependency)
 from eth_utils import keccak
 
 from pilotchain.epcis.codes import (
@@ -40,12 +40,11 @@ from pilotchain.epcis.codes import (
     prefix_text,
     unresolved_prefix,
 )
-from pilotchain.errors import PilotchainError
+from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
 from pilotchain.indexer.decode import EventDecoder
 from pilotchain.logscan import word
 from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import Session
-from pilotchain.tx import REVERTS, _as_contract_error
 
 if TYPE_CHECKING:
     from pilotchain.epcis import EpcisEvent
@@ -254,9 +253,20 @@ class Derivation:
 
 def event_hash(abi_event: dict, args: dict[str, Any]) -> bytes:
     """`keccak256(abi.encode(topic0, *args))` for a chained event, from its ABI entry."""
-    types = ["bytes32"] + [_abi_type(i) for i in abi_event["inputs"]]
-    values = [_topic0(abi_event)] + [_abi_value(i, args[i["name"]]) for i in abi_event["inputs"]]
-    return keccak(encode(types, values))
+    return _EventHasher(abi_event)(args)
+
+
+class _EventHasher:
+    """`event_hash` for one ABI event, its types and topic worked out once (a history of 10,000
+    events hashes 10,000 times)."""
+
+    def __init__(self, abi_event: dict):
+        self.inputs = abi_event["inputs"]
+        self.types = ["bytes32"] + [_abi_type(i) for i in self.inputs]
+        self.topic0 = _topic0(abi_event)
+
+    def __call__(self, args: dict[str, Any]) -> bytes:
+        return keccak(encode(self.types, [self.topic0] + [_abi_value(i, args[i["name"]]) for i in self.inputs]))
 
 
 def next_head(head: bytes, event_hash_: bytes) -> bytes:
@@ -361,6 +371,7 @@ class _Reader:
         self.log_from = start if self.covered is None else max(start, self.covered + 1)
         self.abis = {e["name"]: e for e in session.contract(CONTRACT).abi if e.get("type") == "event"}
         self.decoders = {d.topic: d for d in map(EventDecoder, self.abis.values())}
+        self.hashers = {name: _EventHasher(e) for name, e in self.abis.items() if name in CHAINED_EVENTS}
         self.topic0 = {d.name: d.topic for d in self.decoders.values()}
 
     def find(self, names: Iterable[str], argument: str, values: Iterable[bytes]) -> list[_Log]:
@@ -432,7 +443,7 @@ def histories(session: Session, items: Iterable[bytes | str], *, from_block: int
     for item in ids:
         head, events = ZERO_HEAD, []
         for log in logs[item]:
-            h = event_hash(reader.abis[log.name], log.args)
+            h = reader.hashers[log.name](log.args)
             head = next_head(head, h)
             events.append(HistoryEvent(log.name, log.args, log.block, log.tx_hash, log.log_index, h, head))
         verification = verifications[item]
@@ -657,22 +668,26 @@ def acknowledge_recalls(session: Session, items: Iterable[bytes | str], recalled
 
 
 def _gas_batches(session: Session, calls: list[tuple[bytes, str]]) -> list[list[tuple[bytes, str]]]:
-    """`calls` cut into batches whose estimated gas (each call estimated alone, with the
-    sender's margin) stays within 1/BATCH_SHARE of the block gas limit."""
+    """`calls` cut into `multicall` batches whose estimated gas stays within 1/BATCH_SHARE of the
+    block gas limit: the rest of the calls is estimated as one batch and, when it is too big (or
+    the node cannot even estimate it), cut in proportion and estimated again."""
     budget = session.w3.eth.get_block("latest")["gasLimit"] // BATCH_SHARE
-    address = session.contract(CONTRACT).address
-    batches: list[list] = []
-    used = budget
-    for item, data in calls:
+    multicall = session.contract(CONTRACT).functions.multicall
+    batches, rest, size = [], list(calls), len(calls)
+    while rest:
+        size = min(size, len(rest))
         try:
-            gas = int(session.w3.eth.estimate_gas({"from": session.account, "to": address, "data": data}) * 1.2)
-        except REVERTS as exc:
-            raise _as_contract_error(exc) from None
-        if used + gas > budget:
-            batches.append([])
-            used = 10_000
-        batches[-1].append((item, data))
-        used += gas
+            gas = session.sender.build(multicall([data for _, data in rest[:size]]))["gas"]
+        except TransactionFailed as exc:  # not a revert: out of gas at the node's cap, certainly too big
+            if isinstance(exc, ContractError) or size == 1:
+                raise
+            size //= 2
+            continue
+        if gas > budget and size > 1:
+            size = max(1, size * budget // gas)
+            continue
+        batches.append(rest[:size])
+        rest = rest[size:]
     return batches
 
 
@@ -716,42 +731,61 @@ def derivation_path(session: Session, item: bytes | str, recalled: bytes | str, 
 
 def derivation_paths(session: Session, items: Iterable[bytes | str], recalled: bytes | str, *,
                      from_block: int | None = None) -> dict[bytes, list[tuple]]:
-    """`derivation_path` of many items to one recalled item: one breadth-first search forward from
-    `recalled` over the edges that hold (a packing edge only while the source is still packed
-    there), stopped once every item is reached; the hash chains proved against read at once."""
+    """`derivation_path` of many items to one recalled item. One item is searched for backward
+    from it (its ancestors are few); many at once forward from `recalled`, one search for all,
+    stopped at the level that reaches the last of them. Either search follows only the edges
+    that hold (a packing edge while the source is still packed there); the hash chains that the
+    transformation hops prove against are read at once."""
     recalled = as_item_id(recalled)
-    wanted = set(as_item_id(i) for i in items)
+    wanted = list(dict.fromkeys(as_item_id(i) for i in items))
     reader = _Reader(session, from_block)
-    came_from: dict[bytes, Derivation | None] = {recalled: None}
-    frontier = [recalled]
-    while frontier and not wanted <= came_from.keys():
-        edges = [e for e in _edges(reader, frontier, "forward") if e.target not in came_from]
-        packed = [e.source for e in edges if e.via == "aggregation"]
-        parents = {i: v.parent for i, v in verify_batch(session, list(dict.fromkeys(packed))).items()}
-        frontier = []
-        for edge in edges:
-            if edge.target not in came_from and (edge.via == "transformation" or parents[edge.source] == edge.target):
-                came_from[edge.target] = edge
-                frontier.append(edge.target)
-    missing = wanted - came_from.keys()
-    if missing:
-        first = min(missing)
-        raise PilotchainError(f"item 0x{first.hex()} does not derive from 0x{recalled.hex()} in the logs"
-                              + (f" (nor do {len(missing) - 1} more)" if len(missing) > 1 else ""))  # fmt: skip
     hops: dict[bytes, list[Derivation]] = {}
-    for item in wanted:
-        path, current = [], item
-        while came_from[current] is not None:
-            path.append(came_from[current])
-            current = came_from[current].source
+    if len(wanted) == 1:
+        came_from = _search(session, reader, wanted[0], "backward", {recalled})
+        if recalled in came_from:
+            path, current = [], recalled
+            while came_from[current] is not None:
+                path.append(came_from[current])
+                current = came_from[current].target
+            hops[wanted[0]] = path[::-1]  # from the item back to `recalled`
+    else:
+        came_from = _search(session, reader, recalled, "forward", set(wanted))
+        for item in (i for i in wanted if i in came_from):
+            path, current = [], item
+            while came_from[current] is not None:
+                path.append(came_from[current])
+                current = came_from[current].source
+            hops[item] = path
+    missing = [i for i in wanted if i not in hops]
+    if missing:
+        raise PilotchainError(f"item 0x{missing[0].hex()} does not derive from 0x{recalled.hex()} in the logs"
+                              + (f" (nor do {len(missing) - 1} more)" if len(missing) > 1 else ""))  # fmt: skip
+    for item, path in hops.items():
         if len(path) > MAX_DERIVATION_HOPS:
             raise PilotchainError(f"0x{item.hex()} derives from 0x{recalled.hex()} over {len(path)} hops; "
                                   f"the contract checks at most {MAX_DERIVATION_HOPS}")  # fmt: skip
-        hops[item] = path  # from `item` back to `recalled`
     chained = {i for path in hops.values() for e in path if e.via == "transformation" for i in (e.source, e.target)}
     chains = {i: h.events for i, h in histories(session, chained, from_block=from_block).items()} if chained else {}
-    abis = {e["name"]: e for e in session.contract(CONTRACT).abi if e.get("type") == "event"}
-    return {item: [_derivation_step(edge, chains, abis) for edge in path] for item, path in hops.items()}
+    return {item: [_derivation_step(edge, chains, reader.abis) for edge in path] for item, path in hops.items()}
+
+
+def _search(session: Session, reader: _Reader, start: bytes, direction: str, until: set[bytes]) -> dict[bytes, Derivation | None]:
+    """Breadth first from `start` over the edges that hold, until every item of `until` is
+    reached (or nothing more is): each reached item with the edge it was reached by."""
+    forward = direction == "forward"
+    came_from: dict[bytes, Derivation | None] = {start: None}
+    frontier = [start]
+    while frontier and not until <= came_from.keys():
+        edges = [e for e in _edges(reader, frontier, direction) if (e.target if forward else e.source) not in came_from]
+        packed = list(dict.fromkeys(e.source for e in edges if e.via == "aggregation"))
+        parents = {i: v.parent for i, v in verify_batch(session, packed).items()}
+        frontier = []
+        for edge in edges:
+            reached = edge.target if forward else edge.source
+            if reached not in came_from and (edge.via == "transformation" or parents[edge.source] == edge.target):
+                came_from[reached] = edge
+                frontier.append(reached)
+    return came_from
 
 
 _NO_PROOF = (ZERO_HEAD, [], [])
