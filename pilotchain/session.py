@@ -18,6 +18,7 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.datastructures import AttributeDict
 from web3._utils.events import construct_event_topic_set
 from web3._utils.method_formatters import log_entry_formatter
 from web3.logs import DISCARD
@@ -93,4 +94,5 @@ class Session:
             raise ConfigError(f"{event} logs filter only on indexed arguments ({', '.join(sorted(indexed))})")
         topics = construct_event_topic_set(event_type.abi, self.w3.codec, argument_filters)
         raw = self.scan(contract, topics, from_block=from_block, to_block=to_block)
-        return [event_type.process_log(log_entry_formatter(entry)) for entry in raw]
+        # as web3's get_logs gives them (its attribute-dict middleware): log.args.name works
+        return [AttributeDict.recursive(event_type.process_log(log_entry_formatter(entry))) for entry in raw]
