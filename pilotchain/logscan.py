@@ -85,7 +85,7 @@ class LogScanner:
                 logs = self._request(address, topics, start, end)
             except _Refused as refusal:
                 if "topic" in refusal.message and any(isinstance(t, list) and len(t) > 1 for t in topics):
-                    return self._halved_ids(address, topics, start, last, refusal)
+                    return found + self._halved_ids(address, topics, start, last, refusal)
                 if end == start:
                     raise LogScanError(f"the node refuses eth_getLogs even for block {start}: {refusal.message}") from None
                 self.refusals += 1

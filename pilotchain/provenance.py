@@ -359,7 +359,8 @@ class _Reader:
     height it covers (an index of this deployment whose last block is still on the chain), logs
     from there to the head; logs alone without an index. Each query names events whose indexed
     argument at one topic position is any of many values, so a whole frontier of items costs
-    one request, whatever the chain's height."""
+    one request, whatever the chain's height. A read given an explicit `from_block` reads logs
+    only, from there."""
 
     def __init__(self, session: Session, from_block: int | None = None):
         self.session = session

@@ -85,6 +85,12 @@ def test_long_topic_lists_are_split_into_requests_of_at_most_max_ids():
     assert [values for _, _, values in node.asked] == [1_000, 1_000, 500]
 
 
+def test_a_topic_list_refused_after_a_range_refusal_keeps_the_logs_already_read():
+    node = LimitedNode(height=999, max_range=500, max_topics=2, message="range 1000 exceeds limit of 500")
+    logs = LogScanner(Web3(node)).scan("0x" + "11" * 20, [None, [word(1), word(2), word(3)]], 0)
+    assert len(logs) == 1000 * 2  # the fake answers every block once per request
+
+
 def test_a_node_that_refuses_long_topic_lists_gets_shorter_ones():
     node = LimitedNode(height=0, max_range=10, max_topics=300)
     scanner = LogScanner(Web3(node))
