@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from web3 import Web3
+from web3.exceptions import TransactionNotFound
 
 from pilotchain.errors import ConfigError, WrongChain
 from pilotchain.toolchain import ROOT
@@ -29,7 +30,7 @@ class DeployedContract:
     name: str
     address: str
     tx_hash: str
-    block: int
+    block: int | None  # None in records written before blocks were kept: `for_chain` looks it up
     constructor_args: list
     bytecode_hash: str
 
@@ -48,20 +49,26 @@ class Deployment:
 
     @property
     def first_block(self) -> int:
-        return min((c.block for c in self.contracts.values()), default=0)
+        return min((c.block or 0 for c in self.contracts.values()), default=0)
+
+    @property
+    def start_blocks(self) -> dict[str, int]:
+        """Each contract's deployment block: where scans of its logs start."""
+        return {name: c.block or 0 for name, c in self.contracts.items()}
 
     def to_json(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict) -> Deployment:
-        contracts = {name: DeployedContract(**c) for name, c in data.get("contracts", {}).items()}
+        contracts = {name: DeployedContract(**{"block": None, **c}) for name, c in data.get("contracts", {}).items()}
         return cls(data["chain_id"], data["genesis_hash"], data["network"], data["deployer"], contracts)
 
 
 def chain_identity(w3: Web3) -> tuple[int, str]:
-    """The chain id and genesis block hash of the chain `w3` is connected to."""
-    return w3.eth.chain_id, w3.eth.get_block(0)["hash"].to_0x_hex()
+    """The chain id and genesis block hash of the chain `w3` is connected to (the earliest block:
+    block 0, or the first block of a dev chain started at a later number)."""
+    return w3.eth.chain_id, w3.eth.get_block("earliest")["hash"].to_0x_hex()
 
 
 def record_path(chain_id: int, directory: str | Path | None = None) -> Path:
@@ -102,7 +109,19 @@ def for_chain(w3: Web3, directory: str | Path | None = None) -> Deployment:
             f"(genesis {deployment.genesis_hash[:12]}…, this node's is {genesis[:12]}…); "
             "redeploy to this chain or connect to the right node"
         )
+    _find_blocks(w3, deployment)
     return deployment
+
+
+def _find_blocks(w3: Web3, deployment: Deployment) -> None:
+    """Fill in the deployment block of contracts recorded without one (older records), from
+    their deployment transaction's receipt; 0 (scan from genesis) when the node has none."""
+    for contract in deployment.contracts.values():
+        if contract.block is None:
+            try:
+                contract.block = w3.eth.get_transaction_receipt(contract.tx_hash)["blockNumber"]
+            except (TransactionNotFound, ValueError):
+                contract.block = 0
 
 
 def export_frontend(deployment: Deployment, out_dir: str | Path) -> Path:

@@ -49,8 +49,10 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_anvil(port: int = 8545, *, chain_id: int = 31337, accounts: int = 20, timeout: float = 15.0) -> DevNode:
-    """Start anvil on 127.0.0.1:`port` (london rules, instant mining) and wait until it answers."""
+def start_anvil(port: int = 8545, *, chain_id: int = 31337, accounts: int = 20, timeout: float = 15.0,
+                extra_args: list[str] | None = None) -> DevNode:
+    """Start anvil on 127.0.0.1:`port` (london rules, instant mining) and wait until it answers;
+    `extra_args` go to anvil as they are (e.g. `["--number", "1000000"]` for a tall genesis)."""
     url = f"http://127.0.0.1:{port}"
     if _answers(url):
         raise ChainError(f"something already answers at {url}; stop it or choose another port")
@@ -58,7 +60,7 @@ def start_anvil(port: int = 8545, *, chain_id: int = 31337, accounts: int = 20, 
     log = STATE_DIR / "anvil.log"
     command = [
         "anvil", "--host", "127.0.0.1", "--port", str(port), "--chain-id", str(chain_id),
-        "--accounts", str(accounts), "--hardfork", "london", "--gas-limit", "30000000",
+        "--accounts", str(accounts), "--hardfork", "london", "--gas-limit", "30000000", *(extra_args or []),
     ]
     try:
         process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT,

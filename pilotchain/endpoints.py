@@ -78,7 +78,7 @@ def open_session(network: str, account: str | None = None, *, records_dir=None) 
     (default: the store's `deployer`, or on a dev node its first unlocked account)."""
     w3, endpoint = connect(network)
     deployment = deployments.for_chain(w3, records_dir)
-    return Session(w3, signer_for(w3, endpoint, account), deployment.addresses)
+    return Session(w3, signer_for(w3, endpoint, account), deployment.addresses, start_blocks=deployment.start_blocks)
 
 
 def signer_for(w3: Web3, endpoint: Endpoint, account: str | None):

@@ -8,9 +8,12 @@ item's hash chain (see IProvenance):
     eventHash = keccak256(abi.encode(topic0, *all event arguments in ABI order))
     head'     = keccak256(head ‖ eventHash)[:20]            (head starts at 20 zero bytes)
 
-`history` rebuilds an item's events from logs (fetched in chunks of at most 5,000 blocks) and
-checks them against the head the contract keeps; `trace` follows the derivation edges
-(transformation inputs → outputs, child → parent) backward or forward; `verify` is the QR scan.
+`history` rebuilds an item's events from logs and checks them against the head the contract
+keeps; `trace` follows the derivation edges (transformation inputs → outputs, child → parent)
+backward or forward; `verify` is the QR scan. Reads come from the session's index up to the height
+it covers and from logs above it (`pilotchain.logscan`: from the deployment block, many items per
+query), so they cost what the data costs, not what the chain's height costs.
+`acknowledge_recalls` acknowledges a recall on many items in `multicall` batches sent together.
 `import_epcis` records an EPCIS 2.0 document (the chain gets the digest of each event's GS1 Event
 Hash ID, the event store the event as captured; events waiting for state not yet on chain are
 held and recorded when it lands) and `export_item` gives every captured event about an item back
@@ -26,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eth_abi import encode
+from faster_eth_abi import encode  # eth_abi compiled with mypyc (a web3 dependency)
 from eth_utils import keccak
 
 from pilotchain.epcis.codes import (
@@ -37,13 +40,16 @@ from pilotchain.epcis.codes import (
     prefix_text,
     unresolved_prefix,
 )
-from pilotchain.errors import PilotchainError
+from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
+from pilotchain.indexer.decode import EventDecoder
+from pilotchain.logscan import word
 from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
-from pilotchain.session import LOG_CHUNK, Session
+from pilotchain.session import Session
 
 if TYPE_CHECKING:
     from pilotchain.epcis import EpcisEvent
     from pilotchain.epcis.store import EventStore
+    from pilotchain.journal import Journal
 
 CONTRACT = "Provenance"
 QUANTITY_SCALE = 1000  # on-chain amounts are thousandths of the unit
@@ -247,9 +253,20 @@ class Derivation:
 
 def event_hash(abi_event: dict, args: dict[str, Any]) -> bytes:
     """`keccak256(abi.encode(topic0, *args))` for a chained event, from its ABI entry."""
-    types = ["bytes32"] + [_abi_type(i) for i in abi_event["inputs"]]
-    values = [_topic0(abi_event)] + [_abi_value(i, args[i["name"]]) for i in abi_event["inputs"]]
-    return keccak(encode(types, values))
+    return _EventHasher(abi_event)(args)
+
+
+class _EventHasher:
+    """`event_hash` for one ABI event, its types and topic worked out once (a history of 10,000
+    events hashes 10,000 times)."""
+
+    def __init__(self, abi_event: dict):
+        self.inputs = abi_event["inputs"]
+        self.types = ["bytes32"] + [_abi_type(i) for i in self.inputs]
+        self.topic0 = _topic0(abi_event)
+
+    def __call__(self, args: dict[str, Any]) -> bytes:
+        return keccak(encode(self.types, [self.topic0] + [_abi_value(i, args[i["name"]]) for i in self.inputs]))
 
 
 def next_head(head: bytes, event_hash_: bytes) -> bytes:
@@ -323,53 +340,120 @@ def text32(value: str | bytes) -> bytes:
     return raw.ljust(32, b"\0") if len(raw) <= 32 and raw.isascii() else keccak(raw)
 
 
+# ---------------------------------------------------------------- reading events: the index or logs
+
+
+@dataclass(frozen=True)
+class _Log:
+    """One Provenance event, decoded by its ABI (bytes as bytes, structs as dicts)."""
+
+    name: str
+    args: dict[str, Any]
+    block: int
+    log_index: int
+    tx_hash: bytes
+
+
+class _Reader:
+    """Where one read finds Provenance events, fixed at one head: the session's index up to the
+    height it covers (an index of this deployment whose last block is still on the chain), logs
+    from there to the head; logs alone without an index. Each query names events whose indexed
+    argument at one topic position is any of many values, so a whole frontier of items costs
+    one request, whatever the chain's height. A read given an explicit `from_block` reads logs
+    only, from there."""
+
+    def __init__(self, session: Session, from_block: int | None = None):
+        self.session = session
+        self.head = session.w3.eth.block_number
+        self.covered = None
+        if session.index is not None and from_block is None:
+            self.covered = session.index.coverage(session, self.head)
+        start = session.start_blocks.get(CONTRACT, 0) if from_block is None else from_block
+        self.log_from = start if self.covered is None else max(start, self.covered + 1)
+        self.abis = {e["name"]: e for e in session.contract(CONTRACT).abi if e.get("type") == "event"}
+        self.decoders = {d.topic: d for d in map(EventDecoder, self.abis.values())}
+        self.hashers = {name: _EventHasher(e) for name, e in self.abis.items() if name in CHAINED_EVENTS}
+        self.topic0 = {d.name: d.topic for d in self.decoders.values()}
+
+    def find(self, names: Iterable[str], argument: str, values: Iterable[bytes]) -> list[_Log]:
+        """Events `names` whose indexed `argument` is one of `values`, in chain order."""
+        names, words = list(names), list(dict.fromkeys(word(v) for v in values))
+        if not words:
+            return []
+        position = self._position(names, argument)
+        found = []
+        if self.covered is not None:
+            found += [self._native(row["event"], row["args"], row["block_number"], row["log_index"], row["tx_hash"])
+                      for row in self.session.index.events(CONTRACT, names, position, words, self.covered)]  # fmt: skip
+        if self.log_from <= self.head:
+            topics = [[self.topic0[n] for n in names], *([None] * (position - 1)), words]
+            for entry in self.session.scan(CONTRACT, topics, from_block=self.log_from, to_block=self.head):
+                decoder = self.decoders[entry["topics"][0]]
+                found.append(self._native(decoder.name, decoder.decode(entry["topics"], entry["data"]),
+                                          entry["blockNumber"], entry["logIndex"], entry["transactionHash"]))  # fmt: skip
+        return found
+
+    def _position(self, names: list[str], argument: str) -> int:
+        positions = {[i["name"] for i in self.abis[n]["inputs"] if i["indexed"]].index(argument) + 1 for n in names}
+        if len(positions) != 1:
+            raise PilotchainError(f"{argument} is not one topic position in {', '.join(names)}")
+        return positions.pop()
+
+    def _native(self, name: str, args: dict, block: int, log_index: int, tx_hash: str) -> _Log:
+        inputs = self.abis[name]["inputs"]
+        return _Log(name, {i["name"]: _native(i, args[i["name"]]) for i in inputs}, block, log_index,
+                    bytes.fromhex(tx_hash[2:]))  # fmt: skip
+
+
+def _native(param: dict, value: Any) -> Any:
+    """An argument from its JSON form (`pilotchain.indexer.decode`: bytes as 0x hex, structs as
+    dicts) as web3 gives it: bytes as bytes, structs as dicts, numbers and addresses as they are."""
+    kind = param["type"]
+    if kind.endswith("]"):
+        inner = {**param, "type": kind[: kind.rindex("[")]}
+        return [_native(inner, v) for v in value]
+    if kind == "tuple":
+        return {c["name"]: _native(c, value[c["name"]]) for c in param["components"]}
+    if kind.startswith("bytes"):
+        return bytes.fromhex(value[2:])
+    return value
+
+
 # ---------------------------------------------------------------- history and the hash chain
 
 
-def _chained_abis(session: Session) -> dict[bytes, dict]:
-    """topic0 -> ABI entry of every chained event."""
-    abi = session.contract(CONTRACT).abi
-    return {_topic0(e): e for e in abi if e.get("type") == "event" and e["name"] in CHAINED_EVENTS}
-
-
-def history(session: Session, item: bytes | str, *, from_block: int = 0) -> ItemHistory:
+def history(session: Session, item: bytes | str, *, from_block: int | None = None) -> ItemHistory:
     """Every chained event of `item`, in order, checked against the contract's head and count.
 
     Raises `TamperError` when the events rebuilt from logs do not fold into the on-chain head.
     """
     item = resolve_item(session, item)
-    contract = session.contract(CONTRACT)
-    abis = _chained_abis(session)
-    verification = verify(session, item)
-    logs = _raw_logs(session, [None, "0x" + item.hex()], from_block)
-    head = ZERO_HEAD
-    events = []
-    for log in sorted(logs, key=lambda entry: (entry["blockNumber"], entry["logIndex"])):
-        abi_event = abis.get(bytes(log["topics"][0]))
-        if abi_event is None:
-            continue
-        decoded = getattr(contract.events, abi_event["name"])().process_log(log)
-        args = dict(decoded["args"])
-        h = event_hash(abi_event, args)
-        head = next_head(head, h)
-        events.append(HistoryEvent(abi_event["name"], args, log["blockNumber"], bytes(log["transactionHash"]),
-                                   log["logIndex"], h, head))  # fmt: skip
-    if verification.known and (head != verification.head or len(events) != verification.event_count):
-        raise TamperError(
-            f"item 0x{item.hex()}: {len(events)} events from logs fold into head 0x{head.hex()}, but the "
-            f"contract holds {verification.event_count} events with head 0x{verification.head.hex()}"
-        )
-    return ItemHistory(item, events, verification)
+    return histories(session, [item], from_block=from_block)[item]
 
 
-def _raw_logs(session: Session, topics: list, from_block: int) -> list:
-    """Logs of the Provenance contract matching `topics`, in chunks of at most LOG_CHUNK blocks."""
-    address = session.contract(CONTRACT).address
-    last = session.w3.eth.block_number
-    found = []
-    for start in range(from_block, last + 1, LOG_CHUNK):
-        end = min(start + LOG_CHUNK - 1, last)
-        found += session.w3.eth.get_logs({"address": address, "topics": topics, "fromBlock": start, "toBlock": end})
+def histories(session: Session, items: Iterable[bytes | str], *, from_block: int | None = None) -> dict[bytes, ItemHistory]:
+    """`history` of many items at once: one log query (or index query) for all of them, one
+    `verifyBatch` call per 200 items."""
+    ids = list(dict.fromkeys(resolve_item(session, i) for i in items))
+    verifications = verify_batch(session, ids)
+    reader = _Reader(session, from_block)
+    logs: dict[bytes, list[_Log]] = {i: [] for i in ids}
+    for log in reader.find(CHAINED_EVENTS, "itemId", ids):
+        logs[bytes(log.args["itemId"])].append(log)
+    found = {}
+    for item in ids:
+        head, events = ZERO_HEAD, []
+        for log in logs[item]:
+            h = reader.hashers[log.name](log.args)
+            head = next_head(head, h)
+            events.append(HistoryEvent(log.name, log.args, log.block, log.tx_hash, log.log_index, h, head))
+        verification = verifications[item]
+        if verification.known and (head != verification.head or len(events) != verification.event_count):
+            raise TamperError(
+                f"item 0x{item.hex()}: {len(events)} events from logs fold into head 0x{head.hex()}, but the "
+                f"contract holds {verification.event_count} events with head 0x{verification.head.hex()}"
+            )
+        found[item] = ItemHistory(item, events, verification)
     return found
 
 
@@ -380,6 +464,19 @@ def verify(session: Session, item: bytes | str) -> Verification:
     """What a QR-code scan shows: known or not, status, owner, custodian, events, chain head."""
     item = resolve_item(session, item)
     return Verification.from_abi(item, session.call(session.contract(CONTRACT).functions.verify(item)))
+
+
+VERIFY_PAGE = 200  # items per verifyBatch call
+
+
+def verify_batch(session: Session, items: Iterable[bytes]) -> dict[bytes, Verification]:
+    """`verify` of many items, `VERIFY_PAGE` per call."""
+    ids, found = list(items), {}
+    for start in range(0, len(ids), VERIFY_PAGE):
+        page = ids[start:start + VERIFY_PAGE]
+        views = session.call(session.contract(CONTRACT).functions.verifyBatch(page))
+        found.update({i: Verification.from_abi(i, v) for i, v in zip(page, views)})
+    return found
 
 
 @dataclass(frozen=True)
@@ -396,49 +493,49 @@ class Trace:
         return list(dict.fromkeys(ends))
 
 
-def trace(session: Session, item: bytes | str, direction: str = "forward", *, from_block: int = 0) -> Trace:
+def trace(session: Session, item: bytes | str, direction: str = "forward", *, from_block: int | None = None) -> Trace:
     """Follow derivations from `item`: forward to what was made from it or packed around it (the
-    reach of a recall), backward to its inputs and contents. Breadth first, each item once."""
+    reach of a recall), backward to its inputs and contents. Breadth first, each item once; each
+    level of the search is two or three queries, however many items it holds."""
     if direction not in ("forward", "backward"):
         raise PilotchainError(f"direction must be forward or backward, not {direction!r}")
     root = resolve_item(session, item)
-    step = _forward if direction == "forward" else _backward
+    reader = _Reader(session, from_block)
     seen, frontier, edges = {root}, [root], []
     while frontier:
         following = []
-        for current in frontier:
-            for edge in step(session, current, from_block):
-                edges.append(edge)
-                reached = edge.target if direction == "forward" else edge.source
-                if reached not in seen:
-                    seen.add(reached)
-                    following.append(reached)
+        for edge in _edges(reader, frontier, direction):
+            edges.append(edge)
+            reached = edge.target if direction == "forward" else edge.source
+            if reached not in seen:
+                seen.add(reached)
+                following.append(reached)
         frontier = following
     return Trace(root, direction, edges)
 
 
-def _args(session: Session, event: str, filters: dict, from_block: int) -> list[dict]:
+def _edges(reader: _Reader, frontier: list[bytes], direction: str) -> list[Derivation]:
+    """The derivation edges of every item of `frontier` in `direction`, grouped by item in
+    frontier order, each item's in chain order: packing first, then transformations."""
+    forward = direction == "forward"
+    near = "itemId" if forward else "parentId"
+    by_item: dict[bytes, list[Derivation]] = {i: [] for i in frontier}
+    for log in reader.find(["PackedInto"], near, frontier):
+        source, target = bytes(log.args["itemId"]), bytes(log.args["parentId"])
+        by_item[bytes(log.args[near])].append(Derivation(source, target, "aggregation", target))
+    mine, theirs = ("InputConsumed", "OutputProduced") if forward else ("OutputProduced", "InputConsumed")
+    used = [(bytes(log.args["itemId"]), bytes(log.args["transformationId"])) for log in reader.find([mine], "itemId", frontier)]
+    other: dict[bytes, list[bytes]] = {}
+    for log in reader.find([theirs], "transformationId", [tid for _, tid in used]):
+        other.setdefault(bytes(log.args["transformationId"]), []).append(bytes(log.args["itemId"]))
+    for current, tid in used:
+        by_item[current] += [Derivation(current, o, "transformation", tid) if forward else
+                             Derivation(o, current, "transformation", tid) for o in other.get(tid, [])]  # fmt: skip
+    return [edge for i in frontier for edge in dict.fromkeys(by_item[i])]
+
+
+def _args(session: Session, event: str, filters: dict, from_block: int | None = None) -> list[dict]:
     return [dict(e["args"]) for e in session.logs(CONTRACT, event, from_block=from_block, argument_filters=filters)]
-
-
-def _forward(session: Session, item: bytes, from_block: int) -> list[Derivation]:
-    edges = [Derivation(item, bytes(a["parentId"]), "aggregation", bytes(a["parentId"]))
-             for a in _args(session, "PackedInto", {"itemId": item}, from_block)]  # fmt: skip
-    for consumed in _args(session, "InputConsumed", {"itemId": item}, from_block):
-        tid = bytes(consumed["transformationId"])
-        edges += [Derivation(item, bytes(o["itemId"]), "transformation", tid)
-                  for o in _args(session, "OutputProduced", {"transformationId": tid}, from_block)]  # fmt: skip
-    return list(dict.fromkeys(edges))
-
-
-def _backward(session: Session, item: bytes, from_block: int) -> list[Derivation]:
-    edges = [Derivation(bytes(a["itemId"]), item, "aggregation", item)
-             for a in _args(session, "PackedInto", {"parentId": item}, from_block)]  # fmt: skip
-    for produced in _args(session, "OutputProduced", {"itemId": item}, from_block):
-        tid = bytes(produced["transformationId"])
-        edges += [Derivation(bytes(i["itemId"]), item, "transformation", tid)
-                  for i in _args(session, "InputConsumed", {"transformationId": tid}, from_block)]  # fmt: skip
-    return list(dict.fromkeys(edges))
 
 
 # ---------------------------------------------------------------- transactions
@@ -510,7 +607,7 @@ def recall(session: Session, item: bytes | str, reason: str) -> dict:
     return _send(session, fn, "Recalled")[0]
 
 
-def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int = 0) -> dict:
+def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int | None = None) -> dict:
     """As custodian of `item`, acknowledge the recall of `recalled`, which `item` is or derives
     from; the derivation path the contract checks is built from the logs (`derivation_path`)."""
     item, recalled = as_item_id(item), as_item_id(recalled)
@@ -519,19 +616,105 @@ def acknowledge_recall(session: Session, item: bytes | str, recalled: bytes | st
     return _send(session, fn, "RecallAcknowledged")[0]
 
 
-def withdraw_recall(session: Session, item: bytes | str, reason: str, *, from_block: int = 0) -> dict:
+BATCH_SHARE = 2  # a batch asks for at most 1/BATCH_SHARE of the block gas limit
+
+
+@dataclass(frozen=True)
+class Acknowledgements:
+    """What `acknowledge_recalls` did: the items its batches acknowledged (with a journal, also
+    the batches of an earlier run), those acknowledged on chain before, and the transactions."""
+
+    recalled: bytes
+    acknowledged: list[bytes]
+    already: list[bytes]
+    transactions: list[str]
+
+
+def acknowledge_recalls(session: Session, items: Iterable[bytes | str], recalled: bytes | str, *,
+                        journal: Journal | None = None, from_block: int | None = None) -> Acknowledgements:
+    """As custodian of every item of `items`, acknowledge the recall of `recalled` in `multicall`
+    batches sized from the block gas limit, all batches in flight at once (the nonce manager).
+
+    Items acknowledged on chain already are left out. Each item's derivation path is checked
+    by the contract against the hash chains of the items on it, which acknowledgements extend:
+    batches go out farthest item first, so no acknowledgement changes a chain that a later one
+    proves against. With a `journal`, a run killed halfway is run again: its signed batches are
+    sent again unchanged (or found mined) and only items no batch holds go into new ones.
+    """
+    recalled = as_item_id(recalled)
+    contract = session.contract(CONTRACT)
+    prefix = f"acknowledge 0x{recalled.hex()}:"
+    journaled = [key for key in (journal.steps if journal else {}) if key.startswith(prefix)]
+    in_journal = {as_item_id(i) for key in journaled for i in key[len(prefix):].split()}
+    wanted = [i for i in dict.fromkeys(as_item_id(i) for i in items) if i not in in_journal]
+    held = _held_acknowledgements(session, recalled, wanted, from_block)
+    todo = [i for i in wanted if i not in set(held)]
+    paths = derivation_paths(session, todo, recalled, from_block=from_block)
+    todo.sort(key=lambda i: -len(paths[i]))
+    calls = [(i, contract.encode_abi("acknowledgeRecall", args=(i, recalled, paths[i]))) for i in todo]
+    batches = _gas_batches(session, calls)
+    steps = [(key, None) for key in journaled] + [
+        (prefix + " " + " ".join("0x" + i.hex() for i, _ in batch),
+         lambda _s, batch=batch: contract.functions.multicall([data for _, data in batch]))
+        for batch in batches
+    ]  # fmt: skip
+    if journal is not None:
+        receipts = journal.run(steps)
+    else:
+        pending = [session.send(make_call(session)) for _, make_call in steps]
+        receipts = [session.wait(p) for p in pending]
+    acknowledged = [bytes(e["itemId"]) for r in receipts for e in session.events(r, CONTRACT, "RecallAcknowledged")
+                    if bytes(e["recalledId"]) == recalled]  # fmt: skip
+    return Acknowledgements(recalled, acknowledged, held, ["0x" + bytes(r["transactionHash"]).hex() for r in receipts])
+
+
+def _gas_batches(session: Session, calls: list[tuple[bytes, str]]) -> list[list[tuple[bytes, str]]]:
+    """`calls` cut into `multicall` batches whose estimated gas stays within 1/BATCH_SHARE of the
+    block gas limit: the rest of the calls is estimated as one batch and, when it is too big (or
+    the node cannot even estimate it), cut in proportion and estimated again."""
+    budget = session.w3.eth.get_block("latest")["gasLimit"] // BATCH_SHARE
+    multicall = session.contract(CONTRACT).functions.multicall
+    batches, rest, size = [], list(calls), len(calls)
+    while rest:
+        size = min(size, len(rest))
+        try:
+            gas = session.sender.build(multicall([data for _, data in rest[:size]]))["gas"]
+        except TransactionFailed as exc:  # not a revert: out of gas at the node's cap, certainly too big
+            if isinstance(exc, ContractError) or size == 1:
+                raise
+            size //= 2
+            continue
+        if gas > budget and size > 1:
+            size = max(1, size * budget // gas)
+            continue
+        batches.append(rest[:size])
+        rest = rest[size:]
+    return batches
+
+
+def _held_acknowledgements(session: Session, recalled: bytes, items: list[bytes] | None = None,
+                           from_block: int | None = None) -> list[bytes]:
+    """The items (of `items`, or all) whose acknowledgement of the recall of `recalled` stands on
+    chain, in the order they were first acknowledged; the recalled item itself is no such item."""
+    reader = _Reader(session, from_block)
+    names = ["RecallAcknowledged", "RecallReleased"]
+    logs = reader.find(names, "recalledId", [recalled]) if items is None else reader.find(names, "itemId", items)
+    held: dict[bytes, int] = {}
+    for log in logs:
+        item = bytes(log.args["itemId"])
+        if bytes(log.args["recalledId"]) == recalled and item != recalled:
+            held[item] = held.get(item, 0) + (1 if log.name == "RecallAcknowledged" else -1)
+    return [i for i, n in held.items() if n > 0]
+
+
+def withdraw_recall(session: Session, item: bytes | str, reason: str, *, from_block: int | None = None) -> dict:
     """Withdraw the recall of `item` (a recall authority, or the owner for a recall the owner made)
     and, in the same transaction, release every acknowledgement of it still held, so that each
     acknowledging item returns to the status it had before. Returns the `RecallWithdrawn` event
     and the released items."""
     item = as_item_id(item)
     contract = session.contract(CONTRACT)
-    held: dict[bytes, int] = {}
-    for name, step in (("RecallAcknowledged", 1), ("RecallReleased", -1)):
-        for args in _args(session, name, {"recalledId": item}, from_block):
-            if bytes(args["itemId"]) != item:
-                held[bytes(args["itemId"])] = held.get(bytes(args["itemId"]), 0) + step
-    releasing = [i for i, n in held.items() if n > 0]
+    releasing = _held_acknowledgements(session, item, from_block=from_block)
     calls = [contract.encode_abi("withdrawRecall", args=(item, text32(reason)))]
     calls += [contract.encode_abi("releaseRecall", args=(i, item)) for i in releasing]
     receipt = session.transact(contract.functions.multicall(calls))
@@ -539,57 +722,89 @@ def withdraw_recall(session: Session, item: bytes | str, reason: str, *, from_bl
     return {"withdrawn": withdrawn, "released": ["0x" + i.hex() for i in releasing]}
 
 
-def derivation_path(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int = 0) -> list[tuple]:
+def derivation_path(session: Session, item: bytes | str, recalled: bytes | str, *, from_block: int | None = None) -> list[tuple]:
     """The shortest derivation path from `item` back to `recalled`, as the `DerivationStep` tuples
     `acknowledgeRecall` checks: packing hops where the source is packed into the item now,
     transformation hops with proofs against both items' hash chains. Empty when they are the same."""
-    item, recalled = as_item_id(item), as_item_id(recalled)
-    came_from: dict[bytes, Derivation | None] = {item: None}
-    frontier = [item]
-    while frontier and recalled not in came_from:
-        following = []
-        for current in frontier:
-            for edge in _backward(session, current, from_block):
-                if edge.source in came_from or not _edge_holds(session, edge):
-                    continue
-                came_from[edge.source] = edge
-                following.append(edge.source)
-        frontier = following
-    if recalled not in came_from:
-        raise PilotchainError(f"item 0x{item.hex()} does not derive from 0x{recalled.hex()} in the logs")
-    hops, current = [], recalled
-    while came_from[current] is not None:
-        hops.append(came_from[current])
-        current = came_from[current].target
-    hops.reverse()  # from `item` back to `recalled`
-    if len(hops) > MAX_DERIVATION_HOPS:
-        raise PilotchainError(f"0x{item.hex()} derives from 0x{recalled.hex()} over {len(hops)} hops; "
-                              f"the contract checks at most {MAX_DERIVATION_HOPS}")  # fmt: skip
-    return [_derivation_step(session, edge, from_block) for edge in hops]
+    item = as_item_id(item)
+    return derivation_paths(session, [item], recalled, from_block=from_block)[item]
 
 
-def _edge_holds(session: Session, edge: Derivation) -> bool:
-    """Transformation edges always hold; a packing edge only while the source is still packed there."""
-    return edge.via == "transformation" or verify(session, edge.source).parent == edge.target
+def derivation_paths(session: Session, items: Iterable[bytes | str], recalled: bytes | str, *,
+                     from_block: int | None = None) -> dict[bytes, list[tuple]]:
+    """`derivation_path` of many items to one recalled item. One item is searched for backward
+    from it (its ancestors are few); many at once forward from `recalled`, one search for all,
+    stopped at the level that reaches the last of them. Either search follows only the edges
+    that hold (a packing edge while the source is still packed there); the hash chains that the
+    transformation hops prove against are read at once."""
+    recalled = as_item_id(recalled)
+    wanted = list(dict.fromkeys(as_item_id(i) for i in items))
+    reader = _Reader(session, from_block)
+    hops: dict[bytes, list[Derivation]] = {}
+    if len(wanted) == 1:
+        came_from = _search(session, reader, wanted[0], "backward", {recalled})
+        if recalled in came_from:
+            path, current = [], recalled
+            while came_from[current] is not None:
+                path.append(came_from[current])
+                current = came_from[current].target
+            hops[wanted[0]] = path[::-1]  # from the item back to `recalled`
+    else:
+        came_from = _search(session, reader, recalled, "forward", set(wanted))
+        for item in (i for i in wanted if i in came_from):
+            path, current = [], item
+            while came_from[current] is not None:
+                path.append(came_from[current])
+                current = came_from[current].source
+            hops[item] = path
+    missing = [i for i in wanted if i not in hops]
+    if missing:
+        raise PilotchainError(f"item 0x{missing[0].hex()} does not derive from 0x{recalled.hex()} in the logs"
+                              + (f" (nor do {len(missing) - 1} more)" if len(missing) > 1 else ""))  # fmt: skip
+    for item, path in hops.items():
+        if len(path) > MAX_DERIVATION_HOPS:
+            raise PilotchainError(f"0x{item.hex()} derives from 0x{recalled.hex()} over {len(path)} hops; "
+                                  f"the contract checks at most {MAX_DERIVATION_HOPS}")  # fmt: skip
+    chained = {i for path in hops.values() for e in path if e.via == "transformation" for i in (e.source, e.target)}
+    chains = {i: h.events for i, h in histories(session, chained, from_block=from_block).items()} if chained else {}
+    return {item: [_derivation_step(edge, chains, reader.abis) for edge in path] for item, path in hops.items()}
+
+
+def _search(session: Session, reader: _Reader, start: bytes, direction: str, until: set[bytes]) -> dict[bytes, Derivation | None]:
+    """Breadth first from `start` over the edges that hold, until every item of `until` is
+    reached (or nothing more is): each reached item with the edge it was reached by."""
+    forward = direction == "forward"
+    came_from: dict[bytes, Derivation | None] = {start: None}
+    frontier = [start]
+    while frontier and not until <= came_from.keys():
+        edges = [e for e in _edges(reader, frontier, direction) if (e.target if forward else e.source) not in came_from]
+        packed = list(dict.fromkeys(e.source for e in edges if e.via == "aggregation"))
+        parents = {i: v.parent for i, v in verify_batch(session, packed).items()}
+        frontier = []
+        for edge in edges:
+            reached = edge.target if forward else edge.source
+            if reached not in came_from and (edge.via == "transformation" or parents[edge.source] == edge.target):
+                came_from[reached] = edge
+                frontier.append(reached)
+    return came_from
 
 
 _NO_PROOF = (ZERO_HEAD, [], [])
 
 
-def _derivation_step(session: Session, edge: Derivation, from_block: int) -> tuple:
+def _derivation_step(edge: Derivation, chains: dict[bytes, list[HistoryEvent]], abis: dict[str, dict]) -> tuple:
     if edge.via == "aggregation":
         return (edge.source, ZERO32, _NO_PROOF, _NO_PROOF)
-    output = _chain_proof(session, edge.target, "OutputProduced", edge.reference, from_block)
-    consumed = _chain_proof(session, edge.source, "InputConsumed", edge.reference, from_block)
+    output = _chain_proof(chains[edge.target], abis["OutputProduced"], edge.reference)
+    consumed = _chain_proof(chains[edge.source], abis["InputConsumed"], edge.reference)
     return (edge.source, edge.reference, output, consumed)
 
 
-def _chain_proof(session: Session, item: bytes, name: str, transformation_id: bytes, from_block: int) -> tuple:
-    """A `ChainProof` that event `name(item, transformation_id, ...)` is in `item`'s hash chain."""
-    events = history(session, item, from_block=from_block).events
+def _chain_proof(events: list[HistoryEvent], abi_event: dict, transformation_id: bytes) -> tuple:
+    """A `ChainProof` that event `abi_event(item, transformation_id, ...)` is in `events`, an
+    item's hash chain."""
     at = next(k for k, e in enumerate(events)
-              if e.name == name and bytes(e.args["transformationId"]) == transformation_id)  # fmt: skip
-    abi_event = next(e for e in session.contract(CONTRACT).abi if e.get("type") == "event" and e["name"] == name)
+              if e.name == abi_event["name"] and bytes(e.args["transformationId"]) == transformation_id)  # fmt: skip
     rest = abi_event["inputs"][2:]  # the arguments after itemId and transformationId
     words = encode([_abi_type(i) for i in rest], [_abi_value(i, events[at].args[i["name"]]) for i in rest])
     fields = [words[k:k + 32] for k in range(0, len(words), 32)]
@@ -800,10 +1015,7 @@ class _ChainState:
         self.contract = session.contract(CONTRACT)
         self.me = entity_id_of(session)
         ids = list(dict.fromkeys(i for p in plan for fn, args in p.calls for role in _roles(fn, args) for i in role))
-        self.known: set[bytes] = set()
-        for start in range(0, len(ids), 200):
-            page = ids[start:start + 200]
-            self.known |= {i for i, v in zip(page, session.call(self.contract.functions.verifyBatch(page))) if v[0]}
+        self.known: set[bytes] = {i for i, v in verify_batch(session, ids).items() if v.known}
         self.owners: dict[bytes, int] = {}
         self.parents: dict[bytes, bytes] = {}
         self.associated: dict[tuple[bytes, bytes], bool] = {}
@@ -824,7 +1036,7 @@ class _ChainState:
         return self.associated[(item, device)]
 
     def devices_of(self, item: bytes) -> list[bytes]:
-        logged = [bytes(a["deviceId"]) for a in _args(self.session, "DeviceAssociated", {"itemId": item}, 0)]
+        logged = [bytes(a["deviceId"]) for a in _args(self.session, "DeviceAssociated", {"itemId": item})]
         planned = [device for (i, device), on in self.associated.items() if i == item and on]
         return [d for d in dict.fromkeys(logged + planned) if self.is_associated(item, d)]
 
@@ -935,8 +1147,8 @@ def refused_events(session: Session, plan: list[PlannedEvent]) -> list[RefusedEv
 
 def registered_prefixes(session: Session) -> frozenset[str]:
     """The GS1 company prefixes registered on chain (to resolve the company prefix of a Digital Link)."""
-    added = [bytes(a["prefix"]) for a in _args(session, "PrefixRegistered", {}, 0)]
-    removed = [bytes(a["prefix"]) for a in _args(session, "PrefixRemoved", {}, 0)]
+    added = [bytes(a["prefix"]) for a in _args(session, "PrefixRegistered", {})]
+    removed = [bytes(a["prefix"]) for a in _args(session, "PrefixRemoved", {})]
     live = list(added)
     for key in removed:
         live.remove(key)

@@ -516,7 +516,7 @@ def _admissions(session: Session, ids: list[int], *, filtered: bool) -> dict[int
     admitted = {}
     for entity_ids in topic_lists:
         topics = [decoder.topic] if entity_ids is None else [decoder.topic, entity_ids]
-        for log in session.raw_logs("EntityRegistry", topics):
+        for log in session.scan("EntityRegistry", topics):
             args = decoder.decode(log["topics"], log["data"])
             admitted[args["entityId"]] = {**args, "code": bytes.fromhex(args["code"][2:])}
     return admitted

@@ -6,6 +6,9 @@ transaction dict by hand:
     session = Session(w3, account, {"EntityRegistry": "0x…", "DataSharing": "0x…"})
     receipt = session.transact(session.contract("EntityRegistry").functions.vote(7, 0))
     [voted] = session.events(receipt, "EntityRegistry", "Voted")
+
+Logs are read through the session's `LogScanner` (pilotchain.logscan), from each contract's
+deployment block (`start_blocks`, from the deployment record; 0 where it is not known).
 """
 
 from __future__ import annotations
@@ -15,19 +18,25 @@ from typing import Any
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
+from web3.datastructures import AttributeDict
+from web3._utils.events import construct_event_topic_set
+from web3._utils.method_formatters import log_entry_formatter
 from web3.logs import DISCARD
 
 from pilotchain import artifacts, tx
-from pilotchain.errors import ChainError, ConfigError
-
-LOG_CHUNK = 5_000  # blocks per eth_getLogs request
+from pilotchain.errors import ConfigError
+from pilotchain.logscan import LogScanner, Topic
 
 
 class Session:
-    def __init__(self, w3: Web3, signer: LocalAccount | str, addresses: dict[str, str]):
+    def __init__(self, w3: Web3, signer: LocalAccount | str, addresses: dict[str, str], *,
+                 start_blocks: dict[str, int] | None = None, scanner: LogScanner | None = None):
         self.w3 = w3
         self.sender = tx.Sender(w3, signer)
         self.addresses = {name: Web3.to_checksum_address(a) for name, a in addresses.items()}
+        self.start_blocks = dict(start_blocks or {})  # contract -> its deployment block
+        self.scanner = scanner or LogScanner(w3)  # shared by `with_signer` sessions: one learnt span
+        self.index = None  # a `pilotchain.indexer.reads.IndexSource`: serves the reads it covers
         self._contracts: dict[str, Contract] = {}
 
     @property
@@ -36,7 +45,9 @@ class Session:
 
     def with_signer(self, signer: LocalAccount | str) -> "Session":
         """The same chain and contracts, acting as another account."""
-        return Session(self.w3, signer, self.addresses)
+        other = Session(self.w3, signer, self.addresses, start_blocks=self.start_blocks, scanner=self.scanner)
+        other.index = self.index
+        return other
 
     def contract(self, name: str) -> Contract:
         if name not in self._contracts:
@@ -66,28 +77,22 @@ class Session:
         decoded = getattr(self.contract(contract).events, event)().process_receipt(receipt, errors=DISCARD)
         return [dict(e["args"]) for e in decoded]
 
-    def raw_logs(self, contract: str, topics: list, *, from_block: int = 0, to_block: int | None = None) -> list[dict]:
-        """Logs of `contract` matching `topics` as the node sends them (hex strings, no web3
-        formatting: it takes about 1 ms a log), in chunks of at most LOG_CHUNK blocks."""
-        address = self.contract(contract).address
-        last = self.w3.eth.block_number if to_block is None else to_block
-        found = []
-        for start in range(from_block, last + 1, LOG_CHUNK):
-            end = min(start + LOG_CHUNK - 1, last)
-            query = {"address": address, "topics": topics, "fromBlock": hex(start), "toBlock": hex(end)}
-            answer = self.w3.provider.make_request("eth_getLogs", [query])
-            if "error" in answer:
-                raise ChainError(f"eth_getLogs {contract} blocks {start}-{end}: {answer['error']}")
-            found += answer["result"]
-        return found
+    def scan(self, contract: str, topics: list[Topic], *, from_block: int | None = None,
+             to_block: int | None = None) -> list[dict]:
+        """Raw logs of `contract` matching `topics` (a position may list many values), from its
+        deployment block unless `from_block` says otherwise, in chain order."""
+        start = self.start_blocks.get(contract, 0) if from_block is None else from_block
+        return self.scanner.scan(self.contract(contract).address, topics, start, to_block)
 
-    def logs(self, contract: str, event: str, *, from_block: int = 0, to_block: int | None = None,
+    def logs(self, contract: str, event: str, *, from_block: int | None = None, to_block: int | None = None,
              argument_filters: dict | None = None) -> list:
-        """Every `event` log of `contract`, fetched in chunks of at most LOG_CHUNK blocks."""
-        event_type = getattr(self.contract(contract).events, event)
-        last = self.w3.eth.block_number if to_block is None else to_block
-        found = []
-        for start in range(from_block, last + 1, LOG_CHUNK):
-            end = min(start + LOG_CHUNK - 1, last)
-            found += event_type.get_logs(from_block=start, to_block=end, argument_filters=argument_filters)
-        return found
+        """Every `event` log of `contract`, decoded, filtered on indexed arguments (a list of
+        values matches any of them), from the contract's deployment block."""
+        event_type = getattr(self.contract(contract).events, event)()
+        indexed = {i["name"] for i in event_type.abi["inputs"] if i["indexed"]}
+        if set(argument_filters or {}) - indexed:
+            raise ConfigError(f"{event} logs filter only on indexed arguments ({', '.join(sorted(indexed))})")
+        topics = construct_event_topic_set(event_type.abi, self.w3.codec, argument_filters)
+        raw = self.scan(contract, topics, from_block=from_block, to_block=to_block)
+        # as web3's get_logs gives them (its attribute-dict middleware): log.args.name works
+        return [AttributeDict.recursive(event_type.process_log(log_entry_formatter(entry))) for entry in raw]

@@ -10,11 +10,11 @@ import os
 import platform
 from datetime import datetime, timezone
 
-from pilotchain.bench import scale_members
+from pilotchain.bench import scale_members, scale_reads
 from pilotchain.toolchain import ROOT
 
 REPORT = ROOT / "reports" / "scale.md"
-SECTIONS = [scale_members.run]
+SECTIONS = [scale_members.run, scale_reads.run]
 
 
 def main() -> int:

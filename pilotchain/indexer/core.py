@@ -116,6 +116,10 @@ def read_meta(conn: sa.Connection, key: str, default: Any) -> Any:
     return default if value is None else value
 
 
+def _topic(topics: list[str], position: int) -> str | None:
+    return topics[position].lower() if len(topics) > position else None
+
+
 def _match(table: sa.Table, key: dict[str, Any]) -> list:
     return [table.c[k] == v for k, v in key.items()]
 
@@ -342,7 +346,7 @@ class Indexer:
                         "log_index": entry["logIndex"]}
         batch.pending.setdefault(s.events, []).append({
             **batch.origin, "tx_hash": entry["transactionHash"], "contract": contract, "event": name,
-            "args": args, "final": False,
+            "args": args, "final": False, "topic1": _topic(topics, 1), "topic2": _topic(topics, 2),
         })
         handler = HANDLERS.get((contract, name))
         if handler is not None:

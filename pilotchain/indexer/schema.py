@@ -82,6 +82,10 @@ events = sa.Table(
     sa.Column("event", sa.String(64), nullable=False),
     sa.Column("args", sa.JSON, nullable=False),
     sa.Column("final", sa.Boolean, nullable=False, default=False),
+    # the log's first two indexed arguments as its topic words: the library asks the index what
+    # it asks eth_getLogs (events whose topic 1 or 2 is one of many ids), on an index
+    sa.Column("topic1", Hex32, index=True),
+    sa.Column("topic2", Hex32, index=True),
     sa.PrimaryKeyConstraint("block_hash", "log_index"),
     sa.Index(None, "contract", "event"),
 )

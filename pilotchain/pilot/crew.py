@@ -28,7 +28,8 @@ class Crew:
 
     def session(self, account: str) -> Session:
         if account not in self._sessions:
-            self._sessions[account] = Session(self.w3, self.store.load(account), self.deployment.addresses)
+            self._sessions[account] = Session(self.w3, self.store.load(account), self.deployment.addresses,
+                                             start_blocks=self.deployment.start_blocks)
         return self._sessions[account]
 
     def journal(self, account: str) -> Journal:

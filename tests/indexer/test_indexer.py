@@ -45,6 +45,26 @@ def test_migrations_create_exactly_the_declared_schema(tmp_path, make_indexer, d
         assert compare_metadata(MigrationContext.configure(conn), s.metadata) == []
 
 
+def test_the_topics_migration_fills_indexed_events_as_the_indexer_writes_them(activity, make_indexer):
+    """An index made before revision 0003 gets, on upgrade, the topic words the indexer writes."""
+    from alembic import command
+
+    from pilotchain.indexer.store import alembic_config
+
+    indexer = make_indexer(confirmations=0)
+    indexer.sync()
+    topics = sa.select(s.events.c.block_hash, s.events.c.log_index, s.events.c.topic1, s.events.c.topic2)
+    with indexer.engine.connect() as conn:
+        written = sorted(conn.execute(topics).all())
+    with indexer.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0002")
+    with indexer.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    with indexer.engine.connect() as conn:
+        assert sorted(conn.execute(topics).all()) == written
+    assert any(topic1 is not None for _, _, topic1, _ in written)
+
+
 def _abi_events() -> set[tuple[str, str]]:
     return {(name, item["name"]) for name in artifacts.CONTRACTS
             for item in artifacts.load(name).abi if item["type"] == "event"}
