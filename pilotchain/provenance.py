@@ -41,7 +41,7 @@ from pilotchain.epcis.codes import (
     unresolved_prefix,
 )
 from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
-from pilotchain.indexer.decode import EventDecoder
+from pilotchain.eventdecode import EventDecoder
 from pilotchain.logscan import word
 from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import Session

@@ -6,8 +6,8 @@ relational tables (SQLite or PostgreSQL), reorg-safe and resumable.
     with indexer.Indexer(w3, deployment, "sqlite:///index.sqlite", confirmations=2) as ix:
         ix.sync()
 
-The indexer is imported on first use: the library's readers (`pilotchain.indexer.decode`,
-`pilotchain.indexer.reads`) load without SQLAlchemy's migrations behind `core`.
+The indexer is imported on first use: the library's reader (`pilotchain.indexer.reads`)
+loads without SQLAlchemy's migrations behind `core`.
 """
 
 import importlib

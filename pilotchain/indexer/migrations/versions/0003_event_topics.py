@@ -39,7 +39,7 @@ def _backfill(conn: sa.Connection) -> None:
     from eth_abi import encode
 
     from pilotchain import artifacts
-    from pilotchain.indexer.decode import _dynamic
+    from pilotchain.eventdecode import _dynamic
 
     events = sa.table('events', sa.column('block_hash'), sa.column('log_index'), sa.column('contract'),
                       sa.column('event'), sa.column('args', sa.JSON), sa.column('topic1'), sa.column('topic2'))
