@@ -463,9 +463,14 @@ def record_access(
     return {**_event(session, receipt, "AccessRecorded"), "transactionHash": receipt["transactionHash"]}
 
 
+def record_access_batch_call(session: Session, receipts: list[Receipt]) -> Any:
+    """The `recordAccessBatch` call, for callers that send it themselves (through a journal)."""
+    return _fn(session).recordAccessBatch([r.as_tuple() for r in receipts])
+
+
 def record_access_batch(session: Session, receipts: list[Receipt]) -> list[dict]:
     """Record many deliveries in one transaction (all or none)."""
-    receipt = session.transact(_fn(session).recordAccessBatch([r.as_tuple() for r in receipts]))
+    receipt = session.transact(record_access_batch_call(session, receipts))
     return session.events(receipt, CONTRACT, "AccessRecorded")
 
 
@@ -478,6 +483,15 @@ def can_access(session: Session, asset_id: int, account: str, purpose: int) -> b
 
 def get_asset(session: Session, asset_id: int) -> Asset:
     return Asset.from_abi(asset_id, session.call(_fn(session).asset(asset_id)))
+
+
+def asset_locator(session: Session, asset_id: int) -> str:
+    """The asset's current locator (its gateway URI), which lives only in events."""
+    located = [*session.logs(CONTRACT, "AssetRegistered", argument_filters={"assetId": asset_id}),
+               *session.logs(CONTRACT, "AssetLocatorUpdated", argument_filters={"assetId": asset_id})]
+    if not located:
+        raise ConfigError(f"no asset {asset_id} was registered on this chain")
+    return max(located, key=lambda e: (e["blockNumber"], e["logIndex"]))["args"]["locator"]
 
 
 def get_grant(session: Session, asset_id: int, grantee: int) -> Grant:

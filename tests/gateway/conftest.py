@@ -1,0 +1,137 @@
+"""Gateway tests: the library tests' anvil and deployment, an owner whose operator runs the
+gateway as a real `pilotchain gateway serve` process (uvicorn) on a free port, stopped by PID.
+
+Entity 1 (admin `council-1`) owns the assets and runs the gateway as its operator
+`gateway-op`; entity 2 (`council-2`) is the usual requester; entities 3-5 stand in where a test
+changes an entity's standing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from pilotchain import datasharing as ds
+from pilotchain.accounts import AccountStore
+from pilotchain.endpoints import open_session, resolve
+from pilotchain.registry import AccountRole, ActionKind, add_account, pass_proposal, status_payload
+from pilotchain.session import Session
+from pilotchain.toolchain import ROOT
+from tests.library.conftest import _free_port, anvil, deployed, isolated_state, network, workdir  # noqa: F401
+
+DAY = 86_400
+
+
+@dataclass
+class GatewayProcess:
+    process: subprocess.Popen
+    url: str
+    state_dir: Path
+    log: Path
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(20)
+        assert self.process.poll() is not None, "gateway still running after stop"
+
+
+def start_gateway(network: str, asset_dir: Path, state_dir: Path, port: int, *extra: str) -> GatewayProcess:
+    log = state_dir.with_suffix(".log")
+    state_dir.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pilotchain.cli", "gateway", "serve", "--network", network,
+               "--account", "gateway-op", "--asset-dir", str(asset_dir), "--state-dir", str(state_dir),
+               "--port", str(port), "--rate", "10000", "--burst", "10000", *extra]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("a"), stderr=subprocess.STDOUT)
+    gateway = GatewayProcess(process, f"http://127.0.0.1:{port}", state_dir, log)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(gateway.url + "/", timeout=1).ok:
+                return gateway
+        except requests.RequestException:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            gateway.stop(signal.SIGKILL)
+            raise RuntimeError(f"the gateway did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.1)
+
+
+@dataclass
+class Owner:
+    """Entity 1, its admin session and its gateway's folder and port."""
+
+    network: str
+    admin: Session
+    asset_dir: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def publish(self, name: str, content: bytes) -> int:
+        """Write a file to the gateway's folder and register it as an asset; returns its id."""
+        (self.asset_dir / name).write_bytes(content)
+        asset = ds.register_asset(self.admin, hashlib.sha256(content).digest(), f"{self.url}/files/{name}")
+        return asset.asset_id
+
+    def grant(self, asset_id: int, grantee: int, purposes=(ds.Purpose.Research,), seconds: int = 30 * DAY) -> None:
+        now = self.admin.w3.eth.get_block("latest")["timestamp"]
+        ds.grant(self.admin, asset_id, grantee, purposes, now + seconds)
+
+
+@pytest.fixture(scope="session")
+def owner(network, deployed, workdir):
+    store = AccountStore(resolve(network).accounts_dir)
+    store.ensure(["gateway-op", "outsider"])
+    admin = open_session(network, "council-1")
+    add_account(admin, store.address("gateway-op"), AccountRole.Operator)
+    open_session(network, "deployer").sender.top_up([store.address("gateway-op")], minimum=10**18, amount=10**18)
+    asset_dir = workdir / "assets"
+    asset_dir.mkdir()
+    return Owner(network, admin, asset_dir, _free_port())
+
+
+@pytest.fixture(scope="session")
+def gateway(owner, workdir):
+    process = start_gateway(owner.network, owner.asset_dir, workdir / "gateway-state", owner.port,
+                            "--batch-seconds", "0.3")
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def requester(network, deployed):
+    """council-2, an admin of entity 2, and its key."""
+    return open_session(network, "council-2"), AccountStore(resolve(network).accounts_dir).load("council-2")
+
+
+def set_status(network: str, kind: ActionKind, entity_id: int) -> None:
+    """Suspend or reinstate an entity by a council vote (entities 2, 3 and 5 propose and vote)."""
+    council = [open_session(network, f"council-{i}") for i in (2, 3, 5)]
+    pass_proposal(council[0], council[1:], kind, status_payload(entity_id, "gateway test"))
+
+
+def access_receipts(session, request_id: str) -> list:
+    """The AccessRecorded logs carrying `request_id` as their gateway request id."""
+    return [log for log in session.logs(ds.CONTRACT, "AccessRecorded")
+            if "0x" + bytes(log["args"]["gatewayRequestId"]).hex() == request_id]
+
+
+def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while not (found := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {timeout} s")
+        time.sleep(0.1)
+    return found
+
