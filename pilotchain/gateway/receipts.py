@@ -21,7 +21,9 @@ import time
 from pathlib import Path
 
 from pilotchain import datasharing as ds
-from pilotchain.errors import ContractError, PilotchainError
+from web3.exceptions import TransactionNotFound
+
+from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
 from pilotchain.gateway.store import Delivery, Store
 from pilotchain.journal import Journal
 from pilotchain.session import Session
@@ -78,9 +80,9 @@ class Batcher:
 
     def _send(self, batch: int, deliveries: list[Delivery]) -> None:
         receipts = [ds.Receipt(d.asset_id, d.grantee, d.purpose, d.delivery_hash, d.request_id) for d in deliveries]
+        key = f"receipts-{batch}"
         try:
-            receipt = self.journal.transact(f"receipts-{batch}",
-                                            lambda session: ds.record_access_batch_call(session, receipts))
+            receipt = self.journal.transact(key, lambda session: ds.record_access_batch_call(session, receipts))
         except ContractError as refused:
             unrecordable = [d.seq for d in deliveries if _named_by(refused, d)]
             self.store.batch_failed(batch, str(refused), unrecordable=unrecordable)
@@ -88,10 +90,32 @@ class Batcher:
                 raise
             log.warning("%d deliveries cannot get a receipt: %s", len(unrecordable), refused)
             return
+        except TransactionFailed as failed:
+            if not self._nonce_taken(key):
+                raise
+            self.session.sender.nonces.resync()
+            self.store.batch_failed(batch, f"its transaction's nonce was taken by another: {failed}")
+            log.warning("batch %d goes into a new transaction: another process sent one with its nonce "
+                        "(run one gateway per operator account)", batch)
+            return
         self.store.batch_mined(batch, receipt["transactionHash"].to_0x_hex(), receipt["blockNumber"])
         self.sent += 1
         log.info("recorded %d receipts in %s (block %d, gas %d)", len(deliveries),
                  receipt["transactionHash"].to_0x_hex(), receipt["blockNumber"], receipt["gasUsed"])
+
+
+    def _nonce_taken(self, key: str) -> bool:
+        """Whether the journal's transaction for `key` can never be mined: not on chain, and its
+        nonce used by another transaction of the account (another process sending as it)."""
+        step = self.journal.steps.get(key)
+        if step is None or step.nonce is None:
+            return False
+        w3 = self.session.w3
+        try:
+            w3.eth.get_transaction(step.tx)
+            return False
+        except TransactionNotFound:
+            return w3.eth.get_transaction_count(self.session.account, "latest") > step.nonce
 
 
 def _named_by(refused: ContractError, delivery: Delivery) -> bool:

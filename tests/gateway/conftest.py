@@ -44,11 +44,14 @@ class GatewayProcess:
         assert self.process.poll() is not None, "gateway still running after stop"
 
 
-def start_gateway(network: str, asset_dir: Path, state_dir: Path, port: int, *extra: str) -> GatewayProcess:
+def start_gateway(network: str, asset_dir: Path, state_dir: Path, port: int, *extra: str,
+                  account: str = "gateway-op") -> GatewayProcess:
+    """`pilotchain gateway serve` as `account`; each running gateway needs an operator account of
+    its own (two processes sending receipts from one account would take each other's nonces)."""
     log = state_dir.with_suffix(".log")
     state_dir.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "pilotchain.cli", "gateway", "serve", "--network", network,
-               "--account", "gateway-op", "--asset-dir", str(asset_dir), "--state-dir", str(state_dir),
+               "--account", account, "--asset-dir", str(asset_dir), "--state-dir", str(state_dir),
                "--port", str(port), "--rate", "10000", "--burst", "10000", *extra]
     process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("a"), stderr=subprocess.STDOUT)
     gateway = GatewayProcess(process, f"http://127.0.0.1:{port}", state_dir, log)
@@ -84,6 +87,14 @@ class Owner:
         asset = ds.register_asset(self.admin, hashlib.sha256(content).digest(), f"{self.url}/files/{name}")
         return asset.asset_id
 
+    def operator(self, name: str) -> str:
+        """A new funded operator account of entity 1, for a gateway of its own; returns `name`."""
+        store = AccountStore(resolve(self.network).accounts_dir)
+        store.ensure([name])
+        add_account(self.admin, store.address(name), AccountRole.Operator)
+        open_session(self.network, "deployer").sender.top_up([store.address(name)], minimum=10**18, amount=10**18)
+        return name
+
     def grant(self, asset_id: int, grantee: int, purposes=(ds.Purpose.Research,), seconds: int = 30 * DAY) -> None:
         now = self.admin.w3.eth.get_block("latest")["timestamp"]
         ds.grant(self.admin, asset_id, grantee, purposes, now + seconds)
@@ -91,14 +102,11 @@ class Owner:
 
 @pytest.fixture(scope="session")
 def owner(network, deployed, workdir):
-    store = AccountStore(resolve(network).accounts_dir)
-    store.ensure(["gateway-op", "outsider"])
-    admin = open_session(network, "council-1")
-    add_account(admin, store.address("gateway-op"), AccountRole.Operator)
-    open_session(network, "deployer").sender.top_up([store.address("gateway-op")], minimum=10**18, amount=10**18)
     asset_dir = workdir / "assets"
     asset_dir.mkdir()
-    return Owner(network, admin, asset_dir, _free_port())
+    owner = Owner(network, open_session(network, "council-1"), asset_dir, _free_port())
+    owner.operator("gateway-op")
+    return owner
 
 
 @pytest.fixture(scope="session")
