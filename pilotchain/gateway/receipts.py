@@ -40,6 +40,8 @@ class Batcher:
         self.interval = interval
         self.size = size
         self.sent = 0  # batches mined by this process
+        self._delivered = 0  # deliveries since the last flush began
+        self._count_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="receipt-batcher", daemon=True)
@@ -55,7 +57,10 @@ class Batcher:
 
     def delivered(self) -> None:
         """Called after each delivery: a full batch is sent without waiting for the interval."""
-        if self.store.waiting_count() >= self.size:
+        with self._count_lock:
+            self._delivered += 1
+            full = self._delivered >= self.size
+        if full:
             self._wake.set()
 
     def _loop(self) -> None:
@@ -73,6 +78,8 @@ class Batcher:
 
     def flush(self) -> None:
         """Finish the batches a killed gateway left, then send every waiting delivery."""
+        with self._count_lock:
+            self._delivered = 0
         for batch, deliveries in self.store.unfinished_batches().items():
             self._send(batch, deliveries)
         while waiting := self.store.waiting(self.size):

@@ -19,10 +19,12 @@ import binascii
 import json
 import secrets
 from dataclasses import asdict, dataclass, replace
+from functools import cached_property, lru_cache
 
-from eth_account import Account
 from eth_account.messages import SignableMessage, encode_typed_data
 from eth_account.signers.local import LocalAccount
+from eth_keys import keys
+from eth_keys.exceptions import BadSignature, ValidationError
 from eth_utils import keccak, to_checksum_address
 
 from pilotchain.errors import ConfigError
@@ -60,17 +62,31 @@ class SignedRequest:
                 "nonce": self.nonce, "expiry": self.expiry}
 
     def signable(self) -> SignableMessage:
+        """The typed data as wallets sign it (eth-account's EIP-712 encoder)."""
         return encode_typed_data(full_message=typed_data(self.chain_id, self.gateway, self.message()))
 
-    @property
+    @cached_property
     def request_id(self) -> bytes:
-        """The EIP-712 digest: the request's id, on chain as the receipt's `gatewayRequestId`."""
-        signable = self.signable()
-        return keccak(b"\x19" + signable.version + signable.header + signable.body)
+        """The EIP-712 digest: the request's id, on chain as the receipt's `gatewayRequestId`.
 
-    def signer(self) -> str:
-        """The account that signed (any account for a forged signature: compare it)."""
-        return Account.recover_message(self.signable(), signature=bytes.fromhex(self.signature[2:]))
+        Computed here from the fixed-size fields (the gateway does it at every request, and
+        eth-account's general encoder takes about a millisecond); the domain separator comes
+        from eth-account's encoder, once per gateway. A test holds both encodings equal."""
+        words = (self.asset_id.to_bytes(32, "big") + self.purpose.to_bytes(32, "big")
+                 + bytes(12) + bytes.fromhex(self.requester[2:]) + self.nonce.to_bytes(32, "big")
+                 + self.expiry.to_bytes(32, "big"))
+        return keccak(b"\x19\x01" + domain_separator(self.chain_id, self.gateway) + keccak(REQUEST_TYPEHASH + words))
+
+    def signer(self) -> str | None:
+        """The account that signed (any account for a forged signature: compare it); None for a
+        signature from which no key can be recovered."""
+        raw = bytes.fromhex(self.signature[2:])
+        v = raw[64] - 27 if raw[64] >= 27 else raw[64]
+        try:
+            key = keys.Signature(raw[:64] + bytes([v])).recover_public_key_from_msg_hash(self.request_id)
+        except (BadSignature, ValidationError):
+            return None
+        return key.to_checksum_address()
 
     def to_header(self) -> str:
         return base64.urlsafe_b64encode(json.dumps(asdict(self), separators=(",", ":")).encode()).decode()
@@ -97,6 +113,16 @@ class SignedRequest:
         if len(signature) != 65:
             raise BadRequest(f"the signature must be 65 bytes, got {len(signature)}")
         return replace(cls(**data), gateway=gateway, requester=requester)
+
+
+REQUEST_TYPE = "DataRequest(" + ",".join(f"{f['type']} {f['name']}" for f in REQUEST_FIELDS) + ")"
+REQUEST_TYPEHASH = keccak(text=REQUEST_TYPE)
+
+
+@lru_cache(maxsize=64)
+def domain_separator(chain_id: int, gateway: str) -> bytes:
+    return encode_typed_data(full_message=typed_data(chain_id, gateway, {
+        "assetId": 0, "purpose": 0, "requester": gateway, "nonce": 0, "expiry": 0})).header
 
 
 def typed_data(chain_id: int, gateway: str, message: dict) -> dict:

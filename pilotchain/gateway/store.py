@@ -134,11 +134,6 @@ class Store:
         return self._rows("SELECT * FROM deliveries WHERE batch IS NULL AND tx IS NULL AND unrecorded IS NULL "
                           "ORDER BY seq LIMIT ?", (limit,))
 
-    def waiting_count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM deliveries WHERE batch IS NULL AND tx IS NULL "
-                                    "AND unrecorded IS NULL").fetchone()[0]
-
     # ------------------------------------------------------------ batches
 
     def open_batch(self, deliveries: list[Delivery]) -> int:

@@ -9,63 +9,28 @@ changes an entity's standing.
 from __future__ import annotations
 
 import hashlib
-import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 
 from pilotchain import datasharing as ds
 from pilotchain.accounts import AccountStore
 from pilotchain.endpoints import open_session, resolve
+from pilotchain.gateway import process
 from pilotchain.registry import AccountRole, ActionKind, add_account, pass_proposal, status_payload
 from pilotchain.session import Session
-from pilotchain.toolchain import ROOT
 from tests.library.conftest import _free_port, anvil, deployed, isolated_state, network, workdir  # noqa: F401
 
 DAY = 86_400
 
 
-@dataclass
-class GatewayProcess:
-    process: subprocess.Popen
-    url: str
-    state_dir: Path
-    log: Path
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(20)
-        assert self.process.poll() is not None, "gateway still running after stop"
-
-
 def start_gateway(network: str, asset_dir: Path, state_dir: Path, port: int, *extra: str,
-                  account: str = "gateway-op") -> GatewayProcess:
-    """`pilotchain gateway serve` as `account`; each running gateway needs an operator account of
-    its own (two processes sending receipts from one account would take each other's nonces)."""
-    log = state_dir.with_suffix(".log")
-    state_dir.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pilotchain.cli", "gateway", "serve", "--network", network,
-               "--account", account, "--asset-dir", str(asset_dir), "--state-dir", str(state_dir),
-               "--port", str(port), "--rate", "10000", "--burst", "10000", *extra]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log.open("a"), stderr=subprocess.STDOUT)
-    gateway = GatewayProcess(process, f"http://127.0.0.1:{port}", state_dir, log)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(gateway.url + "/", timeout=1).ok:
-                return gateway
-        except requests.RequestException:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            gateway.stop(signal.SIGKILL)
-            raise RuntimeError(f"the gateway did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.1)
+                  account: str = "gateway-op") -> process.GatewayProcess:
+    """`pilotchain gateway serve` as `account` (each running gateway has an operator of its own)
+    with no rate limit unless `extra` sets one."""
+    return process.start(network, account, asset_dir, state_dir, port, "--rate", "10000", "--burst", "10000", *extra)
 
 
 @dataclass
