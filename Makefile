@@ -23,7 +23,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-indexer bench-pilot bench-gateway chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -97,7 +97,7 @@ $(POSTGRES):
 	else echo "the indexer's PostgreSQL tests need Debian's PostgreSQL 15: run  sudo apt-get install postgresql"; exit 1; fi
 
 test-python: $(TOOLS) $(POSTGRES)
-	$(PYTEST) tests/library tests/epcis tests/indexer
+	$(PYTEST) tests/library tests/epcis tests/indexer tests/gateway
 
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration
@@ -154,6 +154,11 @@ chain-soak: $(TOOLS) $(GETH)
 
 bench-indexer: $(TOOLS) $(POSTGRES)
 	$(BIN)/python -m pilotchain.bench.indexer --postgres
+
+# Small-file requests/s with the live chain check, its added latency (p50/p95), 100 MB
+# throughput and receipt gas per delivery, against a fresh anvil (~1 minute).
+bench-gateway: $(TOOLS)
+	$(BIN)/python -m pilotchain.bench.gateway
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
 	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log

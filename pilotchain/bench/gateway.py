@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import os
 import platform
-import socket
 import statistics
 import tempfile
 import threading
@@ -45,12 +44,6 @@ from pilotchain.toolchain import ROOT
 
 REPORT = ROOT / "reports" / "gateway.md"
 DAY = 86_400
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -136,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pilotchain-bench-gateway-") as folder:
         work = Path(folder)
         os.environ.update(PILOTCHAIN_ACCOUNTS=str(work / "accounts"), PILOTCHAIN_DEPLOYMENTS=str(work / "deployments"))
-        node = devnode.start_anvil(_free_port())
+        node = devnode.start_anvil(process.free_port())
         gateway = None
         try:
             w3, _ = endpoints.connect(node.url)
@@ -147,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             add_account(owner, store.address("gateway-op"), AccountRole.Operator)
             open_session(node.url, "deployer").sender.top_up([store.address("gateway-op")], minimum=10**18,
                                                              amount=10**18)
-            port, assets = _free_port(), work / "assets"
+            port, assets = process.free_port(), work / "assets"
             assets.mkdir()
             small, large = os.urandom(1024), os.urandom(args.large_mb * 10**6)
             ids = {}
