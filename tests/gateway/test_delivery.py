@@ -97,3 +97,13 @@ def test_data_fetch_and_receipts_commands(capsys, network, gateway, requester, s
     chain_line = shown.splitlines()[receipt_line - 1]
     assert re.match(r"\d{4}-\d\d-\d\dT[\d:]+Z  receipt: entity 2 received for purpose 0 .* tx 0x[0-9a-f]{64} block \d+",
                     chain_line), chain_line
+
+
+def test_refused_fetch_is_one_line_naming_the_reason(capsys, network, gateway, shared_asset, tmp_path):
+    asset_id, _content = shared_asset
+    code, _out, err = cli(capsys, "data", "fetch", asset_id, "--purpose", "treatment", "--out", tmp_path / "no.csv",
+                          "--network", network, "--account", "council-2")
+    assert code == 1
+    assert re.fullmatch(r"error: the gateway refused \(403 purpose-not-granted\): entity 2's grant covers "
+                        r"purposes \[0\], not 4\n", err), err
+    assert not (tmp_path / "no.csv").exists() and not (tmp_path / "no.csv.part").exists()
