@@ -463,14 +463,9 @@ def record_access(
     return {**_event(session, receipt, "AccessRecorded"), "transactionHash": receipt["transactionHash"]}
 
 
-def record_access_batch_call(session: Session, receipts: list[Receipt]) -> Any:
-    """The `recordAccessBatch` call, for callers that send it themselves (through a journal)."""
-    return _fn(session).recordAccessBatch([r.as_tuple() for r in receipts])
-
-
 def record_access_batch(session: Session, receipts: list[Receipt]) -> list[dict]:
     """Record many deliveries in one transaction (all or none)."""
-    receipt = session.transact(record_access_batch_call(session, receipts))
+    receipt = session.transact(_fn(session).recordAccessBatch([r.as_tuple() for r in receipts]))
     return session.events(receipt, CONTRACT, "AccessRecorded")
 
 

@@ -38,7 +38,8 @@ from pilotchain.accounts import AccountStore
 from pilotchain.deploy import deploy_network
 from pilotchain.endpoints import open_session
 from pilotchain.gateway import client, process
-from pilotchain.gateway.server import NodeLink, ViewCall
+from pilotchain.gateway.abi import AbiFunction
+from pilotchain.gateway.server import NodeLink
 from pilotchain.gateway.signing import HEADER
 from pilotchain.registry import AccountRole, add_account
 from pilotchain.toolchain import ROOT
@@ -98,8 +99,8 @@ def chain_check_alone(session, asset_id: int, requester: str, count: int) -> dic
     """The gateway's chain check (the same JSON-RPC batch through the same `NodeLink`), from one
     thread of a process doing nothing else: its latency without an HTTP server around it."""
     node = NodeLink(session.w3.provider.endpoint_uri)
-    can_access = ViewCall(session.contract(ds.CONTRACT), "canAccess")
-    entity_of = ViewCall(session.contract("EntityRegistry"), "entityOf")
+    can_access = AbiFunction(session.contract(ds.CONTRACT), "canAccess")
+    entity_of = AbiFunction(session.contract("EntityRegistry"), "entityOf")
     timings = []
     for _ in range(count):
         started = time.perf_counter()

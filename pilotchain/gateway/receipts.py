@@ -24,6 +24,7 @@ from pilotchain import datasharing as ds
 from web3.exceptions import TransactionNotFound
 
 from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
+from pilotchain.gateway.abi import AbiFunction
 from pilotchain.gateway.store import Delivery, Store
 from pilotchain.journal import Journal
 from pilotchain.session import Session
@@ -37,6 +38,7 @@ class Batcher:
         self.session = session
         self.store = store
         self.journal = Journal(journal_path, session, window=1)
+        self._record = AbiFunction(session.contract(ds.CONTRACT), "recordAccessBatch")
         self.interval = interval
         self.size = size
         self.sent = 0  # batches mined by this process
@@ -86,10 +88,11 @@ class Batcher:
             self._send(self.store.open_batch(waiting), waiting)
 
     def _send(self, batch: int, deliveries: list[Delivery]) -> None:
-        receipts = [ds.Receipt(d.asset_id, d.grantee, d.purpose, d.delivery_hash, d.request_id) for d in deliveries]
+        receipts = [ds.Receipt(d.asset_id, d.grantee, d.purpose, d.delivery_hash, d.request_id).as_tuple()
+                    for d in deliveries]
         key = f"receipts-{batch}"
         try:
-            receipt = self.journal.transact(key, lambda session: ds.record_access_batch_call(session, receipts))
+            receipt = self.journal.transact(key, lambda _session: self._record.transaction(receipts))
         except ContractError as refused:
             unrecordable = [d.seq for d in deliveries if _named_by(refused, d)]
             self.store.batch_failed(batch, str(refused), unrecordable=unrecordable)

@@ -39,12 +39,12 @@ from urllib.parse import unquote, urlparse, urlsplit
 
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response, StreamingResponse
-from eth_utils.abi import function_abi_to_4byte_selector, get_abi_input_types, get_abi_output_types
 from web3 import Web3
 
 from pilotchain import datasharing as ds
 from pilotchain.errors import ConfigError, ContractError, PilotchainError
 from pilotchain.gateway import files
+from pilotchain.gateway.abi import AbiFunction
 from pilotchain.gateway.receipts import Batcher
 from pilotchain.gateway.signing import HEADER, BadRequest, SignedRequest
 from pilotchain.gateway.store import Store
@@ -143,25 +143,6 @@ class NodeLink:
         return sorted(answers, key=lambda a: a.get("id", -1))
 
 
-class ViewCall:
-    """A view function's `eth_call` parameters and result, encoded from the compiled ABI without
-    web3's contract layer (its `encode_abi` takes milliseconds; this, a fraction of one)."""
-
-    def __init__(self, contract, name: str):
-        abi = next(e for e in contract.abi if e.get("type") == "function" and e["name"] == name)
-        self.to = contract.address
-        self.selector = function_abi_to_4byte_selector(abi)
-        self.inputs, self.outputs = get_abi_input_types(abi), get_abi_output_types(abi)
-        self.codec = contract.w3.codec
-
-    def params(self, *args) -> list:
-        data = self.selector + self.codec.encode(self.inputs, args)
-        return [{"to": self.to, "data": "0x" + data.hex()}, "latest"]
-
-    def result(self, answer: str) -> tuple:
-        return self.codec.decode(self.outputs, bytes.fromhex(answer[2:]))
-
-
 def _refused(status: int, slug: str, title: str, detail: str, **extensions) -> Problem:
     return Problem(status, slug, title, detail=detail, **extensions)
 
@@ -191,8 +172,8 @@ class Gateway:
         self._sharing = session.contract(ds.CONTRACT)
         self._registry = session.contract("EntityRegistry")
         self._node = NodeLink(self.w3.provider.endpoint_uri)
-        self._can_access = ViewCall(self._sharing, "canAccess")
-        self._entity_of = ViewCall(self._registry, "entityOf")
+        self._can_access = AbiFunction(self._sharing, "canAccess")
+        self._entity_of = AbiFunction(self._registry, "entityOf")
 
     def info(self) -> dict:
         return {"gateway": self.account, "chain_id": self.chain_id, "entity": self.owner,

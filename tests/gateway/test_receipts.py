@@ -84,3 +84,23 @@ def test_gateway_killed_with_its_batch_signed_but_unmined_sends_that_transaction
     finally:
         second.stop()
     assert receipt["transactionHash"].to_0x_hex() == signed_tx
+
+
+def test_delivery_whose_grant_is_revoked_before_its_batch_is_kept_without_receipt(owner, workdir, requester, tmp_path):
+    session, key = requester
+    asset_id = owner.publish("revoked-before-batch.csv", b"delivered, then revoked\n")
+    owner.grant(asset_id, 2)
+    port = _free_port()
+    ds.update_locator(owner.admin, asset_id, f"http://127.0.0.1:{port}/files/revoked-before-batch.csv")
+    state = workdir / "revoked-state"
+    gateway = start_gateway(owner.network, owner.asset_dir, state, port, "--batch-seconds", "3600",
+                            account=owner.operator("revoked-op"))
+    try:
+        fetched = client.fetch(session, key, asset_id, ds.Purpose.Research, tmp_path / "revoked.csv")
+        ds.revoke(owner.admin, asset_id, 2, 1)
+    finally:
+        gateway.stop()  # its last batch is refused by the contract
+    assert access_receipts(session, fetched.request_id) == []
+    [row] = client.audit(session, asset_id, state)
+    assert row["tx"] is None and row["request_id"] == fetched.request_id
+    assert row["unrecorded"].endswith(f"DataSharingNoValidGrant(assetId={asset_id}, grantee=2, purpose=0)")
