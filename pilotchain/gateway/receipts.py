@@ -69,7 +69,7 @@ class Batcher:
         while True:
             stopping = self._stopping.is_set()
             try:
-                self.flush()
+                self.flush(everything=stopping)
                 self.store.forget_nonces(int(time.time()) - 60)
             except PilotchainError as exc:  # the node is away, the owner suspended: try again later
                 log.warning("receipts not recorded yet: %s", exc)
@@ -78,14 +78,18 @@ class Batcher:
             self._wake.wait(self.interval)
             self._wake.clear()
 
-    def flush(self) -> None:
-        """Finish the batches a killed gateway left, then send every waiting delivery."""
+    def flush(self, *, everything: bool = False) -> None:
+        """Finish the batches a killed gateway left, then send what waits: one batch, and more
+        only while full ones wait (deliveries arriving during a send wait for the next interval
+        or a full batch, rather than go out a few at a time), or all with `everything`."""
         with self._count_lock:
             self._delivered = 0
         for batch, deliveries in self.store.unfinished_batches().items():
             self._send(batch, deliveries)
-        while waiting := self.store.waiting(self.size):
+        first = True
+        while (waiting := self.store.waiting(self.size)) and (first or everything or len(waiting) == self.size):
             self._send(self.store.open_batch(waiting), waiting)
+            first = False
 
     def _send(self, batch: int, deliveries: list[Delivery]) -> None:
         receipts = [ds.Receipt(d.asset_id, d.grantee, d.purpose, d.delivery_hash, d.request_id).as_tuple()
