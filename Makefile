@@ -27,7 +27,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-gateway bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -113,7 +113,7 @@ $(POSTGRES):
 	else echo "the indexer's PostgreSQL tests need Debian's PostgreSQL 15: run  sudo apt-get install postgresql"; exit 1; fi
 
 test-python: $(TOOLS) $(POSTGRES)
-	$(PYTEST) tests/library tests/epcis tests/indexer tests/api
+	$(PYTEST) tests/library tests/epcis tests/indexer tests/api tests/gateway
 
 # The multi-host scenarios (tests/integration/test_multihost.py) build network namespaces, so
 # they need root; elsewhere they skip and say so.
@@ -186,6 +186,11 @@ bench-epcis-rest: $(TOOLS) $(POSTGRES)
 # Members, list views and admission at 164, 2,000 and 10,000 entities on anvil (reports/scale.md)
 bench-scale: $(TOOLS)
 	$(BIN)/python -m pilotchain.bench.scale
+
+# Small-file requests/s with the live chain check, its added latency (p50/p95), 100 MB
+# throughput and receipt gas per delivery, against a fresh anvil (~1 minute).
+bench-gateway: $(TOOLS)
+	$(BIN)/python -m pilotchain.bench.gateway
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
 	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log .cache/toxiproxy-build.log

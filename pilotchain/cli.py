@@ -214,6 +214,7 @@ _COMMAND_MODULES = [
     "pilotchain.commands.data",
     "pilotchain.commands.deploy",
     "pilotchain.commands.entity",
+    "pilotchain.commands.gateway",
     "pilotchain.commands.index",
     "pilotchain.commands.pilot",
     "pilotchain.commands.provenance",

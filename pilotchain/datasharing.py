@@ -480,6 +480,15 @@ def get_asset(session: Session, asset_id: int) -> Asset:
     return Asset.from_abi(asset_id, session.call(_fn(session).asset(asset_id)))
 
 
+def asset_locator(session: Session, asset_id: int) -> str:
+    """The asset's current locator (its gateway URI), which lives only in events."""
+    located = [*session.logs(CONTRACT, "AssetRegistered", argument_filters={"assetId": asset_id}),
+               *session.logs(CONTRACT, "AssetLocatorUpdated", argument_filters={"assetId": asset_id})]
+    if not located:
+        raise ConfigError(f"no asset {asset_id} was registered on this chain")
+    return max(located, key=lambda e: (e["blockNumber"], e["logIndex"]))["args"]["locator"]
+
+
 def get_grant(session: Session, asset_id: int, grantee: int) -> Grant:
     return Grant.from_abi(asset_id, grantee, session.call(_fn(session).grantOf(asset_id, grantee)))
 

@@ -234,3 +234,47 @@ def receipt(args):
     session = open_session(args.network, args.account)
     return ds.record_access(session, args.asset, _grantee(session, args), args.purpose, args.delivery_hash,
                             ds.text_hash(args.gateway_request))
+
+
+@command(
+    "data fetch", "download an asset through its owner's gateway, with a request signed by your account, "
+                  "and keep it only if it hashes to its content hash on chain",
+    ASSET,
+    arg("--purpose", required=True, type=ds.parse_purpose, help="purpose of the use: code or label (research, ...)"),
+    arg("--out", type=Path, help="file to write (default: asset-ID in the current folder)"),
+    shared=SESSION,
+)
+def fetch(args):
+    from pilotchain.gateway.client import fetch as download
+
+    if not args.account:
+        raise ConfigError("data fetch needs --account: the requesting account, whose entity holds the grant")
+    session = open_session(args.network, args.account)
+    signer = account_store(args.network).load(args.account)
+    return download(session, signer, args.asset, args.purpose, args.out or Path(f"asset-{args.asset}"))
+
+
+def _render_receipts(rows: list[dict]) -> None:
+    if not rows:
+        print("(no delivery)")
+    for row in rows:
+        if row["tx"]:
+            print(f"{row['recorded_at']}  receipt: entity {row['grantee']} received for purpose {row['purpose']} "
+                  f"(delivery {row['delivery_hash'][:18]}…)  tx {row['tx']} block {row['block']} log {row['log_index']}")
+        else:
+            print(f"{'(no receipt)':20}  {row['unrecorded']}")
+        print(f"{'':20}  gateway: {row['gateway_log'] or '(no gateway record given: --gateway-state)'}")
+
+
+@command(
+    "data receipts", "who received an asset, when and for which purpose: its receipts on chain beside the "
+                     "gateway's record of each delivery",
+    ASSET,
+    arg("--gateway-state", type=Path, help="the gateway's state folder (owner side): its log line beside each "
+        "receipt, and deliveries still waiting for one"),
+    shared=SESSION, render=_render_receipts,
+)
+def receipts(args):
+    from pilotchain.gateway.client import audit
+
+    return audit(open_session(args.network, args.account), args.asset, args.gateway_state)

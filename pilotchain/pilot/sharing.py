@@ -1,8 +1,10 @@
 """The pilot's data-sharing scenario.
 
-- A hospital registers an anonymised dataset; a university requests it for research, the
-  hospital approves a shorter term; the hospital's gateway checks access and records receipts;
-  at the end the hospital revokes the grant.
+- A hospital registers an anonymised extract (its SHA-256 and its gateway's URL); a university
+  requests it for research, the hospital approves a shorter term; the university fetches the
+  file through the hospital's gateway (started for the scenario on a free 127.0.0.1 port as the
+  hospital's operator, stopped after), which checks the chain and records the receipt; at the
+  end the hospital revokes the grant.
 - A government department signs a grant of company filings to a bank for credit assessment
   off chain (EIP-712); the bank submits it itself.
 - A power company grants metering data to a city office directly, with a 30-day hold.
@@ -12,12 +14,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
 import time
+from pathlib import Path
 
 from eth_utils import keccak
 
 from pilotchain import datasharing as ds
-from pilotchain.datasharing import Purpose, Receipt, Sensitivity
+from pilotchain.datasharing import Purpose, Sensitivity
+from pilotchain.gateway import client, process
 from pilotchain.errors import ContractError
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.roster import RosterEntry
@@ -38,34 +44,54 @@ def run_sharing(crew: Crew, roster: list[RosterEntry], council: list[str], log) 
     bank = pick(roster, "Bank", "Shanghai")
     power = pick(roster, "PowerCompany", "Guangzhou")
     city_office = pick(roster, "GovernmentDepartment", "Guangzhou")
-    gateways = [hospital, department, power]
-    deployer = crew.session("deployer")
-    deployer.sender.top_up([crew.store.address(f"{e.account}-op") for e in gateways],
-                           minimum=OPERATOR_FUNDS // 2, amount=OPERATOR_FUNDS)
-    ids = {e.code: entity_id_of(deployer, crew.store.address(e.account)) for e in (hospital, university, department, bank, power, city_office)}
-    checks: list[tuple[str, bool]] = []
+    # the hospital's gateway starts (a few seconds of imports) while the scenario makes the grant
+    folder = crew.journal_dir / "hospital-gateway"
+    extract = write_extract(folder / "assets" / EXTRACT)
+    gateway = process.start(crew.w3.provider.endpoint_uri, f"{hospital.account}-op", folder / "assets",
+                            folder / "state", process.free_port(), "--batch-seconds", "0.5",
+                            accounts_dir=crew.store.folder, wait=False)
+    try:
+        gateways = [hospital, department, power]
+        deployer = crew.session("deployer")
+        deployer.sender.top_up([crew.store.address(f"{e.account}-op") for e in gateways],
+                               minimum=OPERATOR_FUNDS // 2, amount=OPERATOR_FUNDS)
+        ids = {e.code: entity_id_of(deployer, crew.store.address(e.account)) for e in (hospital, university, department, bank, power, city_office)}
+        checks: list[tuple[str, bool]] = []
 
-    def check(who: RosterEntry, asset: int, purpose: Purpose, label: str) -> bool:
-        allowed = ds.can_access(deployer, asset, crew.store.address(who.account), purpose)
-        checks.append((label, allowed))
-        log(f"  canAccess {label}: {allowed}")
-        return allowed
+        def check(who: RosterEntry, asset: int, purpose: Purpose, label: str) -> bool:
+            allowed = ds.can_access(deployer, asset, crew.store.address(who.account), purpose)
+            checks.append((label, allowed))
+            log(f"  canAccess {label}: {allowed}")
+            return allowed
 
-    # 1. hospital -> university, by request and approval
-    h = crew.session(hospital.account)
-    dataset = ds.register_asset(h, keccak(text="pilot: anonymised discharge summaries 2025"),
-                                f"https://gateway.{hospital.code.lower()}.pilot/datasets/discharge-2025",
-                                schema=101, sensitivity=Sensitivity.Confidential)
-    request = ds.request_access(crew.session(university.account), dataset.asset_id, Purpose.Research, 180 * DAY,
-                                keccak(text="IRB protocol 2025-117: readmission risk study"))
-    research = ds.approve_request(h, request.request_id, term=90 * DAY)
-    log(f"  {hospital.name} shares dataset {dataset.asset_id} with {university.name}: research, 90 days (asked 180)")
-    check(university, dataset.asset_id, Purpose.Research, "university / dataset / research")
-    check(university, dataset.asset_id, Purpose.Treatment, "university / dataset / treatment")
-    receipts = ds.record_access_batch(crew.session(f"{hospital.account}-op"), [
-        Receipt(dataset.asset_id, ids[university.code], Purpose.Research, keccak(text=f"extract-{n}"), keccak(text=f"req-{n}"))
-        for n in range(3)
-    ])
+        # 1. hospital -> university, by request and approval; the extract moves through the
+        #    hospital's gateway, which records the receipt
+        h = crew.session(hospital.account)
+        dataset = ds.register_asset(h, hashlib.sha256(extract).digest(), f"{gateway.url}/files/{EXTRACT}",
+                                    schema=101, sensitivity=Sensitivity.Confidential)
+        request = ds.request_access(crew.session(university.account), dataset.asset_id, Purpose.Research, 180 * DAY,
+                                    keccak(text="IRB protocol 2025-117: readmission risk study"))
+        research = ds.approve_request(h, request.request_id, term=90 * DAY)
+        log(f"  {hospital.name} shares dataset {dataset.asset_id} with {university.name}: research, 90 days (asked 180)")
+        check(university, dataset.asset_id, Purpose.Research, "university / dataset / research")
+        check(university, dataset.asset_id, Purpose.Treatment, "university / dataset / treatment")
+        waited = time.monotonic()
+        gateway.wait_until_ready()
+        fetch_started = time.monotonic()
+        fetched = client.fetch(crew.session(university.account), crew.store.load(university.account), dataset.asset_id,
+                               Purpose.Research, folder / f"received-by-{university.code.lower()}-{EXTRACT}")
+        log(f"  {university.name} fetched {EXTRACT} through {hospital.name}'s gateway: {fetched.bytes:,} bytes, "
+            f"SHA-256 matches the asset's content hash on chain")
+        stopping = time.monotonic()
+    finally:
+        gateway.stop()  # sends its waiting receipts first
+    added = {"waiting for its start": fetch_started - waited, "the fetch": fetched.seconds,
+             "its stop": time.monotonic() - stopping}
+    delivered = client.audit(h, dataset.asset_id, folder / "state")
+    for row in delivered:
+        log(f"  receipt {row['tx'] or '(none)'}: {row['gateway_log']}")
+    on_chain = [row for row in delivered if row["tx"]]
+    receipts: list = list(on_chain)
 
     # 2. department -> bank, a grant signed off chain and submitted by the bank
     d = crew.session(department.account)
@@ -119,6 +145,11 @@ def run_sharing(crew: Crew, roster: list[RosterEntry], council: list[str], log) 
     check(university, dataset.asset_id, Purpose.Research, "university after revocation")
 
     return {
+        "gateway deliveries": f"{university.name} received {EXTRACT} ({fetched.bytes:,} bytes, hash verified) "
+                              f"through {hospital.name}'s gateway; on-chain receipts: "
+                              + (", ".join(f"{r['tx']} (block {r['block']})" for r in on_chain) or "none"),
+        "time the gateway added (s)": f"{sum(added.values()):.1f} ("
+                                      + ", ".join(f"{what} {seconds:.1f}" for what, seconds in added.items()) + ")",
         "assets registered": 3,
         "grants": "3 (approved request, signed EIP-712 grant, direct grant)",
         "research term granted (days)": (research.valid_until - research.valid_from) // DAY,
@@ -128,6 +159,25 @@ def run_sharing(crew: Crew, roster: list[RosterEntry], council: list[str], log) 
         "receipt for suspended bank": refused_receipt,
         "suspended bank could access": suspended_access,
     }
+
+
+EXTRACT = "discharge-summaries-2025.csv"
+
+
+def write_extract(path: Path, rows: int = 5_000) -> bytes:
+    """The hospital's anonymised extract (synthetic and the same in every run, so its hash is too)."""
+    generator = random.Random(2025)
+    lines = ["record,age_band,ward,length_of_stay_days,readmitted_30d"]
+    lines += [f"{n},{generator.choice(AGE_BANDS)},{generator.choice(WARDS)},{generator.randint(1, 30)},"
+              f"{int(generator.random() < 0.12)}" for n in range(1, rows + 1)]
+    content = ("\n".join(lines) + "\n").encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return content
+
+
+AGE_BANDS = ["18-34", "35-49", "50-64", "65-79", "80+"]
+WARDS = ["icu", "cardiology", "respiratory", "surgery", "general"]
 
 
 def _council_action(crew: Crew, council: list[str], kind: ActionKind, entity_id: int, reason: str) -> None:

@@ -1,5 +1,7 @@
 """The pilot scenario runs to the end on an anvil dev node (what `make demo NETWORK=anvil` does)."""
 
+import re
+
 from pilotchain.pilot import run_pilot
 
 
@@ -18,6 +20,8 @@ def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
     assert len(summary.proposals) == 4
 
     sharing = summary.sections["data sharing"]
+    assert "(hash verified) through" in sharing["gateway deliveries"]
+    assert re.search(r"on-chain receipts: 0x[0-9a-f]{64} \(block \d+\)$", sharing["gateway deliveries"])
     assert sharing["research term granted (days)"] == 90
     assert sharing["revocation during hold"] == "DataSharingGrantOnHold"
     assert sharing["receipt for suspended bank"] == "DataSharingEntityNotActive"
