@@ -1,0 +1,74 @@
+/**
+ * The console's shell: header with navigation, language switch and sign-in state, and a router
+ * over the History API (`pilotchain serve` answers every non-API path with index.html). Links
+ * inside the app are followed without a reload.
+ */
+import "./styles.css";
+import { h, replace } from "./lib/dom";
+import { initLocale, LOCALES, locale, onLocaleChange, setLocale, t, type Locale } from "./i18n";
+import { onSessionChange, restoreSession, session, signOut } from "./app/session";
+import { verifyPage } from "./verify/page";
+import { signinPage } from "./signin/page";
+import { directoryPage, entityPage } from "./directory/page";
+import { short } from "./lib/dom";
+
+const header = document.getElementById("header")!;
+const main = document.getElementById("main")!;
+
+function navigate(path: string): void {
+  history.pushState(null, "", path);
+  render();
+}
+
+function render(): void {
+  document.documentElement.lang = locale();
+  document.title = t("app.title");
+  renderHeader();
+  const { pathname, search } = location;
+  if (pathname === "/" || pathname.startsWith("/verify")) verifyPage(main, pathname, navigate);
+  else if (pathname === "/signin") signinPage(main, navigate);
+  else if (pathname === "/directory") directoryPage(main, search, navigate);
+  else if (pathname.startsWith("/entities/")) entityPage(main, pathname.slice("/entities/".length));
+  else replace(main, h("h1", {}, t("common.notFound")));
+  main.focus({ preventScroll: true });
+}
+
+function renderHeader(): void {
+  const link = (path: string, label: string) =>
+    h("a", { href: path, "aria-current": location.pathname.startsWith(path) ? "page" : undefined }, label);
+  const language = h("select", { id: "language", "aria-label": t("app.language"),
+    onchange: (event: Event) => setLocale((event.target as HTMLSelectElement).value as Locale) },
+    ...Object.entries(LOCALES).map(([code, name]) => {
+      const option = h("option", { value: code, lang: code }, name);
+      option.selected = code === locale();
+      return option;
+    }));
+  const signed = session();
+  replace(header,
+    h("a", { class: "skip", href: "#main" }, t("app.skip")),
+    h("a", { class: "brand", href: "/" }, t("app.title")),
+    h("nav", { "aria-label": t("nav.main") },
+      link("/verify", t("nav.verify")),
+      link("/directory", t("nav.directory")),
+      signed
+        ? h("button", { type: "button", class: "link", onclick: () => { signOut(); navigate("/"); } },
+            t("nav.signout", { account: short(signed.account, 4) }))
+        : link("/signin", t("nav.signin")),
+    ),
+    language,
+  );
+}
+
+document.addEventListener("click", (event) => {
+  const anchor = (event.target as Element).closest("a");
+  if (!anchor || anchor.origin !== location.origin || anchor.target || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  if (anchor.pathname.startsWith("/api/") || anchor.hash === "#main") return;
+  event.preventDefault();
+  navigate(anchor.pathname + anchor.search);
+});
+window.addEventListener("popstate", render);
+initLocale();
+restoreSession();
+onLocaleChange(render);
+onSessionChange(renderHeader);
+render();
