@@ -20,7 +20,7 @@ export type ContractName = keyof typeof ABIS;
 
 /** The deployment export as the API serves it. */
 export interface Deployment {
-  chainId: number;
+  chainId: number | string;
   rpc: string;
   contracts: Record<ContractName, { address: string; abi: unknown[] }>;
 }
@@ -55,12 +55,17 @@ export class Deployed<N extends ContractName> {
 /** The chain as the browser sees it: a provider on the deployment's RPC URL and the contracts. */
 export class Chain {
   readonly provider: JsonRpcProvider;
+  readonly chainId: number;
+  readonly rpc: string;
   readonly registry: Deployed<"EntityRegistry">;
   readonly provenance: Deployed<"Provenance">;
   readonly sharing: Deployed<"DataSharing">;
 
   constructor(readonly deployment: Deployment) {
-    this.provider = new JsonRpcProvider(deployment.rpc, deployment.chainId, { staticNetwork: true });
+    // hardhat-deploy writes the chain id as a string; a relative RPC URL is on the page's origin.
+    this.chainId = Number(deployment.chainId);
+    this.rpc = typeof location === "undefined" ? deployment.rpc : new URL(deployment.rpc, location.href).href;
+    this.provider = new JsonRpcProvider(this.rpc, this.chainId, { staticNetwork: true });
     const at = (name: ContractName) => {
       const entry = deployment.contracts[name];
       if (!entry) throw new Error(`the deployment export has no ${name}`);

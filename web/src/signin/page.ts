@@ -26,7 +26,7 @@ export async function siweSignIn(signer: Signer): Promise<SignedIn> {
   ]);
   const message = siweMessage({
     domain: location.host, address, statement: t("signin.statement", {}, "en"), uri: location.origin,
-    chainId: chain.deployment.chainId, nonce, issuedAt: new Date(),
+    chainId: chain.chainId, nonce, issuedAt: new Date(),
   });
   const signature = await signer.signMessage(message);
   const answer = await api<{ token: string; account: string; entity_id: number; expires: string }>("/auth/siwe", {

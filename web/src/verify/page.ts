@@ -58,8 +58,8 @@ async function showResult(result: HTMLElement, identifier: string): Promise<void
   let chainId = 0;
   try {
     const chain = await getChain();
-    rpc = chain.deployment.rpc;
-    chainId = chain.deployment.chainId;
+    rpc = chain.rpc;
+    chainId = chain.chainId;
     story = await readChainStory(chain, await resolveItemId(chain, identifier));
   } catch (error) {
     replace(result, h("p", { class: "error", role: "alert" }, t("common.error", { detail: message(error) })));
