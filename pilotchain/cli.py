@@ -218,6 +218,7 @@ _COMMAND_MODULES = [
     "pilotchain.commands.index",
     "pilotchain.commands.pilot",
     "pilotchain.commands.provenance",
+    "pilotchain.commands.serve",
 ]
 
 

@@ -85,9 +85,12 @@ class _Batch:
                 self.conn.execute(t.insert(), _same_keys(t, rows))
 
     def get(self, table: sa.Table, key: dict[str, Any]) -> dict[str, Any] | None:
+        rows = self.rows(table, key)
+        return rows[0] if rows else None
+
+    def rows(self, table: sa.Table, key: dict[str, Any]) -> list[dict[str, Any]]:
         self.flush(table)
-        row = self.conn.execute(sa.select(table).where(*_match(table, key))).mappings().first()
-        return dict(row) if row else None
+        return [dict(r) for r in self.conn.execute(sa.select(table).where(*_match(table, key))).mappings()]
 
     def update(self, table: sa.Table, key: dict[str, Any], **values: Any) -> None:
         old = self.get(table, key)
@@ -104,6 +107,12 @@ class _Batch:
 
     def document(self, epcis_hash: str) -> dict | None:
         return self.indexer.document(epcis_hash)
+
+
+def read_meta(conn: sa.Connection, key: str, default: Any) -> Any:
+    """A bookkeeping value of the index (cursor, final_height, identity)."""
+    value = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == key)).scalar_one_or_none()
+    return default if value is None else value
 
 
 def _match(table: sa.Table, key: dict[str, Any]) -> list:
@@ -280,17 +289,17 @@ class Indexer:
                 return True
             end = min(head, cursor + self.batch_blocks)
             logs = self._logs(cursor + 1, end)
-            end_hash = self.w3.eth.get_block(end)["hash"].to_0x_hex()
-            hashes = {end: end_hash}
+            headers = self._headers({end, *(entry["blockNumber"] for entry in logs)})
+            hashes = {n: h for n, (h, _t) in headers.items()}
             for entry in logs:
-                number, block_hash = entry["blockNumber"], entry["blockHash"]
-                if hashes.setdefault(number, block_hash) != block_hash:
-                    raise _BlockChanged(f"block {number} changed while it was read")
+                if hashes[entry["blockNumber"]] != entry["blockHash"]:
+                    raise _BlockChanged(f"block {entry['blockNumber']} changed while it was read")
             batch = _Batch(self, conn)
             for entry in logs:
                 self._apply(batch, entry)
             batch.flush()
-            conn.execute(s.blocks.insert(), [{"number": n, "hash": h} for n, h in sorted(hashes.items())])
+            conn.execute(s.blocks.insert(), [{"number": n, "hash": h, "timestamp": ts}
+                                             for n, (h, ts) in sorted(headers.items())])
             self._set_meta(conn, "cursor", end)
             self._finalize(conn, min(end, head - self.confirmations))
             result.indexed_to, result.blocks, result.events = end, result.blocks + end - cursor, result.events + len(logs)
@@ -309,6 +318,19 @@ class Indexer:
         for entry in logs:
             entry["blockNumber"], entry["logIndex"] = int(entry["blockNumber"], 16), int(entry["logIndex"], 16)
         return sorted(logs, key=lambda e: (e["blockNumber"], e["logIndex"]))
+
+    def _headers(self, numbers: set[int]) -> dict[int, tuple[str, int]]:
+        """(hash, timestamp) of each block in `numbers`, in one JSON-RPC batch."""
+        ordered = sorted(numbers)
+        responses = self.w3.provider.make_batch_request(
+            [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in ordered])
+        headers = {}
+        for number, response in zip(ordered, responses):
+            block = response.get("result")
+            if block is None:  # the block went away between the logs and this call
+                raise _BlockChanged(f"block {number} is gone")
+            headers[number] = (block["hash"], int(block["timestamp"], 16))
+        return headers
 
     def _apply(self, batch: _Batch, entry: dict) -> None:
         address, topics = entry["address"].lower(), entry["topics"]
@@ -400,10 +422,7 @@ class Indexer:
                     f"(chain {stored['chain_id']}, genesis {stored['genesis_hash'][:12]}…); use another --db"
                 )
 
-    @staticmethod
-    def _meta(conn: sa.Connection, key: str, default: Any) -> Any:
-        value = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == key)).scalar_one_or_none()
-        return default if value is None else value
+    _meta = staticmethod(read_meta)
 
     @staticmethod
     def _set_meta(conn: sa.Connection, key: str, value: Any) -> None:

@@ -14,6 +14,7 @@ from typing import Any, Callable, Protocol
 
 import sqlalchemy as sa
 
+from pilotchain.epcis.codes import prefix_text
 from pilotchain.indexer import schema as s
 from pilotchain.provenance import unit_text
 
@@ -26,6 +27,8 @@ class Context(Protocol):
     def update(self, table: sa.Table, key: dict[str, Any], **values: Any) -> None: ...
 
     def get(self, table: sa.Table, key: dict[str, Any]) -> dict[str, Any] | None: ...
+
+    def rows(self, table: sa.Table, key: dict[str, Any]) -> list[dict[str, Any]]: ...
 
     def entity_facts(self, entity_id: int, code: str) -> dict[str, Any]: ...
 
@@ -42,6 +45,14 @@ def on(contract: str, event: str) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def _upsert(ctx: Context, table: sa.Table, key: dict[str, Any], **values: Any) -> None:
+    """Insert the row of `key`, or (journaled) update it when an earlier event created it."""
+    if ctx.get(table, key) is None:
+        ctx.insert(table, **key, **values)
+    else:
+        ctx.update(table, key, **values)
 
 
 def _text32(hex_value: str) -> str:
@@ -92,11 +103,7 @@ def council_left(ctx: Context, a: dict) -> None:
 
 @on("EntityRegistry", "AccountAdded")
 def account_added(ctx: Context, a: dict) -> None:
-    key = {"entity_id": a["entityId"], "account": a["account"]}
-    if ctx.get(s.accounts, key) is None:
-        ctx.insert(s.accounts, **key, role=a["role"], active=True)
-    else:
-        ctx.update(s.accounts, key, role=a["role"], active=True)
+    _upsert(ctx, s.accounts, {"entity_id": a["entityId"], "account": a["account"]}, role=a["role"], active=True)
 
 
 @on("EntityRegistry", "AccountRemoved")
@@ -124,6 +131,11 @@ def voted(ctx: Context, a: dict) -> None:
         ctx.update(s.proposals, key, **{column: proposal[column] + 1})
 
 
+@on("EntityRegistry", "RuleChanged")
+def rule_changed(ctx: Context, a: dict) -> None:
+    _upsert(ctx, s.voting_rules, {"kind": a["kind"]}, threshold_bps=a["thresholdBps"], quorum_bps=a["quorumBps"])
+
+
 @on("EntityRegistry", "ProposalExecuted")
 def proposal_executed(ctx: Context, a: dict) -> None:
     ctx.update(s.proposals, {"proposal_id": a["proposalId"]}, status="executed")
@@ -135,6 +147,11 @@ def proposal_cancelled(ctx: Context, a: dict) -> None:
 
 
 # ------------------------------------------------------------------ DataSharing
+
+
+@on("DataSharing", "PurposeAdded")
+def purpose_added(ctx: Context, a: dict) -> None:
+    _upsert(ctx, s.purposes, {"code": a["code"]}, label=_text32(a["label"]))
 
 
 @on("DataSharing", "AssetRegistered")
@@ -178,12 +195,9 @@ def request_withdrawn(ctx: Context, a: dict) -> None:
 @on("DataSharing", "GrantIssued")
 def grant_issued(ctx: Context, a: dict) -> None:
     key = {"asset_id": a["assetId"], "grantee": a["grantee"]}
-    values = dict(owner=a["owner"], purposes=a["purposes"], valid_from=a["validFrom"], valid_until=a["validUntil"],
-                  hold_until=a["holdUntil"], revoked=False, revoke_reason=None)
-    if ctx.get(s.grants, key) is None:
-        ctx.insert(s.grants, **key, **values)
-    else:  # a grant issued again after revocation or expiry
-        ctx.update(s.grants, key, **values)
+    # a grant may be issued again after revocation or expiry
+    _upsert(ctx, s.grants, key, owner=a["owner"], purposes=a["purposes"], valid_from=a["validFrom"],
+            valid_until=a["validUntil"], hold_until=a["holdUntil"], revoked=False, revoke_reason=None)
 
 
 @on("DataSharing", "GrantRenewed")
@@ -195,6 +209,17 @@ def grant_renewed(ctx: Context, a: dict) -> None:
 @on("DataSharing", "GrantRevoked")
 def grant_revoked(ctx: Context, a: dict) -> None:
     ctx.update(s.grants, {"asset_id": a["assetId"], "grantee": a["grantee"]}, revoked=True, revoke_reason=a["reason"])
+
+
+@on("DataSharing", "SignedGrantSubmitted")
+def signed_grant_submitted(ctx: Context, a: dict) -> None:
+    ctx.insert(s.signed_grants, asset_id=a["assetId"], signer=a["signer"], grantee=a["grantee"], nonce=str(a["nonce"]))
+
+
+@on("DataSharing", "NoncesInvalidated")
+def nonces_invalidated(ctx: Context, a: dict) -> None:
+    ctx.insert(s.nonce_invalidations, signer=a["signer"], entity_id=a["entityId"], word_pos=str(a["wordPos"]),
+               mask=str(a["mask"]), by=a["by"])
 
 
 @on("DataSharing", "AccessRecorded")
@@ -327,10 +352,56 @@ def certified(ctx: Context, a: dict) -> None:
 
 @on("Provenance", "Recalled")
 def recalled(ctx: Context, a: dict) -> None:
-    ctx.insert(s.recalls, item_id=a["itemId"], entity_id=a["entityId"], reason=a["reason"])
-    _set_item(ctx, a["itemId"], status="recalled")
+    ctx.insert(s.recalls, item_id=a["itemId"], entity_id=a["entityId"], reason=a["reason"], withdrawn=False)
+    _flag_recalled(ctx, a["itemId"])
 
 
 @on("Provenance", "RecallAcknowledged")
 def recall_acknowledged(ctx: Context, a: dict) -> None:
-    ctx.insert(s.acknowledgements, item_id=a["itemId"], recalled_id=a["recalledId"], entity_id=a["entityId"])
+    ctx.insert(s.acknowledgements, item_id=a["itemId"], recalled_id=a["recalledId"], entity_id=a["entityId"],
+               released=False)
+    _flag_recalled(ctx, a["itemId"])
+
+
+def _flag_recalled(ctx: Context, item_id: str) -> None:
+    """An item is recalled while its own recall stands or it holds an unreleased acknowledgement
+    of another item's recall (the contract's recall flags); only active/recalled items change."""
+    own = ctx.get(s.recalls, {"item_id": item_id, "withdrawn": False}) is not None
+    held = any(r["recalled_id"] != item_id for r in ctx.rows(s.acknowledgements, {"item_id": item_id, "released": False}))
+    item = ctx.get(s.items, {"item_id": item_id})
+    status = "recalled" if own or held else "active"
+    if item is not None and item["status"] in ("active", "recalled") and item["status"] != status:
+        ctx.update(s.items, {"item_id": item_id}, status=status)
+
+
+def _origin_key(row: dict[str, Any]) -> dict[str, Any]:
+    """The primary key of a row of a table keyed by its creating event."""
+    return {"block_hash": row["block_hash"], "log_index": row["log_index"]}
+
+
+@on("Provenance", "RecallWithdrawn")
+def recall_withdrawn(ctx: Context, a: dict) -> None:
+    recall = ctx.get(s.recalls, {"item_id": a["itemId"], "withdrawn": False})
+    if recall is not None:
+        ctx.update(s.recalls, _origin_key(recall), withdrawn=True, withdrawn_by=a["entityId"],
+                   withdraw_reason=a["reason"])
+    _flag_recalled(ctx, a["itemId"])
+
+
+@on("Provenance", "RecallReleased")
+def recall_released(ctx: Context, a: dict) -> None:
+    ack = ctx.get(s.acknowledgements, {"item_id": a["itemId"], "recalled_id": a["recalledId"], "released": False})
+    if ack is not None:
+        ctx.update(s.acknowledgements, _origin_key(ack), released=True, released_by=a["entityId"])
+    _flag_recalled(ctx, a["itemId"])
+
+
+@on("Provenance", "PrefixRegistered")
+def prefix_registered(ctx: Context, a: dict) -> None:
+    _upsert(ctx, s.prefixes, {"prefix": prefix_text(bytes.fromhex(a["prefix"][2:]))}, entity_id=a["entityId"],
+            active=True)
+
+
+@on("Provenance", "PrefixRemoved")
+def prefix_removed(ctx: Context, a: dict) -> None:
+    ctx.update(s.prefixes, {"prefix": prefix_text(bytes.fromhex(a["prefix"][2:]))}, active=False)

@@ -22,6 +22,7 @@ metadata = sa.MetaData(naming_convention={
 
 Hex32 = sa.String(66)
 Address = sa.String(42)
+Uint256 = sa.String(78)  # a uint256 past BIGINT (nonces, bitmaps), as decimal text
 
 
 def _origin() -> list[sa.Column]:
@@ -52,11 +53,14 @@ meta = sa.Table(
 )
 
 # The hash of every block that had an event and of each batch's last block (the cursor): a tip
-# that still matches the node vouches, by the hash chain, for every block below it.
+# that still matches the node vouches, by the hash chain, for every block below it. The
+# timestamp dates the rows of that block (the API's times; null for blocks indexed before it
+# was recorded).
 blocks = sa.Table(
     "blocks", metadata,
     sa.Column("number", sa.BigInteger, primary_key=True),
     sa.Column("hash", Hex32, nullable=False),
+    sa.Column("timestamp", sa.BigInteger),
 )
 
 undo_log = sa.Table(
@@ -133,7 +137,22 @@ votes = _table(
     key=("proposal_id", "entity_id"),
 )
 
+voting_rules = _table(
+    "voting_rules",
+    sa.Column("kind", sa.Integer),
+    sa.Column("threshold_bps", sa.Integer, nullable=False),
+    sa.Column("quorum_bps", sa.Integer, nullable=False),
+    key=("kind",),
+)
+
 # ------------------------------------------------------------------ DataSharing
+
+purposes = _table(
+    "purposes",
+    sa.Column("code", sa.Integer),
+    sa.Column("label", sa.Text, nullable=False),
+    key=("code",),
+)
 
 assets = _table(
     "assets",
@@ -184,6 +203,23 @@ receipts = _table(
     sa.Column("purpose", sa.Integer, nullable=False),
     sa.Column("delivery_hash", Hex32, nullable=False),
     sa.Column("gateway_request_id", Hex32, nullable=False),
+)
+
+signed_grants = _table(
+    "signed_grants",
+    sa.Column("asset_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("signer", Address, nullable=False),
+    sa.Column("grantee", sa.BigInteger, nullable=False),
+    sa.Column("nonce", Uint256, nullable=False),
+)
+
+nonce_invalidations = _table(
+    "nonce_invalidations",
+    sa.Column("signer", Address, nullable=False, index=True),
+    sa.Column("entity_id", sa.BigInteger, nullable=False),
+    sa.Column("word_pos", Uint256, nullable=False),
+    sa.Column("mask", Uint256, nullable=False),
+    sa.Column("by", Address, nullable=False),
 )
 
 # ------------------------------------------------------------------ Provenance
@@ -239,6 +275,9 @@ recalls = _table(
     sa.Column("item_id", Hex32, nullable=False, index=True),
     sa.Column("entity_id", sa.BigInteger, nullable=False),
     sa.Column("reason", Hex32, nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("withdrawn_by", sa.BigInteger),
+    sa.Column("withdraw_reason", Hex32),
 )
 
 acknowledgements = _table(
@@ -246,6 +285,16 @@ acknowledgements = _table(
     sa.Column("item_id", Hex32, nullable=False, index=True),
     sa.Column("recalled_id", Hex32, nullable=False, index=True),
     sa.Column("entity_id", sa.BigInteger, nullable=False),
+    sa.Column("released", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("released_by", sa.BigInteger),
+)
+
+prefixes = _table(
+    "prefixes",
+    sa.Column("prefix", sa.String(12)),  # the GS1 company prefix digits
+    sa.Column("entity_id", sa.BigInteger, nullable=False, index=True),
+    sa.Column("active", sa.Boolean, nullable=False),
+    key=("prefix",),
 )
 
 lineage = _table(
@@ -257,5 +306,6 @@ lineage = _table(
     sa.Column("amount", sa.BigInteger),
 )
 
-TYPED = (entities, accounts, proposals, votes, assets, requests, grants, receipts, items,
-         provenance_events, custody, certificates, recalls, acknowledgements, lineage)
+TYPED = (entities, accounts, proposals, votes, voting_rules, purposes, assets, requests, grants, receipts,
+         signed_grants, nonce_invalidations, items, provenance_events, custody, certificates, recalls,
+         acknowledgements, lineage, prefixes)

@@ -1,0 +1,59 @@
+"""`pilotchain serve` as a library call: uvicorn on the API, with the indexer following the
+chain in a background thread so the API stays within a block of the head."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Callable
+
+import uvicorn
+
+from pilotchain import deployments, endpoints
+from pilotchain.api.app import WEB_DIR, Settings, create_app
+from pilotchain.indexer import DEFAULT_CONFIRMATIONS, Indexer
+from pilotchain.errors import PilotchainError
+from pilotchain.indexer.core import default_db_url
+
+FOLLOW_INTERVAL = 0.25  # seconds between the background indexer's polls
+
+
+def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port: int = 8600, index: bool = True,
+          confirmations: int = DEFAULT_CONFIRMATIONS, rpc_url: str | None = None, web_dir: Path | None = WEB_DIR,
+          eventstore: str | Path | None = None, log: Callable[[str], None] = print,
+          started: Callable[[uvicorn.Server], None] | None = None) -> dict:
+    """Serve until interrupted (Ctrl-C or SIGTERM); returns what was served."""
+    w3, endpoint = endpoints.connect(network)
+    deployment = deployments.for_chain(w3)
+    db_url = db or default_db_url(deployment.chain_id)
+    stop = threading.Event()
+    follower = None
+    if index:
+        indexer = Indexer(w3, deployment, db_url, confirmations=confirmations, eventstore=eventstore)
+        log(f"indexing into {indexer.engine.url.render_as_string(hide_password=True)} "
+            f"(catching up from block {indexer.cursor() + 1})")
+        follower = threading.Thread(target=_follow, args=(indexer, stop, log), name="indexer", daemon=True)
+        follower.start()
+    app = create_app(Settings(db_url=db_url, w3=w3, deployment=deployment, rpc_url=rpc_url or endpoint.url,
+                              confirmations=confirmations, web_dir=web_dir))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    log(f"serving http://{host}:{port}/ (API /api/v1, docs /api/v1/docs) for chain {deployment.chain_id}; "
+        "Ctrl-C stops")
+    if started is not None:
+        started(server)
+    try:
+        server.run()
+    finally:
+        stop.set()
+        if follower is not None:
+            follower.join(timeout=30)
+            indexer.close()
+    return {"served": f"http://{host}:{port}/", "chain_id": deployment.chain_id, "db": db_url, "indexed": index}
+
+
+def _follow(indexer: Indexer, stop: threading.Event, log: Callable[[str], None]) -> None:
+    """The background indexer; if it fails, the API keeps serving and its lag shows it."""
+    try:
+        indexer.follow(interval=FOLLOW_INTERVAL, stop=stop)
+    except PilotchainError as exc:
+        log(f"the indexer stopped: {exc}; the API serves the index as it is (GET /api/v1/status/index)")
