@@ -2,24 +2,26 @@
 
 The chain and its activity are the indexer tests' (an anvil node of the session, the suite
 deployed, a lot of cells recalled and the vehicle built from it acknowledging the recall). The
-console is the built `web/dist` (`make web`), served with the deployment export at
-`/api/v1/deployment` by `console_url`; the page talks to anvil itself for everything the chain
-can prove. Every server and the browser are stopped at the end of the session.
+console is the built `web/dist` (`make web`) served by `pilotchain serve` with the API and an
+index of its own; the page talks to anvil itself for everything the chain can prove. Every
+server and the browser are stopped at the end of the session.
 """
 
 from __future__ import annotations
 
-import http.server
 import json
 import shutil
 import socket
-import threading
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from pilotchain import deployments
 from pilotchain.toolchain import ROOT
 from tests.indexer.conftest import CELLS, PACK, VIN, activity, deployment, eventstore_path, w3  # noqa: F401  (fixtures)
 from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
@@ -43,49 +45,43 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _console_handler(dist: Path, deployment_document: dict):
-    body = json.dumps(deployment_document).encode()
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        """web/dist with the SPA fallback, and the deployment export."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(dist), **kwargs)
-
-        def do_GET(self):
-            if self.path == "/api/v1/deployment":
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-            if self.path.startswith("/api/"):
-                self.send_error(404, "not served by the static console")
-                return
-            if not (dist / self.path.split("?", 1)[0].lstrip("/")).is_file():
-                self.path = "/index.html"
-            super().do_GET()
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
 @pytest.fixture(scope="session")
-def console_url(network, deployment, activity):
-    """The built console on a free loopback port, with the chain's deployment export."""
+def console_url(network, deployment, activity, eventstore_path, tmp_path_factory):
+    """`pilotchain serve` (API, index following the chain, the built console) on a free loopback
+    port, stopped by its PID at the end; the fixture returns once the index has caught up."""
     if not (DIST / "index.html").is_file():
         pytest.fail("web/dist is not built: run  make web")
-    document = deployments.hardhat_export(deployment) | {"rpc": network}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), _console_handler(DIST, document))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    folder = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    log = (folder / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pilotchain.cli", "serve", "--network", network, "--port", str(port),
+         "--db", f"sqlite:///{folder / 'index.sqlite'}", "--store", str(eventstore_path), "--confirmations", "1"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_index(url, process, folder / "serve.log")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _wait_for_index(url: str, process: subprocess.Popen, log: Path, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"pilotchain serve exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v1/status/index", timeout=2) as answer:
+                if json.load(answer)["lag"] == 0:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"pilotchain serve did not index the chain within {timeout:.0f} s: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,11 @@ def test_recalled_lot_shows_the_recall_and_a_passing_chain_check(page, console_u
     expect(check).to_contain_text("fold into the head the contract keeps")
 
 
+def test_server_story_of_the_recalled_lot_matches_the_chain(page, console_url):
+    page.goto(f"{console_url}/verify/{CELLS}")
+    expect(page.get_by_test_id("server-check")).to_have_text("✔ The server's record matches the chain.")
+
+
 def test_vehicle_built_from_the_recalled_lot_shows_the_acknowledged_recall(page, console_url):
     page.goto(f"{console_url}/verify/{VIN}")
     expect(page.locator("#facts-h")).to_have_text("Recalled")

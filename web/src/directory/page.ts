@@ -3,25 +3,34 @@
  * API's query parameters (the filter is in the URL, so a filtered list can be shared), and an
  * entity's own page.
  */
-import { EntityRegistryEntityKind, EntityRegistryEntityStatus } from "../abi/generated";
+import { EntityRegistryAccountRole, EntityRegistryEntityKind, EntityRegistryEntityStatus } from "../abi/generated";
 import { api, enc, type Page } from "../lib/api";
 import { h, replace, short } from "../lib/dom";
 import { formatDateTime, t, tEnum } from "../i18n";
 
+/** A row of `GET /api/v1/entities`: enum members in lower case ("carmaker", "active"). */
 export interface EntityRow {
-  id: number;
+  entity_id: number;
   name: string;
-  kind: string; // IEntityRegistry.EntityKind member name
-  city: string;
-  status: string; // IEntityRegistry.EntityStatus member name
+  kind: string | null;
+  city: string | null;
+  status: string;
   council: boolean;
 }
 
 export interface EntityDetail extends EntityRow {
-  accounts: { address: string; role: string }[];
-  status_history: { status: string; time: string; block: number }[];
-  shares: { id: number | string; name?: string; kind?: string }[];
+  accounts: { account: string; role: string; active: boolean }[];
+  status_history: { status: string; time: string | null; block: number }[];
+  assets: { asset_id: number; schema: number; sensitivity: number; retired: boolean }[];
 }
+
+/** The ABI's enum member an API value names ("carmaker" → "CarMaker"), for its message key. */
+export function member(members: readonly string[], value: string | null): string {
+  const wanted = (value ?? "").replace(/[-_]/g, "").toLowerCase();
+  return members.find((m) => m.toLowerCase() === wanted) ?? value ?? "";
+}
+const kindOf = (value: string | null) => tEnum("kind", member(EntityRegistryEntityKind, value));
+const statusOf = (value: string | null) => tEnum("entityStatus", member(EntityRegistryEntityStatus, value));
 
 const FILTERS = ["name", "kind", "city", "status"] as const;
 
@@ -72,11 +81,11 @@ function table(rows: EntityRow[]): HTMLElement {
   return h("table", { class: "entities" },
     h("thead", {}, h("tr", {}, ...head.map((key) => h("th", { scope: "col" }, t(key))))),
     h("tbody", {}, ...rows.map((row) => h("tr", {},
-      h("td", {}, String(row.id)),
-      h("td", {}, h("a", { href: `/entities/${row.id}` }, row.name)),
-      h("td", {}, tEnum("kind", row.kind)),
-      h("td", {}, row.city),
-      h("td", { class: `entity-${row.status}` }, tEnum("entityStatus", row.status)),
+      h("td", {}, String(row.entity_id)),
+      h("td", {}, h("a", { href: `/entities/${row.entity_id}` }, row.name)),
+      h("td", {}, kindOf(row.kind)),
+      h("td", {}, row.city ?? ""),
+      h("td", { class: `entity-${member(EntityRegistryEntityStatus, row.status)}` }, statusOf(row.status)),
     ))),
   );
 }
@@ -86,14 +95,18 @@ export function entityPage(root: HTMLElement, id: string): void {
   api<EntityDetail>(`/entities/${enc(id)}`).then(
     (entity) => replace(root,
       h("h1", {}, t("entity.title", { name: entity.name })),
-      h("p", {}, `${tEnum("kind", entity.kind)} · ${entity.city} · ${tEnum("entityStatus", entity.status)}`,
-        entity.council ? ` · ${t("entity.council")}` : ""),
+      h("p", {}, [kindOf(entity.kind), entity.city, statusOf(entity.status), entity.council ? t("entity.council") : null]
+        .filter(Boolean).join(" · ")),
       h("section", { class: "card" }, h("h2", {}, t("entity.accounts")),
-        h("ul", {}, ...entity.accounts.map((a) => h("li", {}, h("code", { title: a.address }, short(a.address)), ` — ${a.role}`)))),
+        h("ul", {}, ...entity.accounts.map((a) => h("li", {},
+          h("code", { title: a.account }, short(a.account)), ` — ${tEnum("role", member(EntityRegistryAccountRole, a.role))}`)))),
       h("section", { class: "card" }, h("h2", {}, t("entity.history")),
-        h("ol", {}, ...entity.status_history.map((s) => h("li", {}, `${formatDateTime(new Date(s.time))} — ${tEnum("entityStatus", s.status)}`)))),
+        h("ol", {}, ...entity.status_history.map((s) => h("li", {},
+          `${s.time ? formatDateTime(new Date(s.time)) : t("entity.block", { block: s.block })} — ${statusOf(s.status)}`)))),
       h("section", { class: "card" }, h("h2", {}, t("entity.shares")),
-        entity.shares.length ? h("ul", {}, ...entity.shares.map((s) => h("li", {}, s.name ?? String(s.id)))) : h("p", {}, t("common.none"))),
+        entity.assets.length
+          ? h("ul", {}, ...entity.assets.map((a) => h("li", {}, t("entity.asset", { id: a.asset_id, schema: a.schema, sensitivity: a.sensitivity }))))
+          : h("p", {}, t("common.none"))),
     ),
     (error: Error) => replace(root, h("p", { class: "error", role: "alert" }, t("common.unavailable", { detail: error.message }))),
   );

@@ -125,6 +125,11 @@ export const en = {
   "entity.history": "Status history",
   "entity.council": "Council seat",
   "entity.shares": "What it shares",
+  "entity.block": "block {block}",
+  "entity.asset": "Asset #{id} (schema {schema}, sensitivity {sensitivity})",
+  "role.None": "None",
+  "role.Operator": "Operator",
+  "role.Admin": "Admin",
   "pending.title": "{page}",
   "pending.body": "This page needs the API's {endpoint}, which the server does not provide yet.",
 } as const;

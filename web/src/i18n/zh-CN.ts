@@ -127,6 +127,11 @@ export const zhCN: Record<MessageKey, string> = {
   "entity.history": "状态历史",
   "entity.council": "理事会席位",
   "entity.shares": "共享的数据",
+  "entity.block": "区块 {block}",
+  "entity.asset": "数据资产 #{id}（模式 {schema}，敏感级别 {sensitivity}）",
+  "role.None": "无",
+  "role.Operator": "操作员",
+  "role.Admin": "管理员",
   "pending.title": "{page}",
   "pending.body": "此页面需要 API 的 {endpoint}，服务器尚未提供。",
 };

@@ -155,8 +155,8 @@ function chainCheck(story: ChainStory, rpc: string, chainId: number): HTMLElemen
 
 async function serverCheck(identifier: string, story: ChainStory): Promise<HTMLElement> {
   try {
-    const answer = await api<{ index: ServerStory }>(`/items/${enc(identifier)}/verify`);
-    const differs = compareStory(story, answer.index);
+    const answer = await api<{ item_id: string; index: Omit<ServerStory, "item_id"> }>(`/items/${enc(identifier)}/verify`);
+    const differs = compareStory(story, { ...answer.index, item_id: answer.item_id });
     return differs.length
       ? h("p", { class: "bad", role: "alert", "data-testid": "server-check" }, "✘ ", t("verify.serverMismatch", { fields: differs.join(", ") }))
       : h("p", { class: "ok", "data-testid": "server-check" }, "✔ ", t("verify.serverMatch"));

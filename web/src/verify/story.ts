@@ -175,10 +175,10 @@ async function blockTimesOf(chain: Chain, blocks: number[]): Promise<Map<number,
   return new Map(found.map((b, i) => [distinct[i], b ? b.timestamp : 0]));
 }
 
-/** The server's account of the item, as `GET /api/v1/items/{epc}/verify` gives it under `index`. */
+/** The index's account of the item, as `GET /api/v1/items/{epc}/verify` gives it (`index`, with the top-level `item_id`). */
 export interface ServerStory {
   item_id: string;
-  status: string;
+  status: string; // the IProvenance.Status member in any case and spelling ("intransit", "in_transit")
   owner: number | null;
   custodian: number | null;
   event_count: number;
