@@ -7,9 +7,11 @@ import "./styles.css";
 import { h, replace } from "./lib/dom";
 import { initLocale, LOCALES, locale, onLocaleChange, setLocale, t, type Locale } from "./i18n";
 import { onSessionChange, restoreSession, session, signOut } from "./app/session";
-import { verifyPage } from "./verify/page";
+import { identifierFromPath, verifyPage } from "./verify/page";
 import { signinPage } from "./signin/page";
 import { directoryPage, entityPage } from "./directory/page";
+import { dashboardPage } from "./dashboard/page";
+import { itemPage } from "./provenance/page";
 import { short } from "./lib/dom";
 
 const header = document.getElementById("header")!;
@@ -29,6 +31,8 @@ function render(): void {
   else if (pathname === "/signin") signinPage(main, navigate);
   else if (pathname === "/directory") directoryPage(main, search, navigate);
   else if (pathname.startsWith("/entities/")) entityPage(main, pathname.slice("/entities/".length));
+  else if (pathname === "/dashboard") dashboardPage(main);
+  else if (pathname.startsWith("/items/")) itemPage(main, identifierFromPath(pathname.replace(/^\/items/, "/verify")));
   else replace(main, h("h1", {}, t("common.notFound")));
   main.focus({ preventScroll: true });
 }
@@ -50,6 +54,7 @@ function renderHeader(): void {
     h("nav", { "aria-label": t("nav.main") },
       link("/verify", t("nav.verify")),
       link("/directory", t("nav.directory")),
+      link("/dashboard", t("nav.dashboard")),
       signed
         ? h("button", { type: "button", class: "link", onclick: () => { signOut(); navigate("/"); } },
             t("nav.signout", { account: short(signed.account, 4) }))

@@ -81,7 +81,7 @@ function table(rows: EntityRow[]): HTMLElement {
   return h("table", { class: "entities" },
     h("thead", {}, h("tr", {}, ...head.map((key) => h("th", { scope: "col" }, t(key))))),
     h("tbody", {}, ...rows.map((row) => h("tr", {},
-      h("td", {}, String(row.entity_id)),
+      h("td", { class: "id" }, `#${row.entity_id}`),
       h("td", {}, h("a", { href: `/entities/${row.entity_id}` }, row.name)),
       h("td", {}, kindOf(row.kind)),
       h("td", {}, row.city ?? ""),

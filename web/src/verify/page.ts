@@ -110,6 +110,7 @@ function facts(story: ChainStory): HTMLElement {
       ...(last ? row(t("verify.lastEvent"), `${tEnum("event", last.name)} · ${formatDateTime(story.blockTimes.get(last.blockNumber) ?? 0)}`) : []),
     ),
     idLine(story),
+    h("p", {}, h("a", { href: `/items/${story.itemId}` }, t("verify.details"))),
   );
 }
 
@@ -119,9 +120,10 @@ function recalls(story: ChainStory): HTMLElement {
     h("h2", { id: "recalls-h" }, t("verify.recalls")),
     story.openRecalls.length
       ? h("ul", { class: "recalls" }, ...story.openRecalls.map((r) => h("li", {},
-          r.reason !== null
-            ? t("verify.recallOwn", { entity: nameOf(story, r.entity), reason: r.reason, date: when(r.blockNumber) })
-            : t("verify.recallVia", { item: short(r.recalledId, 8), entity: nameOf(story, r.entity), date: when(r.blockNumber) }),
+          ...(r.reason !== null
+            ? [t("verify.recallOwn", { entity: nameOf(story, r.entity), reason: r.reason, date: when(r.blockNumber) })]
+            : [t("verify.recallVia", { item: short(r.recalledId, 8), entity: nameOf(story, r.entity), date: when(r.blockNumber) }),
+               " ", h("a", { href: `/verify/${r.recalledId}` }, t("verify.viewRecalled"))]),
         )))
       : h("p", {}, t("verify.noRecalls")),
   );
@@ -169,7 +171,7 @@ async function serverCheck(identifier: string, story: ChainStory): Promise<HTMLE
 function timeline(story: ChainStory): HTMLElement {
   return h("section", { class: "card", "aria-labelledby": "timeline-h" },
     h("h2", { id: "timeline-h" }, t("verify.timeline")),
-    h("ol", { class: "timeline" }, ...[...story.events].reverse().map((e) => h("li", {},
+    h("ol", { class: "timeline", reversed: true }, ...[...story.events].reverse().map((e) => h("li", {},
       h("span", { class: "when" }, formatDateTime(story.blockTimes.get(e.blockNumber) ?? 0)), " ",
       h("span", { class: "what" }, tEnum("event", e.name)),
     ))),
