@@ -34,3 +34,11 @@ describe("messages and formatting", () => {
     expect(preferredLocale(["fr-FR"])).toBe("en");
   });
 });
+
+describe("event names", () => {
+  test("every event of the three ABIs has a message", async () => {
+    const { DataSharingAbi, ProvenanceAbi } = await import("../src/abi/generated");
+    const shown = [...ProvenanceAbi, ...DataSharingAbi].filter((e) => e.type === "event").map((e) => `event.${e.name}`);
+    expect(shown.filter((key) => !(key in en))).toEqual([]);
+  });
+});

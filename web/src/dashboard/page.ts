@@ -8,6 +8,7 @@ import { api, type Page } from "../lib/api";
 import { barChart, progress, stackedColumns } from "../lib/charts";
 import { h, replace, short } from "../lib/dom";
 import { member } from "../directory/page";
+import { text32 } from "../verify/story";
 import { formatDate, formatNumber, formatPercent, t, tEnum } from "../i18n";
 
 interface Members { total: number; by_kind: Record<string, number>; by_status: Record<string, number>; by_city: Record<string, number> }
@@ -52,7 +53,7 @@ export function dashboardPage(root: HTMLElement): void {
 
   api<Page<RecallRow>>("/recalls?withdrawn=false&limit=100").then((page) => replace(recalls, page.items.length
     ? h("div", {}, ...page.items.map((r) => progress(
-        `${short(r.item_id, 8)} — ${r.reason}`, r.acknowledged, r.affected,
+        `${short(r.item_id, 8)} — ${text32(r.reason)}`, r.acknowledged, r.affected,
         t("dashboard.acknowledged", { done: r.acknowledged, total: r.affected }))))
     : h("p", {}, t("verify.noRecalls"))), fail(recalls));
 

@@ -100,6 +100,7 @@ function lineage(rootId: string, backward: Trace, forward: Trace): HTMLElement {
   graph.setAttribute("role", "group");
   graph.setAttribute("aria-label", t("item.lineage"));
   graph.style.maxWidth = `${width}px`;
+  graph.style.minWidth = `${Math.min(width, 520)}px`; // readable labels on a phone: the wrapper scrolls
   for (const e of [...backward.edges, ...forward.edges]) {
     const [from, to] = [at.get(e.source), at.get(e.target)];
     if (!from || !to) continue;
