@@ -20,8 +20,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
+from pilotchain import registry
+from pilotchain.accounts import AccountStore
+from pilotchain.endpoints import open_session, resolve
+from pilotchain.registry import ActionKind
 from pilotchain.toolchain import ROOT
 from tests.indexer.conftest import CELLS, PACK, VIN, activity, deployment, eventstore_path, w3  # noqa: F401  (fixtures)
 from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
@@ -46,7 +50,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def console_url(network, deployment, activity, eventstore_path, tmp_path_factory):
+def open_proposal(network, activity):
+    """A proposal left open for the browser to vote on: council-1 proposes a council seat for entity 6."""
+    return registry.propose(open_session(network, "council-1"), ActionKind.AddCouncil, registry.council_payload(6))
+
+
+def keystore_of(network: str, name: str) -> tuple[Path, str]:
+    """The keystore file of a dev account and its generated password."""
+    store = AccountStore(resolve(network).accounts_dir)
+    return store.folder / f"{name}.json", (store.folder / f"{name}.password").read_text()
+
+
+def sign_in(page, console_url: str, network: str, name: str) -> None:
+    """Sign in as `name` the way a member does: open the keystore, type the password."""
+    keystore, password = keystore_of(network, name)
+    page.goto(f"{console_url}/signin")
+    page.get_by_label("Keystore file (encrypted JSON)").set_input_files(keystore)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Unlock and sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def console_url(network, deployment, activity, open_proposal, eventstore_path, tmp_path_factory):
     """`pilotchain serve` (API, index following the chain, the built console) on a free loopback
     port, stopped by its PID at the end; the fixture returns once the index has caught up."""
     if not (DIST / "index.html").is_file():

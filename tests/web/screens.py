@@ -21,6 +21,7 @@ PAGES = {
     "item-vehicle": (f"/items/{VIN}", "svg.lineage"),
     "item-recalled-lot": (f"/items/{CELLS}", ".timeline li"),
     "dashboard": ("/dashboard", "[data-testid=dash-validators] p"),
+    "governance": ("/governance", "article.proposal"),
 }
 
 

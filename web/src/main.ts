@@ -12,6 +12,7 @@ import { signinPage } from "./signin/page";
 import { directoryPage, entityPage } from "./directory/page";
 import { dashboardPage } from "./dashboard/page";
 import { itemPage } from "./provenance/page";
+import { governancePage } from "./governance/page";
 import { short } from "./lib/dom";
 
 const header = document.getElementById("header")!;
@@ -32,6 +33,7 @@ function render(): void {
   else if (pathname === "/directory") directoryPage(main, search, navigate);
   else if (pathname.startsWith("/entities/")) entityPage(main, pathname.slice("/entities/".length));
   else if (pathname === "/dashboard") dashboardPage(main);
+  else if (pathname === "/governance") governancePage(main);
   else if (pathname.startsWith("/items/")) itemPage(main, identifierFromPath(pathname.replace(/^\/items/, "/verify")));
   else replace(main, h("h1", {}, t("common.notFound")));
   main.focus({ preventScroll: true });
@@ -54,6 +56,7 @@ function renderHeader(): void {
     h("nav", { "aria-label": t("nav.main") },
       link("/verify", t("nav.verify")),
       link("/directory", t("nav.directory")),
+      link("/governance", t("nav.governance")),
       link("/dashboard", t("nav.dashboard")),
       signed
         ? h("button", { type: "button", class: "link", onclick: () => { signOut(); navigate("/"); } },

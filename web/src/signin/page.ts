@@ -70,7 +70,7 @@ export function signinPage(root: HTMLElement, navigate: (path: string) => void):
           throw new Error(/password/i.test(error.message) ? t("signin.badPassword") : t("signin.badKeystore", { detail: error.message }));
         })) as Wallet;
         password.value = "";
-        await finish(wallet);
+        await finish(wallet.connect((await getChain()).provider));
       } catch (error) {
         status.className = "status-line error";
         status.textContent = t("signin.failed", { detail: (error as Error).message });
