@@ -130,7 +130,7 @@ $(POSTGRES):
 	else echo "the indexer's PostgreSQL tests need Debian's PostgreSQL 15: run  sudo apt-get install postgresql"; exit 1; fi
 
 test-python: $(TOOLS) $(POSTGRES)
-	$(PYTEST) tests/library tests/epcis tests/indexer
+	$(PYTEST) tests/library tests/epcis tests/indexer tests/api
 
 test-integration: $(TOOLS) $(GETH)
 	$(PYTEST) tests/integration

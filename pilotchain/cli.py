@@ -199,9 +199,8 @@ def _report(message: str, argv: list[str] | None) -> None:
 
 
 def _load_commands() -> None:
-    """Import the command modules; each registers its commands with @command."""
-    if COMMANDS:
-        return
+    """Import the command modules; each registers its commands with @command when first
+    imported (a module imported earlier on its own, e.g. by a test, is not imported again)."""
     import importlib
 
     for module in _COMMAND_MODULES:

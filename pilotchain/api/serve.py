@@ -3,6 +3,7 @@ chain in a background thread so the API stays within a block of the head."""
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 from typing import Callable
@@ -20,8 +21,7 @@ FOLLOW_INTERVAL = 0.25  # seconds between the background indexer's polls
 
 def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port: int = 8600, index: bool = True,
           confirmations: int = DEFAULT_CONFIRMATIONS, rpc_url: str | None = None, web_dir: Path | None = WEB_DIR,
-          eventstore: str | Path | None = None, log: Callable[[str], None] = print,
-          started: Callable[[uvicorn.Server], None] | None = None) -> dict:
+          eventstore: str | Path | None = None, log: Callable[[str], None] = print) -> dict:
     """Serve until interrupted (Ctrl-C or SIGTERM); returns what was served."""
     w3, endpoint = endpoints.connect(network)
     deployment = deployments.for_chain(w3)
@@ -39,16 +39,29 @@ def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port:
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     log(f"serving http://{host}:{port}/ (API /api/v1, docs /api/v1/docs) for chain {deployment.chain_id}; "
         "Ctrl-C stops")
-    if started is not None:
-        started(server)
+    main = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGINT, signal.SIGTERM)} if main else {}
     try:
         server.run()
+    except _Stop:
+        pass
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         stop.set()
         if follower is not None:
             follower.join(timeout=30)
             indexer.close()
     return {"served": f"http://{host}:{port}/", "chain_id": deployment.chain_id, "db": db_url, "indexed": index}
+
+
+class _Stop(Exception):
+    """SIGINT or SIGTERM, which uvicorn raises again once it has shut down gracefully (with the
+    default handlers that would end the process before the indexer thread is stopped)."""
+
+
+def _raise_stop(*_args) -> None:
+    raise _Stop
 
 
 def _follow(indexer: Indexer, stop: threading.Event, log: Callable[[str], None]) -> None:

@@ -42,6 +42,10 @@ def next_steps(network: str) -> list[str]:
         f"  pilotchain provenance trace {CELLS[0]} --direction forward{net}",
         f"  pilotchain provenance verify {VEHICLES[0]}{net}",
     ]
+    steps += [
+        "serve the index over HTTP (the API, its docs and the web console; it keeps indexing new blocks):",
+        f"  pilotchain serve{net}         (http://127.0.0.1:8600/, API docs at /api/v1/docs)",
+    ]
     if endpoint.local_poa:
         steps.append("  pilotchain chain status      (the PoA network keeps running; `make chain-stop` stops it)")
     return steps

@@ -24,6 +24,7 @@ from tqdm import tqdm
 from pilotchain import chain, deployments, devnode, endpoints, registry, toolchain
 from pilotchain.accounts import AccountStore
 from pilotchain.errors import ChainError, ConfigError
+from pilotchain.indexer import Indexer
 from pilotchain.pilot.crew import Crew
 from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster
@@ -119,9 +120,21 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
         )
         summary.sections["data sharing"] = sharing
         summary.sections["provenance"] = supply
+        if not endpoint.command:  # a dev node started for the run ends with it: nothing to serve later
+            summary.sections["index"] = index_deployment(w3, deployment, log)
         summary.transactions, summary.gas = crew.sent, crew.gas
     summary.seconds = round(time.monotonic() - started, 1)
     return summary
+
+
+def index_deployment(w3, deployment: deployments.Deployment, log: Callable[[str], None]) -> dict:
+    """Bring the deployment's index (the default SQLite file) up to the head, so that
+    `pilotchain serve` starts on an up-to-date index."""
+    log("indexing the deployment's events")
+    with Indexer(w3, deployment) as index:
+        index.sync()
+        status = index.status()
+    return {"database": status["db"], "indexed to block": status["indexed_to"], "events": status["events"]}
 
 
 def _once(journal_dir: Path, name: str, scenario: Callable[[], dict], log) -> dict:

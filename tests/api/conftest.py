@@ -4,6 +4,7 @@ member), indexed once into SQLite and served in-process by starlette's TestClien
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import datetime, timezone
 
@@ -25,7 +26,7 @@ from tests.library.conftest import anvil, deployed, isolated_state, network, wor
 HOST = "testserver"  # the Host header of starlette's TestClient
 OWNER, GRANTEE, OUTSIDER, REGULATOR = 1, 2, 3, 4  # founding entities: council-N is entity N; 4 is a regulator
 SUSPENDED_KEY = keccak(text="indexer-admin")  # the admin of the indexer tests' hospital (entity 6)
-TOO_SOON = 3600
+SECRET = secrets.token_bytes(32)  # one token key for every app of the session: a token works on each
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +57,8 @@ def index_url(world, w3, deployment, eventstore_path, tmp_path_factory):
 
 
 def settings(url: str, w3, deployment, **overrides) -> Settings:
-    return Settings(db_url=url, w3=w3, deployment=deployment, rpc_url="http://127.0.0.1:8545", confirmations=1,
-                    web_dir=None, **overrides)
+    return Settings(db_url=url, w3=w3, deployment=deployment, **{
+        "rpc_url": "http://127.0.0.1:8545", "confirmations": 1, "web_dir": None, "secret": SECRET, **overrides})
 
 
 @pytest.fixture(scope="session")
