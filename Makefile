@@ -23,7 +23,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration test-web compile gas \
-        web screens bench-poa bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        web screens bench-web bench-poa bench-indexer bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -99,6 +99,10 @@ $(CHROMIUM):
 # Screenshots of every page at desktop and phone width, for a person to look at.
 screens: $(TOOLS) web/dist/index.html $(CHROMIUM)
 	$(PYTEST) tests/web/screens.py
+
+# The bundle's size and the verification page's first and cached load times: reports/web-load.md.
+bench-web: $(TOOLS) web/dist/index.html $(CHROMIUM)
+	$(PYTEST) tests/web/loadtime.py
 
 ## ---- the suite ------------------------------------------------------------------------------
 

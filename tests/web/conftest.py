@@ -20,9 +20,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from eth_utils import keccak
 from playwright.sync_api import expect, sync_playwright
 
-from pilotchain import registry
+from pilotchain import datasharing, registry
 from pilotchain.accounts import AccountStore
 from pilotchain.endpoints import open_session, resolve
 from pilotchain.registry import ActionKind
@@ -55,6 +56,14 @@ def open_proposal(network, activity):
     return registry.propose(open_session(network, "council-1"), ActionKind.AddCouncil, registry.council_payload(6))
 
 
+@pytest.fixture(scope="session")
+def access_request(network, activity):
+    """Entity 3 asks entity 1 for three days of research access to its asset."""
+    requester = open_session(network, "council-3")
+    return datasharing.request_access(requester, activity["asset"], datasharing.Purpose.Research, 3 * 86400,
+                                      keccak(text="study")).request_id
+
+
 def keystore_of(network: str, name: str) -> tuple[Path, str]:
     """The keystore file of a dev account and its generated password."""
     store = AccountStore(resolve(network).accounts_dir)
@@ -72,7 +81,7 @@ def sign_in(page, console_url: str, network: str, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def console_url(network, deployment, activity, open_proposal, eventstore_path, tmp_path_factory):
+def console_url(network, deployment, activity, open_proposal, access_request, eventstore_path, tmp_path_factory):
     """`pilotchain serve` (API, index following the chain, the built console) on a free loopback
     port, stopped by its PID at the end; the fixture returns once the index has caught up."""
     if not (DIST / "index.html").is_file():

@@ -22,6 +22,7 @@ PAGES = {
     "item-recalled-lot": (f"/items/{CELLS}", ".timeline li"),
     "dashboard": ("/dashboard", "[data-testid=dash-validators] p"),
     "governance": ("/governance", "article.proposal"),
+    "sharing-signed-out": ("/sharing", "main a[href='/signin']"),
 }
 
 

@@ -13,6 +13,7 @@ import { directoryPage, entityPage } from "./directory/page";
 import { dashboardPage } from "./dashboard/page";
 import { itemPage } from "./provenance/page";
 import { governancePage } from "./governance/page";
+import { sharingPage } from "./sharing/page";
 import { short } from "./lib/dom";
 
 const header = document.getElementById("header")!;
@@ -34,6 +35,7 @@ function render(): void {
   else if (pathname.startsWith("/entities/")) entityPage(main, pathname.slice("/entities/".length));
   else if (pathname === "/dashboard") dashboardPage(main);
   else if (pathname === "/governance") governancePage(main);
+  else if (pathname === "/sharing") sharingPage(main);
   else if (pathname.startsWith("/items/")) itemPage(main, identifierFromPath(pathname.replace(/^\/items/, "/verify")));
   else replace(main, h("h1", {}, t("common.notFound")));
   main.focus({ preventScroll: true });
@@ -57,6 +59,7 @@ function renderHeader(): void {
       link("/verify", t("nav.verify")),
       link("/directory", t("nav.directory")),
       link("/governance", t("nav.governance")),
+      link("/sharing", t("nav.sharing")),
       link("/dashboard", t("nav.dashboard")),
       signed
         ? h("button", { type: "button", class: "link", onclick: () => { signOut(); navigate("/"); } },

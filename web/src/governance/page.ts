@@ -3,12 +3,11 @@
  * while the page is open), a vote sent from the page by the signed-in member's own key, and what
  * passed. Tallies come from the API (the index and the registry's `proposal` view).
  */
-import { Contract, type ContractTransactionResponse } from "ethers";
 import { EntityRegistryActionKind, EntityRegistryVote } from "../abi/generated";
 import { api, type Page } from "../lib/api";
 import { progress } from "../lib/charts";
 import { h, replace } from "../lib/dom";
-import { getChain } from "../app/deployment";
+import { send } from "../app/tx";
 import { currentSigner, session } from "../app/session";
 import { entityNames, nameIn } from "../app/names";
 import { member } from "../directory/page";
@@ -62,26 +61,9 @@ function proposalCard(d: Detail, names: Map<number, string>, refresh: () => void
     voted ? h("p", {}, t("governance.youVoted", { vote: tEnum("vote", member(EntityRegistryVote, voted.vote)) }))
       : me && currentSigner() ? h("div", { class: "row votes", role: "group", "aria-label": t("governance.vote") },
           ...EntityRegistryVote.map((choice, support) => h("button", { type: "button",
-            onclick: () => castVote(d.proposal_id, support, status).then(refresh) }, tEnum("vote", choice))))
+            onclick: () => send((chain) => chain.registry.contract, "vote", [d.proposal_id, support], status).then(refresh) },
+            tEnum("vote", choice))))
       : h("p", { class: "hint" }, h("a", { href: "/signin" }, t("governance.signInToVote"))),
     status,
   );
-}
-
-/** Send `vote(proposalId, support)` signed by the page's signer; wait until it is mined. */
-async function castVote(proposalId: number, support: number, status: HTMLElement): Promise<void> {
-  const signer = currentSigner();
-  if (!signer) return;
-  status.className = "status-line";
-  status.textContent = t("governance.sending");
-  try {
-    const chain = await getChain();
-    const registry = chain.registry.contract.connect(signer) as Contract;
-    const tx = (await registry.getFunction("vote")(proposalId, support)) as ContractTransactionResponse;
-    await tx.wait();
-    status.textContent = t("governance.voted");
-  } catch (error) {
-    status.className = "status-line error";
-    status.textContent = t("common.error", { detail: (error as { shortMessage?: string }).shortMessage ?? (error as Error).message });
-  }
 }
