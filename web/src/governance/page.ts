@@ -13,7 +13,7 @@ import { entityNames, nameIn } from "../app/names";
 import { member } from "../directory/page";
 import { formatDateTime, t, tEnum } from "../i18n";
 
-interface Proposal { proposal_id: number; proposer: number; kind: string; state: string; deadline: string; yes: number; no: number; abstain: number; time: string | null }
+interface Proposal { proposal_id: number; proposer: number; kind: string; state: string; deadline: string; yes: number; no: number; abstain: number }
 interface Detail extends Proposal {
   tally: { yes: number; no: number; abstain: number; electorate: number; threshold: number; quorum: number; deadline: string; passed: boolean };
   votes: { entity_id: number; vote: string }[];
@@ -39,7 +39,7 @@ export function governancePage(root: HTMLElement): void {
     h("h2", { id: "passed-h" }, t("governance.passed")),
     page.items.length
       ? h("ul", {}, ...page.items.map((p) => h("li", {}, t("governance.passedLine", {
-          id: p.proposal_id, kind: kindName(p.kind), time: p.time ? formatDateTime(new Date(p.time)) : "—" }))))
+          id: p.proposal_id, kind: kindName(p.kind), yes: p.yes, no: p.no, abstain: p.abstain }))))
       : h("p", {}, t("common.none"))));
   clearInterval(timer);
   timer = setInterval(() => (root.isConnected && location.pathname === "/governance" ? void refresh() : clearInterval(timer)), REFRESH_MS);

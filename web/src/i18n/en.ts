@@ -16,7 +16,6 @@ export const en = {
   "common.none": "none",
   "common.unavailable": "The server is not reachable: {detail}",
   "common.notFound": "There is no page at this address.",
-  "common.back": "Back",
   "common.entity": "Entity #{id}",
   "verify.title": "Verify a product",
   "verify.prompt": "EPC URN or GS1 Digital Link",
@@ -25,7 +24,6 @@ export const en = {
   "verify.invalid": "This is not an identifier the chain knows how to read: {detail}",
   "verify.unknown": "The chain has no record of this item.",
   "verify.itemId": "Item id on chain",
-  "verify.status": "Status",
   "verify.owner": "Owner",
   "verify.custodian": "Custodian",
   "verify.pendingCustodian": "Being handed over to",
@@ -169,7 +167,7 @@ export const en = {
   "governance.open": "Open proposals",
   "governance.none": "No proposal is open.",
   "governance.passed": "What passed",
-  "governance.passedLine": "#{id} {kind} — executed {time}",
+  "governance.passedLine": "#{id} {kind} — executed with {yes} yes, {no} no, {abstain} abstaining",
   "governance.heading": "#{id}: {kind}",
   "governance.meta": "Proposed by {proposer}; voting closes {deadline}",
   "governance.yes": "Yes votes against the threshold",
@@ -225,7 +223,6 @@ export const en = {
   "tx.notIndexed": "The transaction is on the chain, but the server has not indexed block {block} yet; reload in a moment.",
   "entity.title": "{name}",
   "entity.accounts": "Accounts",
-  "entity.role": "Role",
   "entity.history": "Status history",
   "entity.council": "Council seat",
   "entity.shares": "What it shares",
@@ -234,8 +231,6 @@ export const en = {
   "role.None": "None",
   "role.Operator": "Operator",
   "role.Admin": "Admin",
-  "pending.title": "{page}",
-  "pending.body": "This page needs the API's {endpoint}, which the server does not provide yet.",
 } as const;
 
 export type MessageKey = keyof typeof en;
