@@ -23,7 +23,7 @@ import pytest
 from eth_utils import keccak
 from playwright.sync_api import expect, sync_playwright
 
-from pilotchain import datasharing, registry
+from pilotchain import datasharing, provenance, registry
 from pilotchain.accounts import AccountStore
 from pilotchain.endpoints import open_session, resolve
 from pilotchain.registry import ActionKind
@@ -64,6 +64,15 @@ def access_request(network, activity):
                                       keccak(text="study")).request_id
 
 
+@pytest.fixture(scope="session")
+def registered_prefix(network, activity):
+    """The council registers company prefix 6901234 (the vehicle's) to entity 2, so a GS1 Digital
+    Link of the vehicle, which does not say where its prefix ends, names the same item."""
+    council = [open_session(network, f"council-{n}") for n in range(1, 6)]
+    registry.pass_proposal(council[0], council[1:], ActionKind.Call, provenance.prefix_payload(council[0], [(2, "6901234")]))
+    return "6901234"
+
+
 def keystore_of(network: str, name: str) -> tuple[Path, str]:
     """The keystore file of a dev account and its generated password."""
     store = AccountStore(resolve(network).accounts_dir)
@@ -81,7 +90,8 @@ def sign_in(page, console_url: str, network: str, name: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def console_url(network, deployment, activity, open_proposal, access_request, eventstore_path, tmp_path_factory):
+def console_url(network, deployment, activity, open_proposal, access_request, registered_prefix, eventstore_path,
+                tmp_path_factory):
     """`pilotchain serve` (API, index following the chain, the built console) on a free loopback
     port, stopped by its PID at the end; the fixture returns once the index has caught up."""
     if not (DIST / "index.html").is_file():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from playwright.sync_api import expect
 
+from pilotchain.epcis.codes import item_id
+from pilotchain.epcis.identifiers import canonical
 from tests.web.conftest import CELLS, VIN
 
 
@@ -52,3 +56,11 @@ def test_chinese_reader_gets_the_page_in_chinese(page, console_url):
     expect(page.locator("h1")).to_have_text("验证产品")
     expect(page.locator("#facts-h")).to_have_text("已召回")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+
+def test_digital_link_on_any_host_verifies_the_same_vehicle(page, console_url, registered_prefix):
+    link = canonical(VIN).replace("https://id.gs1.org", "https://example.com")
+    page.goto(f"{console_url}/verify/{quote(link, safe=':')}")
+    expect(page.locator(".item-id code")).to_have_attribute("title", "0x" + item_id(VIN).hex())
+    expect(page.locator("#facts-h")).to_have_text("Recalled")
+    expect(page.get_by_test_id("server-check")).to_have_text("✔ The server's record matches the chain.")
