@@ -15,6 +15,7 @@ SIGNED_IN = {"sharing": "council-1", "governance-member": "council-3"}  # pages 
 PAGES = {
     "verify-recalled-lot": (f"/verify/{CELLS}", "[data-testid=server-check]"),
     "verify-vehicle": (f"/verify/{VIN}", "[data-testid=server-check]"),
+    "verify-vehicle-zh": (f"/verify/{VIN}", "[data-testid=server-check]"),
     "verify-form": ("/verify", "#verify-input"),
     "signin": ("/signin", "#keystore"),
     "directory": ("/directory", "table.entities"),
@@ -33,7 +34,8 @@ PAGES = {
 @pytest.mark.parametrize("name", list(PAGES))
 def test_screen(browser, console_url, network, name, width):
     path, ready = PAGES[name]
-    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE, locale="en-US")
+    locale = "zh-CN" if name.endswith("-zh") else "en-US"
+    context = browser.new_context(viewport=DESKTOP if width == "desktop" else PHONE, locale=locale)
     page = context.new_page()
     if name in SIGNED_IN:
         sign_in(page, console_url, network, SIGNED_IN[name])

@@ -13,6 +13,12 @@ def test_item_page_of_the_recalled_lot_has_the_banner_and_its_recall_in_the_time
     expect(page.locator(".timeline li").first).to_contain_text("thermal-runaway")
 
 
+def test_item_page_lists_custody_handovers_by_name(page, console_url):
+    page.goto(f"{console_url}/items/{CELLS}")
+    custody = page.locator("section", has=page.get_by_role("heading", name="Custody and ownership"))
+    expect(custody.locator("li").first).to_contain_text("Custody offered: Beijing Municipal Bureau of Big Data Management → ")
+
+
 def test_lineage_of_the_vehicle_reaches_back_to_the_cells(page, console_url):
     page.goto(f"{console_url}/verify/{CELLS}")
     cells_id = page.locator(".item-id code").get_attribute("title")

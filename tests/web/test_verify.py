@@ -64,3 +64,14 @@ def test_digital_link_on_any_host_verifies_the_same_vehicle(page, console_url, r
     expect(page.locator(".item-id code")).to_have_attribute("title", "0x" + item_id(VIN).hex())
     expect(page.locator("#facts-h")).to_have_text("Recalled")
     expect(page.get_by_test_id("server-check")).to_have_text("✔ The server's record matches the chain.")
+
+
+def test_verification_form_works_from_the_keyboard(page, console_url):
+    page.goto(f"{console_url}/verify")
+    page.keyboard.press("Tab")  # the skip link comes first
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.get_by_label("EPC URN or GS1 Digital Link").focus()
+    page.keyboard.type(CELLS)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{console_url}/verify/{CELLS}")
+    expect(page.get_by_test_id("chain-check")).to_have_class("card check ok")

@@ -24,7 +24,9 @@ function navigate(path: string): void {
   render();
 }
 
-function render(): void {
+/** Draw the page at the current URL; after a navigation, focus moves to the new content (as a
+ * page load would put the reader at its top), on first load it stays at the top (skip link first). */
+function render(moveFocus = true): void {
   document.documentElement.lang = locale();
   document.title = t("app.title");
   renderHeader();
@@ -38,7 +40,7 @@ function render(): void {
   else if (pathname === "/sharing") sharingPage(main);
   else if (pathname.startsWith("/items/")) itemPage(main, identifierFromPath(pathname.replace(/^\/items/, "/verify")));
   else replace(main, h("h1", {}, t("common.notFound")));
-  main.focus({ preventScroll: true });
+  if (moveFocus) main.focus({ preventScroll: true });
 }
 
 function renderHeader(): void {
@@ -77,9 +79,12 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   navigate(anchor.pathname + anchor.search);
 });
-window.addEventListener("popstate", render);
+window.addEventListener("popstate", () => render());
 initLocale();
 restoreSession();
-onLocaleChange(render);
+onLocaleChange(() => {
+  render(false);
+  document.getElementById("language")?.focus(); // the switch was redrawn: keep the reader on it
+});
 onSessionChange(renderHeader);
-render();
+render(false);

@@ -49,6 +49,12 @@ export function itemPage(root: HTMLElement, key: string): void {
         ),
         h("p", {}, h("a", { href: verifyPath(key) }, t("item.verifyLink"))),
       ),
+      h("section", { class: "card", "aria-labelledby": "custody-h" },
+        h("h2", { id: "custody-h" }, t("item.custodyTitle")),
+        listOf(rows.filter((r) => r.kind === "custody"), names)),
+      h("section", { class: "card", "aria-labelledby": "certs-h", "data-testid": "certificates" },
+        h("h2", { id: "certs-h" }, t("verify.certificates")),
+        listOf(rows.filter((r) => r.kind === "certificate"), names, t("verify.noCertificates"))),
       h("section", { class: "card", "aria-labelledby": "lineage-h" },
         h("h2", { id: "lineage-h" }, t("item.lineage")),
         lineage(item.item_id, backward, forward)),
@@ -61,11 +67,19 @@ export function itemPage(root: HTMLElement, key: string): void {
   }, (error: Error) => replace(root, h("p", { class: "error", role: "alert" }, t("common.unavailable", { detail: error.message }))));
 }
 
+function listOf(rows: HistoryRow[], names: Map<number, string>, empty = t("common.none")): HTMLElement {
+  return rows.length
+    ? h("ul", {}, ...rows.map((r) => h("li", {},
+        h("span", { class: "when" }, r.time ? formatDateTime(new Date(r.time)) : t("entity.block", { block: r.block_number })), " ",
+        describe(r, names))))
+    : h("p", {}, empty);
+}
+
 function describe(r: HistoryRow, names: Map<number, string>): string {
   const who = (id: number | undefined) => nameIn(names, id ?? 0);
   switch (r.kind) {
     case "event": return t("item.byEntity", { what: tEnum("event", r.event ?? ""), entity: who(r.entity_id) });
-    case "custody": return t("item.custody", { action: r.action ?? "", from: who(r.from_entity), to: who(r.to_entity) });
+    case "custody": return t("item.custody", { action: tEnum("custody", r.action ?? ""), from: who(r.from_entity), to: who(r.to_entity) });
     case "certificate": return t("verify.certBy", { type: text32(r.cert_type ?? "0x"), inspector: who(r.inspector) });
     case "recall": return t(r.withdrawn ? "item.recallWithdrawn" : "item.recalled", { entity: who(r.entity_id), reason: text32(r.reason ?? "0x") });
     case "acknowledgement": return t("item.acknowledged", { item: short(r.recalled_id ?? "", 8), entity: who(r.entity_id) });
