@@ -96,8 +96,16 @@ $(CHROMIUM):
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "the web console's browser tests need Debian's Chromium: run  sudo apt-get install chromium"; exit 1; fi
 
+# A Chinese font for the screenshots (readers' phones have one; a bare Debian has none, and the
+# zh-CN pages would show empty boxes).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; \
+	else echo "the Chinese screenshots need a CJK font: run  sudo apt-get install fonts-wqy-microhei"; exit 1; fi
+
 # Screenshots of every page at desktop and phone width, for a person to look at.
-screens: $(TOOLS) web/dist/index.html $(CHROMIUM)
+screens: $(TOOLS) web/dist/index.html $(CHROMIUM) $(CJK_FONT)
 	$(PYTEST) tests/web/screens.py
 
 # The bundle's size and the verification page's first and cached load times: reports/web-load.md.
