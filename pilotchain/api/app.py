@@ -10,22 +10,27 @@ from the index on trust: item verification, proposal electorates, sign-in member
 from __future__ import annotations
 
 import importlib.util
+import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from fastapi import APIRouter, FastAPI
 from web3 import Web3
 
 from pilotchain import problems, toolchain
-from pilotchain.api.auth import Authenticator
+from pilotchain.api.auth import Authenticator, Member, connection_member
 from pilotchain.api.common import ApiState
 from pilotchain.api.limits import BodySizeLimit, RateLimit
 from pilotchain.api.routers import auth, deployment, entities, items, proposals, recalls, sharing, stats, status
 from pilotchain.api.web import console_router
 from pilotchain.deployments import Deployment
 from pilotchain.indexer import DEFAULT_CONFIRMATIONS
+from pilotchain.epcis.store import DEFAULT_PATH as DEFAULT_EVENTSTORE
+from pilotchain.epcis.store import PATH_ENV as EVENTSTORE_ENV
 from pilotchain.indexer.store import connect_db
+from pilotchain.problems import Problem
 from pilotchain.session import Session
 
 API_PREFIX = "/api/v1"
@@ -46,6 +51,9 @@ class Settings:
     session_ttl: float = 3600.0
     nonce_ttl: float = 600.0
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    eventstore: Path | None = None  # the EPCIS documents beside the on-chain hashes (default store)
+    # the Session that signs as a signed-in member (EPCIS capture); None: this server sends nothing
+    session_for: Callable[[Member], Session] | None = None
     max_body_bytes: int = 1 << 20
     rate_per_second: float = 50.0
     rate_burst: int = 200
@@ -66,17 +74,28 @@ def create_app(settings: Settings) -> FastAPI:
     for module in (entities, proposals, items, recalls, status, stats, deployment, auth, sharing):
         api.include_router(module.router)
     app.include_router(api)
-    mount_epcis(app)
+    mount_epcis(app, settings)
     app.include_router(console_router(settings.web_dir))  # last: its catch-all answers the rest
     app.router.on_shutdown.append(app.state.api.engine.dispose)
     return app
 
 
-def mount_epcis(app: FastAPI) -> None:
-    """The EPCIS 2.0 REST binding: `pilotchain.api.epcis` exposes a FastAPI `router`, mounted
-    under /epcis (it shares this app's state, problem bodies and limits)."""
+def mount_epcis(app: FastAPI, settings: Settings) -> None:
+    """The EPCIS 2.0 REST binding (`pilotchain.api.epcis`, built beside this app) under /epcis:
+    on the index's engine, with this app's sign-in (a bearer token, also on its WebSocket
+    routes), capturing as the signed-in member with the member's own keys (`session_for`).
+    Without the package the app serves no /epcis."""
     if importlib.util.find_spec("pilotchain.api.epcis") is None:
         return
     from pilotchain.api import epcis
 
-    app.include_router(epcis.router, prefix=EPCIS_PREFIX)
+    eventstore = Path(os.environ.get(EVENTSTORE_ENV) or DEFAULT_EVENTSTORE)
+    epcis.mount(app, epcis.EpcisServices(
+        engine=app.state.api.engine, member=connection_member, eventstore=settings.eventstore or eventstore,
+        capture=epcis.ImportSender(session_for=settings.session_for or _no_member_keys,
+                                   eventstore=settings.eventstore or eventstore)))
+
+
+def _no_member_keys(member: Member) -> Session:
+    raise Problem(503, "no-member-keys", "This server records nothing on chain",
+                  detail="it was started without member keys to sign with (`session_for`)")

@@ -20,10 +20,10 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pilotchain.api import siwe
-from pilotchain.api.common import state
 from pilotchain.indexer import schema as s
 from pilotchain.problems import Problem
 from pilotchain.registry import AccountRole, EntityKind, EntityStatus
@@ -131,10 +131,23 @@ _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/au
 def signed_in(request: Request,
               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Member:
     """The signed-in member (401 without a valid token; 403 once its entity is no longer active)."""
-    if credentials is None:
+    return _member(request, credentials.credentials if credentials else None)
+
+
+def connection_member(connection: HTTPConnection) -> Member:
+    """`signed_in` for HTTP and WebSocket routes alike (the EPCIS binding's subscriptions): the
+    bearer token from the Authorization header, or from `access_token` in the query string,
+    where a browser's WebSocket cannot set headers."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    return _member(connection, token if scheme.lower() == "bearer" and token else
+                   connection.query_params.get("access_token"))
+
+
+def _member(connection: HTTPConnection, token: str | None) -> Member:
+    if not token:
         raise unauthorized("this resource needs `Authorization: Bearer <token>` from POST /api/v1/auth/siwe")
-    api = state(request)
-    member = api.auth.member(credentials.credentials)
+    api = connection.app.state.api
+    member = api.auth.member(token)
     with api.engine.connect() as conn:
         status = conn.execute(sa.select(s.entities.c.status).where(s.entities.c.entity_id == member.entity_id)).scalar()
     if status is not None and status != EntityStatus.Active:

@@ -4,6 +4,7 @@ conventions of the contract (rows with block, ISO 8601 UTC time and finality; sn
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -71,6 +72,7 @@ class Page(BaseModel, Generic[T]):
     next: str | None
 
 
+@functools.lru_cache(maxsize=4096)  # rows of one block share its time
 def iso(timestamp: int | None) -> str | None:
     if timestamp is None:
         return None
@@ -83,15 +85,14 @@ def dated(table: sa.Table, *columns: Any) -> sa.Select:
             .outerjoin(s.blocks, s.blocks.c.number == table.c.block_number))
 
 
-_ORIGIN = ("block_hash", "log_index", "last_block", "block_number", "block_time")
+_ORIGIN = frozenset(("block_hash", "log_index", "last_block", "block_number", "block_time", "final"))
 
 
 def row(mapping: Any, **extra: Any) -> dict[str, Any]:
     """A table row as the API shows it: its own columns, then block, time and final."""
-    values = dict(mapping)
-    out = {k: v for k, v in values.items() if k not in _ORIGIN and k != "final"}
+    out = {k: v for k, v in mapping.items() if k not in _ORIGIN}
     out.update(extra)
-    out.update(block=values["block_number"], time=iso(values.get("block_time")), final=bool(values["final"]))
+    out.update(block=mapping["block_number"], time=iso(mapping.get("block_time")), final=bool(mapping["final"]))
     return out
 
 

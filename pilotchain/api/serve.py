@@ -11,10 +11,14 @@ from typing import Callable
 import uvicorn
 
 from pilotchain import deployments, endpoints
+from pilotchain.accounts import AccountStore
+from pilotchain.api.auth import Member
 from pilotchain.api.app import WEB_DIR, Settings, create_app
 from pilotchain.indexer import DEFAULT_CONFIRMATIONS, Indexer
 from pilotchain.errors import PilotchainError
 from pilotchain.indexer.core import default_db_url
+from pilotchain.problems import Problem
+from pilotchain.session import Session
 
 FOLLOW_INTERVAL = 0.25  # seconds between the background indexer's polls
 
@@ -35,7 +39,9 @@ def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port:
         follower = threading.Thread(target=_follow, args=(indexer, stop, log), name="indexer", daemon=True)
         follower.start()
     app = create_app(Settings(db_url=db_url, w3=w3, deployment=deployment, rpc_url=rpc_url or endpoint.url,
-                              confirmations=confirmations, web_dir=web_dir))
+                              confirmations=confirmations, web_dir=web_dir,
+                              eventstore=Path(eventstore) if eventstore else None,
+                              session_for=member_sessions(network, endpoint)))
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
     log(f"serving http://{host}:{port}/ (API /api/v1, docs /api/v1/docs) for chain {deployment.chain_id}; "
         "Ctrl-C stops")
@@ -53,6 +59,27 @@ def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port:
             follower.join(timeout=30)
             indexer.close()
     return {"served": f"http://{host}:{port}/", "chain_id": deployment.chain_id, "db": db_url, "indexed": index}
+
+
+def member_sessions(network: str, endpoint: endpoints.Endpoint) -> Callable[[Member], Session]:
+    """Sessions that sign as a signed-in member (EPCIS capture), with the member account's
+    keystore from this network's account store: a member's server holds its own accounts' keys
+    (with their password files: a server does not prompt). Other accounts are refused (403)."""
+    store = AccountStore(endpoint.accounts_dir)
+    opened: dict[str, Session] = {}
+    lock = threading.Lock()
+
+    def session_for(member: Member) -> Session:
+        with lock:
+            if member.account not in opened:
+                stored = next((a for a in store.list() if a.address == member.account and a.password_file), None)
+                if stored is None:
+                    raise Problem(403, "no-member-key", "This server holds no key of the account",
+                                  detail=f"{member.account} has no keystore with a password file in {store.folder}")
+                opened[member.account] = endpoints.open_session(network, stored.name)
+            return opened[member.account]
+
+    return session_for
 
 
 class _Stop(Exception):

@@ -8,6 +8,7 @@ import rlp
 from eth_keys import keys
 from eth_utils import keccak
 from web3 import Web3
+from web3.types import RPCEndpoint
 
 from pilotchain.chain.network import MAX_VALIDATORS, Network, Node, add_node
 from pilotchain.chain.nodes import clique_signers, running_pid, start
@@ -23,6 +24,14 @@ def raw_block(w3: Web3, number: int) -> dict:
     if block is None:
         raise ChainError(f"no block {number} on the node")
     return block
+
+
+def raw_blocks(w3: Web3, numbers: list[int]) -> list[dict | None]:
+    """The headers of blocks `numbers` as geth sends them, in one JSON-RPC batch (None for a
+    block the node does not have)."""
+    responses = w3.provider.make_batch_request(
+        [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in numbers])
+    return [response.get("result") for response in responses]
 
 
 def block_signer(block: dict) -> str:

@@ -24,6 +24,7 @@ from web3.exceptions import BlockNotFound, Web3Exception
 from web3.types import RPCEndpoint
 
 from pilotchain import artifacts, toolchain
+from pilotchain.chain.clique import raw_blocks
 from pilotchain.deployments import Deployment, chain_identity
 from pilotchain.errors import ConfigError, PilotchainError
 from pilotchain.indexer import schema as s
@@ -322,11 +323,8 @@ class Indexer:
     def _headers(self, numbers: set[int]) -> dict[int, tuple[str, int]]:
         """(hash, timestamp) of each block in `numbers`, in one JSON-RPC batch."""
         ordered = sorted(numbers)
-        responses = self.w3.provider.make_batch_request(
-            [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in ordered])
         headers = {}
-        for number, response in zip(ordered, responses):
-            block = response.get("result")
+        for number, block in zip(ordered, raw_blocks(self.w3, ordered)):
             if block is None:  # the block went away between the logs and this call
                 raise _BlockChanged(f"block {number} is gone")
             headers[number] = (block["hash"], int(block["timestamp"], 16))

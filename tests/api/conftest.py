@@ -19,12 +19,13 @@ from pilotchain.api.siwe import compose
 from pilotchain.endpoints import open_session
 from pilotchain.registry import ActionKind
 from tests.indexer.conftest import (  # noqa: F401  (fixtures)
-    CELLS, PACK, VIN, activity, deployment, eventstore_path, make_indexer, postgres_url, w3,
+    CELLS, PACK, VIN, activity, deployment, eventstore_path, postgres_url, w3,
 )
 from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
 
 HOST = "testserver"  # the Host header of starlette's TestClient
 OWNER, GRANTEE, OUTSIDER, REGULATOR = 1, 2, 3, 4  # founding entities: council-N is entity N; 4 is a regulator
+PACK_PREFIX, CELLS_PREFIX = "6901234", "6912345"
 SUSPENDED_KEY = keccak(text="indexer-admin")  # the admin of the indexer tests' hospital (entity 6)
 SECRET = secrets.token_bytes(32)  # one token key for every app of the session: a token works on each
 
@@ -32,7 +33,8 @@ SECRET = secrets.token_bytes(32)  # one token key for every app of the session: 
 @pytest.fixture(scope="session")
 def world(activity, network):
     """The indexer tests' activity, plus: entity 3 asks for the asset, entity 1 records a
-    delivery to entity 2, a pallet recalled and withdrawn, and the hospital suspended."""
+    delivery to entity 2, a pack recalled and withdrawn, the hospital suspended, and the
+    company prefix of the pack registered (that of the cells registered, then removed)."""
     council = [open_session(network, f"council-{n}") for n in range(1, 6)]
     asset = activity["asset"]
     request = datasharing.request_access(council[OUTSIDER - 1], asset, datasharing.Purpose.Research, 86400,
@@ -43,6 +45,10 @@ def world(activity, network):
     provenance.withdraw_recall(council[REGULATOR - 1], PACK, "cleared")
     hospital = registry.entity_id_of(council[0], Account.from_key(SUSPENDED_KEY).address)
     registry.pass_proposal(council[0], council[1:], ActionKind.Suspend, registry.status_payload(hospital))
+    registry.pass_proposal(council[0], council[1:], ActionKind.Call, provenance.prefix_payload(
+        council[0], [(GRANTEE, PACK_PREFIX), (OWNER, CELLS_PREFIX)]))
+    registry.pass_proposal(council[0], council[1:], ActionKind.Call, provenance.prefix_payload(
+        council[0], [(OWNER, CELLS_PREFIX)], remove=True))
     return {**activity, "request": request.request_id, "hospital": hospital}
 
 

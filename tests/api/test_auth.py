@@ -6,8 +6,12 @@ import time
 
 import pytest
 from eth_account import Account
+from fastapi import Depends, FastAPI, WebSocket
+from fastapi.testclient import TestClient
 
 from pilotchain.api import siwe
+from pilotchain.api.auth import Member, connection_member
+from pilotchain.problems import Problem
 from tests.api.conftest import HOST, OUTSIDER, SUSPENDED_KEY, council_key, sign, sign_in, siwe_message
 
 API = "/api/v1"
@@ -132,5 +136,24 @@ def test_parse_accepts_a_message_without_a_statement():
 def test_parse_refuses_a_lowercase_address():
     text = siwe.compose(domain=HOST, address=Account.create().address.lower(), uri=f"http://{HOST}/", chain_id=5,
                         nonce="abcdef123456", issued_at="2026-11-30T10:00:00Z")
-    with pytest.raises(siwe.Problem, match="EIP-55"):
+    with pytest.raises(Problem, match="EIP-55"):
         siwe.parse(text)
+
+
+def test_a_websocket_route_takes_the_token_from_the_access_token_query_parameter(client, tokens):
+    app = FastAPI()
+    app.state.api = client.app.state.api  # the same sessions and index
+
+    @app.websocket("/ws")
+    async def ws(websocket: WebSocket, member: Member = Depends(connection_member)):
+        await websocket.accept()
+        await websocket.send_json({"entity_id": member.entity_id})
+        await websocket.close()
+
+    token = tokens[OUTSIDER]["Authorization"].removeprefix("Bearer ")
+    with TestClient(app) as ws_client:
+        with ws_client.websocket_connect(f"/ws?access_token={token}") as socket:
+            assert socket.receive_json() == {"entity_id": OUTSIDER}
+        with pytest.raises(Problem, match="Bearer"):  # the dependency refuses before the socket is accepted
+            with ws_client.websocket_connect("/ws") as socket:
+                socket.receive_json()

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from pilotchain.api import create_app
 from pilotchain.epcis.codes import item_id
+from pilotchain.epcis.identifiers import canonical
 from pilotchain.indexer import schema as s
 from tests.api.conftest import CELLS, GRANTEE, OWNER, PACK, REGULATOR, VIN, settings
 from tests.indexer.conftest import HOSPITAL
@@ -118,7 +119,8 @@ def test_a_forged_cursor_is_a_400_problem(client):
 
 def test_proposals_filter_by_state(client):
     executed = client.get(f"{API}/proposals", params={"state": "executed"}).json()["items"]
-    assert [(p["kind"], p["state"]) for p in executed] == [("admit", "executed"), ("suspend", "executed")]
+    assert [(p["kind"], p["state"]) for p in executed] == [
+        ("admit", "executed"), ("suspend", "executed"), ("call", "executed"), ("call", "executed")]
     assert client.get(f"{API}/proposals", params={"state": "open"}).json()["items"] == []
 
 
@@ -152,6 +154,16 @@ def test_an_item_is_found_by_epc_urn_and_by_its_0x_id(client):
     by_urn = client.get(f"{API}/items/{CELLS}").json()
     assert by_urn == client.get(f"{API}/items/{_hex(CELLS).upper().replace('0X', '0x')}").json()
     assert (by_urn["unit"], by_urn["lot"], by_urn["status"], by_urn["owner"]) == ("H87", True, "recalled", OWNER)
+
+
+def test_an_item_is_found_by_its_gs1_digital_link_under_a_registered_company_prefix(client):
+    link = canonical(PACK).replace("https://id.gs1.org", "https://example.com")
+    assert client.get(f"{API}/items/{link}").json()["item_id"] == _hex(PACK)
+
+
+def test_a_digital_link_under_a_removed_company_prefix_is_not_resolved_to_the_item(client):
+    answer = client.get(f"{API}/items/{canonical(CELLS)}")
+    assert answer.status_code == 404 and answer.json()["item_id"] != _hex(CELLS)
 
 
 def test_a_malformed_item_id_is_a_400_problem(client):

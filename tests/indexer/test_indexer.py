@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from eth_utils import keccak
 
-from pilotchain import artifacts, datasharing, provenance
+from pilotchain import artifacts, datasharing, endpoints, provenance, registry
 from pilotchain.cli import main
 from pilotchain.endpoints import open_session
 from pilotchain.epcis.codes import item_id
@@ -318,6 +318,33 @@ def test_follow_picks_up_new_blocks_until_stopped(activity, make_indexer, networ
         follower.join(10)
     assert not follower.is_alive() and len(synced) >= 2
     assert _rows(indexer.engine, s.assets, s.assets.c.asset_id == asset.asset_id)[0]["owner"] == 5
+
+
+def test_signed_grants_nonce_invalidations_purposes_and_voting_rules_are_indexed(activity, make_indexer, network,
+                                                                                 w3, deployment):
+    owner = open_session(network, "council-1")
+    key = endpoints.signer_for(*endpoints.connect(network), "council-1")
+    asset = datasharing.register_asset(owner, keccak(text="signed"), "https://gw.example/signed")
+    now = w3.eth.get_block("latest")["timestamp"]
+    signed = datasharing.sign_grant(key, chain_id=deployment.chain_id, contract=deployment.addresses["DataSharing"],
+                                    asset_id=asset.asset_id, grantee=3, purposes=[datasharing.Purpose.Research],
+                                    valid_until=now + 86400, nonce=7, deadline=now + 3600)
+    datasharing.submit_signed_grant(open_session(network, "council-3"), signed)
+    datasharing.invalidate_nonces(owner, key.address, 1, 0b101)
+    indexer = make_indexer()
+    indexer.sync()
+    engine = indexer.engine
+
+    assert [(g["signer"], g["grantee"], g["nonce"]) for g in _rows(engine, s.signed_grants,
+                                                                   s.signed_grants.c.asset_id == asset.asset_id)] == [
+        (key.address, 3, "7")]
+    assert [(n["word_pos"], n["mask"], n["by"]) for n in _rows(engine, s.nonce_invalidations,
+                                                               s.nonce_invalidations.c.signer == key.address)] == [
+        ("1", "5", key.address)]
+    assert {p["code"]: p["label"] for p in _rows(engine, s.purposes)}[datasharing.Purpose.Research] == "research"
+    rules = {r["kind"]: (r["threshold_bps"], r["quorum_bps"]) for r in _rows(engine, s.voting_rules)}
+    assert rules[registry.ActionKind.Admit] == tuple(owner.call(owner.contract("EntityRegistry").functions.votingRule(
+        registry.ActionKind.Admit)))
 
 
 def test_an_event_the_abi_does_not_know_is_kept_undecoded_in_events(activity, make_indexer):

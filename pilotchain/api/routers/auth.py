@@ -24,14 +24,14 @@ class SignIn(BaseModel):
     signature: str = Field(description="its personal_sign signature, 0x hex")
 
 
-class Session(BaseModel):
+class SessionToken(BaseModel):
     token: str
     account: str
     entity_id: int
     expires: str
 
 
-@router.post("/siwe", response_model=Session, summary="Sign in with a signed EIP-4361 message")
+@router.post("/siwe", response_model=SessionToken, summary="Sign in with a signed EIP-4361 message")
 def sign_in(body: SignIn, request: Request, api: State):
     """The message's domain must be this server (its Host, or a domain it was configured with),
     its URI on that domain, its chain the deployment's, its nonce one issued here and unused;

@@ -25,6 +25,10 @@ class Entity(Row):
     region: int | None
     status: str
     council: bool
+    capabilities: int | None
+    admin: str
+    dossier_hash: str
+    dossier_uri: str
 
 
 def entity_row(r) -> dict:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
 from pilotchain.api.common import Db, Page, Paging, Row, dated, paginate, row
+from pilotchain.api.routers.items import INPUTS, OUTPUTS
 from pilotchain.indexer import schema as s
 
 router = APIRouter(prefix="/recalls", tags=["recalls"])
@@ -19,6 +20,8 @@ class Recall(Row):
     entity_id: int
     reason: str
     withdrawn: bool
+    withdrawn_by: int | None
+    withdraw_reason: str | None
     affected: int
     acknowledged: int
 
@@ -26,7 +29,7 @@ class Recall(Row):
 def _reach(db: sa.Connection, item_id: str) -> set[str]:
     """Every item derived from `item_id`: packs it went into and products made of it."""
     seen, frontier = set(), [item_id]
-    inputs, outputs = s.lineage.alias("i"), s.lineage.alias("o")
+    inputs, outputs = INPUTS, OUTPUTS
     while frontier:
         packs = db.execute(sa.select(s.lineage.c.via_id).where(
             s.lineage.c.kind == "pack", s.lineage.c.item_id.in_(frontier))).scalars()

@@ -8,7 +8,6 @@ others gets 403.
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 import sqlalchemy as sa

@@ -9,10 +9,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from web3 import Web3
 from web3.exceptions import Web3Exception
-from web3.types import RPCEndpoint
 
 from pilotchain.api.common import Db, State, iso
-from pilotchain.chain.clique import SEAL_LENGTH, block_signer
+from pilotchain.chain.clique import SEAL_LENGTH, block_signer, raw_blocks
 from pilotchain.chain.nodes import clique_signers
 from pilotchain.indexer import schema as s
 from pilotchain.indexer.core import read_meta
@@ -41,10 +40,8 @@ class ChainStatus(BaseModel):
 
 def recent_headers(w3: Web3, head: int, count: int = RECENT_BLOCKS) -> list[dict]:
     """The raw headers (hex fields) of the last `count` blocks, in one JSON-RPC batch."""
-    numbers = range(max(head - count + 1, 1), head + 1)  # the genesis block has no seal
-    responses = w3.provider.make_batch_request(
-        [(RPCEndpoint("eth_getBlockByNumber"), [hex(n), False]) for n in numbers])
-    return [r["result"] for r in responses if r.get("result")]
+    numbers = list(range(max(head - count + 1, 1), head + 1))  # the genesis block has no seal
+    return [block for block in raw_blocks(w3, numbers) if block]
 
 
 def sealers(w3: Web3, headers: list[dict]) -> tuple[str, list[str], Counter]:
