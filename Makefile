@@ -26,8 +26,8 @@ TOOLS := $(PY_STAMP) $(NPM_STAMP) .cache/toolchain.stamp
 SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
-.PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration compile gas \
-        bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-gateway bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+.PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration test-web compile gas \
+        web screens bench-web bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-gateway bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -83,13 +83,58 @@ $(TOXIPROXY):
 compile: $(TOOLS)
 	brownie compile
 
+# The compiled artifacts the web console's types are generated from (brownie leaves unchanged
+# files alone, hence the touch).
+build/contracts/Provenance.json: $(TOOLS) $(wildcard contracts/*.sol contracts/*/*.sol interfaces/*.sol)
+	brownie compile
+	touch $@
+
+## ---- the web console (web/: its own package.json, package-lock.json and node_modules) --------
+
+WEB_STAMP := web/node_modules/.installed
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/scripts/gen-abi.mjs
+CHROMIUM := /usr/bin/chromium
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Built once and again only when a source, a dependency or a contract's ABI changed.
+web/dist/index.html: $(WEB_STAMP) build/contracts/Provenance.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+web: web/dist/index.html
+
+# Debian's Chromium for the browser tests (Playwright drives it; browser downloads do not work here).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium (the web console's browser tests drive it)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+	else echo "the web console's browser tests need Debian's Chromium: run  sudo apt-get install chromium"; exit 1; fi
+
+# A Chinese font for the screenshots (readers' phones have one; a bare Debian has none, and the
+# zh-CN pages would show empty boxes).
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null; \
+	else echo "the Chinese screenshots need a CJK font: run  sudo apt-get install fonts-wqy-microhei"; exit 1; fi
+
+# Screenshots of every page at desktop and phone width, for a person to look at.
+screens: $(TOOLS) web/dist/index.html $(CHROMIUM) $(CJK_FONT)
+	$(PYTEST) tests/web/screens.py
+
+# The bundle's size and the verification page's first and cached load times: reports/web-load.md.
+bench-web: $(TOOLS) web/dist/index.html $(CHROMIUM)
+	$(PYTEST) tests/web/loadtime.py
+
 ## ---- the suite ------------------------------------------------------------------------------
 
 # Contract tests run on both dev chains (Brownie starts and stops them); the library, CLI and
 # EPCIS tests are plain pytest on their own anvil; integration tests start their own geth network.
 PYTEST := $(BIN)/python -m pytest -p no:pytest-brownie -q
 
-test: lint test-anvil test-ganache test-python test-integration
+test: lint test-anvil test-ganache test-python test-integration test-web
 
 # Slither over contracts/ (offline, through the solc-js wrapper); fails on any High or Medium
 # finding that security/slither-triage.yaml does not accept with a reason.
@@ -120,6 +165,11 @@ test-python: $(TOOLS) $(POSTGRES)
 test-integration: $(TOOLS) $(GETH) $(TOXIPROXY)
 	$(PYTEST) tests/integration
 
+# The console's TypeScript unit tests (vitest), then its pages in headless Chromium.
+test-web: $(TOOLS) web/dist/index.html $(CHROMIUM)
+	cd web && npm test --silent
+	$(PYTEST) tests/web
+
 # Line and branch coverage per contract from the Brownie suite, written to reports/coverage.md.
 # build/tests.json is removed first: Brownie reuses per-transaction results cached there, and a
 # run without coverage caches empty ones. Runs the whole suite with tracing (slow; not in `test`).
@@ -140,7 +190,7 @@ fuzz: $(TOOLS)
 
 ## ---- the pilot ------------------------------------------------------------------------------
 
-demo: $(TOOLS) $(if $(filter pilot-poa poa,$(NETWORK)),$(GETH))
+demo: $(TOOLS) web/dist/index.html $(if $(filter pilot-poa poa,$(NETWORK)),$(GETH))
 	$(BIN)/pilotchain pilot run --network $(NETWORK)
 
 ## ---- the local PoA network (.pilotchain/networks/local) --------------------------------------
@@ -193,7 +243,7 @@ bench-gateway: $(TOOLS)
 	$(BIN)/python -m pilotchain.bench.gateway
 
 clean:  # build output and the Go caches of the geth build (geth itself stays)
-	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log .cache/toxiproxy-build.log
+	rm -rf build .hypothesis .cache/toolchain.stamp .cache/geth-build.log .cache/toxiproxy-build.log web/dist
 	chmod -R u+w .cache/go 2>/dev/null || true
 	rm -rf .cache/go
 

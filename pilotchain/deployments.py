@@ -124,9 +124,23 @@ def _find_blocks(w3: Web3, deployment: Deployment) -> None:
                 contract.block = 0
 
 
-def export_frontend(deployment: Deployment, out_dir: str | Path) -> Path:
-    """One JSON file per chain that ethers, viem or web3.js load as is:
-    `{"chainId", "network", "contracts": {name: {"address", "abi", "blockNumber"}}}`."""
+def hardhat_export(deployment: Deployment) -> dict:
+    """The hardhat-deploy "export" shape that wagmi, ethers and other tooling read as is:
+    `{"name", "chainId", "contracts": {name: {"address", "abi"}}}` (hardhat-deploy writes the chain
+    id as a decimal string)."""
+    from pilotchain import artifacts
+
+    return {
+        "name": deployment.network,
+        "chainId": str(deployment.chain_id),
+        "contracts": {name: {"address": c.address, "abi": artifacts.load(name).abi} for name, c in deployment.contracts.items()},
+    }
+
+
+def export_frontend(deployment: Deployment, out_dir: str | Path) -> tuple[Path, Path]:
+    """Two JSON files per chain that ethers, viem or web3.js load as is: `<chain id>.json`,
+    `{"chainId", "network", "genesisHash", "contracts": {name: {"address", "abi", "blockNumber"}}}`,
+    and `<chain id>.hardhat-deploy.json` in the hardhat-deploy export shape (`hardhat_export`)."""
     from pilotchain import artifacts
 
     document = {
@@ -139,6 +153,8 @@ def export_frontend(deployment: Deployment, out_dir: str | Path) -> Path:
         },
     }
     path = Path(out_dir) / f"{deployment.chain_id}.json"
+    hardhat = path.with_name(f"{deployment.chain_id}.hardhat-deploy.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n")
-    return path
+    hardhat.write_text(json.dumps(hardhat_export(deployment), indent=2) + "\n")
+    return path, hardhat

@@ -20,10 +20,10 @@ def deploy(args):
             "addresses": result.deployment.addresses}
 
 
-@command("export-abi", "write addresses + ABIs + chain id as one JSON file for dApp frontends",
+@command("export-abi", "write addresses + ABIs + chain id for dApp frontends (also in hardhat-deploy's export shape)",
          arg("--out", type=Path, default=Path("frontend"), help="folder (default: ./frontend)"),
          shared=("network", "json"))
 def export_abi(args):
     w3, _ = endpoints.connect(args.network)
-    path = deployments.export_frontend(deployments.for_chain(w3), args.out)
-    return {"written": str(path)}
+    path, hardhat = deployments.export_frontend(deployments.for_chain(w3), args.out)
+    return {"written": str(path), "hardhat_deploy": str(hardhat)}

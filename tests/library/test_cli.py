@@ -39,6 +39,16 @@ def test_export_abi_writes_one_loadable_file_per_chain(capsys, network, deployed
     assert any(item.get("name") == "memberOf" for item in document["contracts"]["EntityRegistry"]["abi"])
 
 
+def test_export_abi_also_writes_the_hardhat_deploy_export_shape(capsys, network, deployed, tmp_path):
+    written = run_json(capsys, "export-abi", "--out", tmp_path, "--network", network)
+    document = json.loads(open(written["hardhat_deploy"]).read())
+    assert set(document) == {"name", "chainId", "contracts"}
+    assert document["chainId"] == "31337"
+    assert {name: set(entry) for name, entry in document["contracts"].items()} == {
+        name: {"address", "abi"} for name in ("EntityRegistry", "DataSharing", "Provenance")}
+    assert document["contracts"]["Provenance"]["address"] == deployed.deployment.addresses["Provenance"]
+
+
 def test_accounts_list_shows_the_store(capsys, network, deployed):
     names = [a["name"] for a in run_json(capsys, "accounts", "list", "--network", network)]
     assert {"deployer", "council-1", "council-5"} <= set(names)

@@ -1,0 +1,56 @@
+"""`make bench-web`: the built bundle's size and the verification page's load times, written to
+reports/web-load.md. A first load is a fresh browser context (empty cache); a cached load is the
+same context opening the page again. "Ready" is when the chain check is shown (the page has
+fetched the deployment, read the contract and the logs, and folded the hash chain)."""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import time
+
+from playwright.sync_api import expect
+
+from pilotchain.toolchain import ROOT
+from tests.web.conftest import CELLS, DIST, PHONE
+
+RUNS = 5
+REPORT = ROOT / "reports" / "web-load.md"
+
+
+def _load(page, url: str) -> tuple[float, float]:
+    started = time.perf_counter()
+    page.goto(url)
+    loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
+    expect(page.get_by_test_id("chain-check")).to_be_visible()
+    return loaded, (time.perf_counter() - started) * 1000
+
+
+def test_measure_verification_page_load(browser, console_url):
+    url = f"{console_url}/verify/{CELLS}"
+    first, cached = [], []
+    for _ in range(RUNS):
+        context = browser.new_context(viewport=PHONE, locale="en-US")
+        page = context.new_page()
+        first.append(_load(page, url))
+        cached.append(_load(page, url))
+        context.close()
+    assets = sorted((DIST / "assets").iterdir())
+    sizes = [(p.name, p.stat().st_size, len(gzip.compress(p.read_bytes(), 9))) for p in [DIST / "index.html", *assets]]
+    rows = [f"| {name} | {raw / 1024:.1f} KiB | {gz / 1024:.1f} KiB |" for name, raw, gz in sizes]
+    median = lambda values, i: statistics.median(v[i] for v in values)  # noqa: E731
+    REPORT.write_text("\n".join([
+        "# Web console: bundle and load times",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench-web` (headless Chromium, "
+        f"loopback, anvil + `pilotchain serve`; median of {RUNS}).",
+        "",
+        "| file | size | gzip -9 |", "|---|---|---|", *rows,
+        f"| **total** | {sum(r for _, r, _ in sizes) / 1024:.1f} KiB | {sum(g for _, _, g in sizes) / 1024:.1f} KiB |",
+        "",
+        "| /verify of a recalled lot | load event | chain check shown |", "|---|---|---|",
+        f"| first load (empty cache) | {median(first, 0):.0f} ms | {median(first, 1):.0f} ms |",
+        f"| cached load | {median(cached, 0):.0f} ms | {median(cached, 1):.0f} ms |",
+        "",
+    ]))
+    assert REPORT.stat().st_size > 0
