@@ -9,7 +9,6 @@ from the index on trust: item verification, proposal electorates, sign-in member
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -20,10 +19,11 @@ from fastapi import APIRouter, FastAPI
 from web3 import Web3
 
 from pilotchain import problems, toolchain
+from pilotchain.api import epcis
 from pilotchain.api.auth import Authenticator, Member, connection_member
 from pilotchain.api.common import ApiState
 from pilotchain.api.limits import BodySizeLimit, RateLimit
-from pilotchain.api.routers import auth, deployment, entities, items, proposals, recalls, sharing, stats, status
+from pilotchain.api.routers import auth, deployment, entities, items, proposals, recalls, rpc, sharing, stats, status
 from pilotchain.api.web import console_router
 from pilotchain.deployments import Deployment
 from pilotchain.indexer import DEFAULT_CONFIRMATIONS
@@ -34,6 +34,7 @@ from pilotchain.problems import Problem
 from pilotchain.session import Session
 
 API_PREFIX = "/api/v1"
+RPC_PATH = f"{API_PREFIX}/rpc"
 EPCIS_PREFIX = "/epcis"
 WEB_DIR = toolchain.ROOT / "web" / "dist"
 READER = "0x0000000000000000000000000000000000000000"  # the "from" of read-only calls
@@ -44,7 +45,8 @@ class Settings:
     db_url: str
     w3: Web3
     deployment: Deployment
-    rpc_url: str  # the JSON-RPC URL the browser should use (`GET /api/v1/deployment`)
+    rpc_url: str = RPC_PATH  # the JSON-RPC URL the browser uses (`GET /api/v1/deployment`);
+    # by default this server's pass-through to its node (routers/rpc.py)
     confirmations: int = DEFAULT_CONFIRMATIONS
     web_dir: Path | None = WEB_DIR
     siwe_domains: tuple[str, ...] = ()  # empty: the Host the request was sent to
@@ -71,7 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)
 
     api = APIRouter(prefix=API_PREFIX)
-    for module in (entities, proposals, items, recalls, status, stats, deployment, auth, sharing):
+    for module in (entities, proposals, items, recalls, status, stats, deployment, rpc, auth, sharing):
         api.include_router(module.router)
     app.include_router(api)
     mount_epcis(app, settings)
@@ -84,11 +86,7 @@ def mount_epcis(app: FastAPI, settings: Settings) -> None:
     """The EPCIS 2.0 REST binding (`pilotchain.api.epcis`, built beside this app) under /epcis:
     on the index's engine, with this app's sign-in (a bearer token, also on its WebSocket
     routes), capturing as the signed-in member with the member's own keys (`session_for`).
-    Without the package the app serves no /epcis."""
-    if importlib.util.find_spec("pilotchain.api.epcis") is None:
-        return
-    from pilotchain.api import epcis
-
+    """
     eventstore = Path(os.environ.get(EVENTSTORE_ENV) or DEFAULT_EVENTSTORE)
     epcis.mount(app, epcis.EpcisServices(
         engine=app.state.api.engine, member=connection_member, eventstore=settings.eventstore or eventstore,

@@ -13,7 +13,7 @@ import uvicorn
 from pilotchain import deployments, endpoints
 from pilotchain.accounts import AccountStore
 from pilotchain.api.auth import Member
-from pilotchain.api.app import WEB_DIR, Settings, create_app
+from pilotchain.api.app import RPC_PATH, WEB_DIR, Settings, create_app
 from pilotchain.indexer import DEFAULT_CONFIRMATIONS, Indexer
 from pilotchain.errors import PilotchainError
 from pilotchain.indexer.core import default_db_url
@@ -38,7 +38,7 @@ def serve(network: str, *, db: str | None = None, host: str = "127.0.0.1", port:
             f"(catching up from block {indexer.cursor() + 1})")
         follower = threading.Thread(target=_follow, args=(indexer, stop, log), name="indexer", daemon=True)
         follower.start()
-    app = create_app(Settings(db_url=db_url, w3=w3, deployment=deployment, rpc_url=rpc_url or endpoint.url,
+    app = create_app(Settings(db_url=db_url, w3=w3, deployment=deployment, rpc_url=rpc_url or RPC_PATH,
                               confirmations=confirmations, web_dir=web_dir,
                               eventstore=Path(eventstore) if eventstore else None,
                               session_for=member_sessions(network, endpoint)))

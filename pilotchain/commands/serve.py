@@ -19,7 +19,7 @@ from pilotchain.cli import arg, command
                   "index as it is (another process runs `pilotchain index --follow`)"),
          arg("--confirmations", type=int, default=indexer.DEFAULT_CONFIRMATIONS,
              help=f"blocks below the head before a row is final (default: {indexer.DEFAULT_CONFIRMATIONS})"),
-         arg("--rpc-url", help="the JSON-RPC URL browsers should use (default: the network's URL)"),
+         arg("--rpc-url", help="the JSON-RPC URL browsers should use (default: this server's /api/v1/rpc, which forwards to the node)"),
          arg("--web-dir", type=Path, help="the built web console (default: web/dist)"),
          arg("--store", help="EPCIS event store whose documents go beside the on-chain hashes"),
          shared=("network",))

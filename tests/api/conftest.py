@@ -64,7 +64,7 @@ def index_url(world, w3, deployment, eventstore_path, tmp_path_factory):
 
 def settings(url: str, w3, deployment, **overrides) -> Settings:
     return Settings(db_url=url, w3=w3, deployment=deployment, **{
-        "rpc_url": "http://127.0.0.1:8545", "confirmations": 1, "web_dir": None, "secret": SECRET, **overrides})
+        "confirmations": 1, "web_dir": None, "secret": SECRET, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -268,9 +268,9 @@ def test_an_unknown_stats_name_is_a_404_problem(client):
     assert client.get(f"{API}/stats/everything").json()["status"] == 404
 
 
-def test_deployment_is_the_hardhat_export_shape_with_the_rpc_url(client, deployment):
+def test_deployment_is_the_hardhat_export_shape_with_this_servers_rpc_pass_through(client, deployment):
     exported = client.get(f"{API}/deployment").json()
-    assert exported["chainId"] == deployment.chain_id and exported["rpc"] == "http://127.0.0.1:8545"
+    assert exported["chainId"] == deployment.chain_id and exported["rpc"] == f"{API}/rpc"
     assert {n: c["address"] for n, c in exported["contracts"].items()} == deployment.addresses
     assert any(e.get("name") == "Commissioned" for e in exported["contracts"]["Provenance"]["abi"])
 
