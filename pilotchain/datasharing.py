@@ -26,6 +26,7 @@ from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak, to_checksum_address
 
+from pilotchain import encoding
 from pilotchain.encoding import ascii32, ascii_text
 from pilotchain.errors import ConfigError
 from pilotchain.session import Session
@@ -262,25 +263,7 @@ class SignedGrant:
 
 def typed_data(chain_id: int, contract: str, message: dict) -> dict:
     """The EIP-712 typed data of a grant, as `eth_account.messages.encode_typed_data` takes it."""
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "Grant": GRANT_FIELDS,
-        },
-        "primaryType": "Grant",
-        "domain": {
-            "name": DOMAIN_NAME,
-            "version": DOMAIN_VERSION,
-            "chainId": chain_id,
-            "verifyingContract": to_checksum_address(contract),
-        },
-        "message": message,
-    }
+    return encoding.typed_data((DOMAIN_NAME, DOMAIN_VERSION), chain_id, contract, ("Grant", GRANT_FIELDS), message)
 
 
 def sign_grant(

@@ -27,6 +27,7 @@ from eth_keys import keys
 from eth_keys.exceptions import BadSignature, ValidationError
 from eth_utils import keccak, to_checksum_address
 
+from pilotchain import encoding
 from pilotchain.errors import ConfigError
 
 HEADER = "Pilotchain-Request"  # the HTTP header carrying the signed request
@@ -127,21 +128,7 @@ def domain_separator(chain_id: int, gateway: str) -> bytes:
 
 def typed_data(chain_id: int, gateway: str, message: dict) -> dict:
     """The EIP-712 typed data of a request, as `encode_typed_data` and wallets take it."""
-    return {
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"},
-                {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"},
-                {"name": "verifyingContract", "type": "address"},
-            ],
-            "DataRequest": REQUEST_FIELDS,
-        },
-        "primaryType": "DataRequest",
-        "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": chain_id,
-                   "verifyingContract": to_checksum_address(gateway)},
-        "message": message,
-    }
+    return encoding.typed_data((DOMAIN_NAME, DOMAIN_VERSION), chain_id, gateway, ("DataRequest", REQUEST_FIELDS), message)
 
 
 def new_nonce() -> int:
