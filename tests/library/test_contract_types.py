@@ -202,7 +202,7 @@ def test_chained_events_exist_with_item_id_first():
 
 @pytest.mark.parametrize("contract", sorted(MODULES))
 def test_events_and_fields_the_library_reads_exist(contract):
-    """Every event a module names (`logs(...)` / `events(...)`) is in the contract's ABI, and
+    """Every event a module names (`logs(...)` / `events(...)` / `find([...])`) is in the contract's ABI, and
     every `args["field"]` it reads is a field of one of those events."""
     module = MODULES[contract]
     source = open(module.__file__).read()
@@ -211,6 +211,8 @@ def test_events_and_fields_the_library_reads_exist(contract):
     for owner, name in re.findall(r'(?:logs|events)\((?:[^()]*?, )?(?:"(\w+)"|CONTRACT), "(\w+)"', source):
         if owner in ("", contract):
             named.add(name)
+    for listed in re.findall(r'\.find\(\[([^\]]*)\]', source):  # provenance's frontier reader
+        named.update(re.findall(r'"(\w+)"', listed))
     assert named, f"no event read found in {module.__name__}: the pattern is stale"
     assert named <= set(events), named - set(events)
     fields = {i["name"] for name in named for i in events[name]}

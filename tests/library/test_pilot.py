@@ -20,7 +20,7 @@ def test_pilot_runs_to_the_end_on_anvil(workdir, monkeypatch):
     assert len(summary.proposals) == 4
 
     sharing = summary.sections["data sharing"]
-    assert "(hash verified) through" in sharing["gateway deliveries"]
+    assert re.search(r"received \S+ \([\d,]+ bytes, hash verified\) through ", sharing["gateway deliveries"])
     assert re.search(r"on-chain receipts: 0x[0-9a-f]{64} \(block \d+\)$", sharing["gateway deliveries"])
     assert sharing["research term granted (days)"] == 90
     assert sharing["revocation during hold"] == "DataSharingGrantOnHold"
