@@ -88,8 +88,11 @@ def test_join_of_a_validator_without_its_password_names_the_option(initialised):
 
 
 def test_status_watch_redraws_in_place_until_interrupted(network):
+    # Ctrl-C as in a terminal: a suite started in the background inherits SIGINT ignored, and a
+    # Python started with SIGINT ignored never raises KeyboardInterrupt, so give the child the default.
     process = subprocess.Popen([sys.executable, "-m", "pilotchain", "chain", "status", "--dir", str(network.dir),
-                                "--watch"], stdout=subprocess.PIPE, text=True, cwd=toolchain.ROOT)
+                                "--watch"], stdout=subprocess.PIPE, text=True, cwd=toolchain.ROOT,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     header = f"share of last {nodes.SHARE_WINDOW}"
     lines: list[str] = []
     try:
