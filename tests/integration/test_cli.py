@@ -65,5 +65,7 @@ def test_node_dying_at_start_is_reported_with_its_log_and_cleaned_up(tmp_path):
 
     result = run("start", "--dir", str(net.dir))
 
-    assert_one_line_error(result, "node1 exited at start", "geth.log", "could not decrypt key")
+    # "exited at start" while `start` waits for its RPC, "exited" once it waits for blocks: when
+    # geth dies after opening its RPC, the second says it (seen on a loaded machine)
+    assert_one_line_error(result, "node1 exited", "geth.log", "could not decrypt key")
     assert not chain.status(net).nodes[0].running
