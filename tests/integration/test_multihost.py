@@ -134,8 +134,11 @@ def mined_once(consortium: Consortium, operator: str, receipts: list[dict], nonc
 def test_five_validators_on_five_hosts_seal_and_serve_transactions(consortium):
     # `chain join` returns once the chain grows; the last peer links may still be dialling then
     # (seen at head 4 with one host at 3 peers, on a loaded machine), so wait for the full mesh.
-    status = wait_until(lambda: (s := chain.status(consortium.net)) if all(n.peers == 4 for n in s.nodes) else None,
-                        timeout=60, what="every host peered with the other four")
+    def meshed():
+        status = chain.status(consortium.net)
+        return status if all(n.peers == 4 for n in status.nodes) else None
+
+    status = wait_until(meshed, timeout=60, what="every host peered with the other four")
     assert all(n.running and n.sealing for n in status.nodes), status.nodes
     assert sorted(status.signers) == sorted(n.address for n in consortium.net.validators)
 
