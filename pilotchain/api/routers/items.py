@@ -128,26 +128,18 @@ def item_trace(epc: ItemKey, db: Db,
         if not frontier:
             break
         found: list[dict[str, Any]] = []
-        if direction == "forward":
-            for r in db.execute(sa.select(lineage.item_id, lineage.via_id).where(
-                    lineage.kind == "pack", lineage.item_id.in_(frontier))):
-                found.append({"source": r.item_id, "target": r.via_id, "kind": "pack", "via": r.via_id})
-            inputs, outputs = INPUTS, OUTPUTS
-            for r in db.execute(sa.select(inputs.c.item_id.label("source"), outputs.c.item_id.label("target"),
-                                          inputs.c.via_id).join(outputs, outputs.c.via_id == inputs.c.via_id)
-                                .where(inputs.c.kind == "input", outputs.c.kind == "output",
-                                       inputs.c.item_id.in_(frontier))):
-                found.append({"source": r.source, "target": r.target, "kind": "transformation", "via": r.via_id})
-        else:
-            for r in db.execute(sa.select(lineage.item_id, lineage.via_id).where(
-                    lineage.kind == "pack", lineage.via_id.in_(frontier))):
-                found.append({"source": r.item_id, "target": r.via_id, "kind": "pack", "via": r.via_id})
-            inputs, outputs = INPUTS, OUTPUTS
-            for r in db.execute(sa.select(inputs.c.item_id.label("source"), outputs.c.item_id.label("target"),
-                                          outputs.c.via_id).join(inputs, inputs.c.via_id == outputs.c.via_id)
-                                .where(inputs.c.kind == "input", outputs.c.kind == "output",
-                                       outputs.c.item_id.in_(frontier))):
-                found.append({"source": r.source, "target": r.target, "kind": "transformation", "via": r.via_id})
+        forward = direction == "forward"
+        # forward: what the frontier went into; backward: what it was made of
+        packed = lineage.item_id if forward else lineage.via_id
+        for r in db.execute(sa.select(lineage.item_id, lineage.via_id).where(
+                lineage.kind == "pack", packed.in_(frontier))):
+            found.append({"source": r.item_id, "target": r.via_id, "kind": "pack", "via": r.via_id})
+        inputs, outputs = INPUTS, OUTPUTS
+        transformed = inputs.c.item_id if forward else outputs.c.item_id
+        for r in db.execute(sa.select(inputs.c.item_id.label("source"), outputs.c.item_id.label("target"),
+                                      inputs.c.via_id).join(outputs, outputs.c.via_id == inputs.c.via_id)
+                            .where(inputs.c.kind == "input", outputs.c.kind == "output", transformed.in_(frontier))):
+            found.append({"source": r.source, "target": r.target, "kind": "transformation", "via": r.via_id})
         following = []
         for edge in {(e["source"], e["target"], e["via"]): e for e in found}.values():
             edges.append({**edge, "depth": level})
