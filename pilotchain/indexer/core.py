@@ -68,8 +68,8 @@ class SyncResult:
 class _Batch:
     """The handlers' view of one batch: buffered inserts, journaled updates (see handlers.Context)."""
 
-    def __init__(self, indexer: Indexer, conn: sa.Connection):
-        self.indexer, self.conn = indexer, conn
+    def __init__(self, indexer: Indexer, conn: sa.Connection, times: dict[int, int]):
+        self.indexer, self.conn, self.times = indexer, conn, times
         self.pending: dict[sa.Table, list[dict]] = {}
         self.origin: dict[str, Any] = {}
 
@@ -108,6 +108,9 @@ class _Batch:
 
     def document(self, epcis_hash: str) -> dict | None:
         return self.indexer.document(epcis_hash)
+
+    def block_time(self) -> int:
+        return self.times[self.origin["block_number"]]
 
 
 def read_meta(conn: sa.Connection, key: str, default: Any) -> Any:
@@ -299,7 +302,7 @@ class Indexer:
             for entry in logs:
                 if hashes[entry["blockNumber"]] != entry["blockHash"]:
                     raise _BlockChanged(f"block {entry['blockNumber']} changed while it was read")
-            batch = _Batch(self, conn)
+            batch = _Batch(self, conn, {n: ts for n, (_h, ts) in headers.items()})
             for entry in logs:
                 self._apply(batch, entry)
             batch.flush()

@@ -34,6 +34,8 @@ class Context(Protocol):
 
     def document(self, epcis_hash: str) -> dict | None: ...
 
+    def block_time(self) -> int: ...
+
 
 Handler = Callable[[Context, dict[str, Any]], None]
 HANDLERS: dict[tuple[str, str], Handler] = {}
@@ -138,7 +140,7 @@ def rule_changed(ctx: Context, a: dict) -> None:
 
 @on("EntityRegistry", "ProposalExecuted")
 def proposal_executed(ctx: Context, a: dict) -> None:
-    ctx.update(s.proposals, {"proposal_id": a["proposalId"]}, status="executed")
+    ctx.update(s.proposals, {"proposal_id": a["proposalId"]}, status="executed", executed_at=ctx.block_time())
 
 
 @on("EntityRegistry", "ProposalCancelled")

@@ -130,6 +130,7 @@ proposals = _table(
     sa.Column("yes", sa.Integer, nullable=False),
     sa.Column("no", sa.Integer, nullable=False),
     sa.Column("abstain", sa.Integer, nullable=False),
+    sa.Column("executed_at", sa.BigInteger),  # block timestamp of ProposalExecuted; null until then
     key=("proposal_id",),
 )
 

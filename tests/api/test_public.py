@@ -3,6 +3,7 @@ filters, pagination and problem bodies."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -122,6 +123,13 @@ def test_proposals_filter_by_state(client):
     assert [(p["kind"], p["state"]) for p in executed] == [
         ("admit", "executed"), ("suspend", "executed"), ("call", "executed"), ("call", "executed")]
     assert client.get(f"{API}/proposals", params={"state": "open"}).json()["items"] == []
+
+
+def test_executed_proposals_say_when_they_were_executed(client):
+    executed = client.get(f"{API}/proposals", params={"state": "executed"}).json()["items"]
+    times = [p["executed_at"] for p in executed]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", when) for when in times)
+    assert all(p["time"] <= p["executed_at"] for p in executed)
 
 
 def test_an_unknown_proposal_state_is_a_422_problem(client):

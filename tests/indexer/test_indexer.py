@@ -65,6 +65,35 @@ def test_the_topics_migration_fills_indexed_events_as_the_indexer_writes_them(ac
     assert any(topic1 is not None for _, _, topic1, _ in written)
 
 
+def test_an_executed_proposal_is_dated_by_the_block_of_its_execution(activity, make_indexer, network, w3):
+    indexer = make_indexer(confirmations=0)
+    indexer.sync()
+    logs = open_session(network, "council-1").logs("EntityRegistry", "ProposalExecuted")
+    expected = {log["args"]["proposalId"]: w3.eth.get_block(log["blockNumber"])["timestamp"] for log in logs}
+    dated = {r["proposal_id"]: r["executed_at"] for r in _rows(indexer.engine, s.proposals, s.proposals.c.status == "executed")}
+    assert dated == expected and expected
+
+
+def test_the_execution_time_migration_dates_proposals_executed_before_it(activity, make_indexer):
+    """An index made before revision 0004 gets, on upgrade, the execution times the indexer writes."""
+    from alembic import command
+
+    from pilotchain.indexer.store import alembic_config
+
+    indexer = make_indexer(confirmations=0)
+    indexer.sync()
+    times = sa.select(s.proposals.c.proposal_id, s.proposals.c.executed_at)
+    with indexer.engine.connect() as conn:
+        written = sorted(conn.execute(times).all())
+    with indexer.engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0003")
+    with indexer.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    with indexer.engine.connect() as conn:
+        assert sorted(conn.execute(times).all()) == written
+    assert any(executed_at is not None for _, executed_at in written)
+
+
 def _abi_events() -> set[tuple[str, str]]:
     return {(name, item["name"]) for name in artifacts.CONTRACTS
             for item in artifacts.load(name).abi if item["type"] == "event"}

@@ -35,6 +35,7 @@ class Proposal(Row):
     abstain: int
     payload_hash: str
     payload_uri: str
+    executed_at: str | None  # when its ProposalExecuted block was sealed; null unless executed
 
 
 def _state(r, now: float) -> str:
@@ -44,7 +45,8 @@ def _state(r, now: float) -> str:
 
 
 def proposal_row(r, now: float) -> dict:
-    out = row(r, kind=enum_name(ActionKind, r["kind"]), state=_state(r, now), deadline=iso(r["expires_at"]))
+    out = row(r, kind=enum_name(ActionKind, r["kind"]), state=_state(r, now), deadline=iso(r["expires_at"]),
+              executed_at=iso(r["executed_at"]))
     for hidden in ("status", "expires_at"):
         out.pop(hidden)
     return out
