@@ -67,9 +67,12 @@ class Member(Protocol):
 
 class CaptureSender(Protocol):
     """Records a validated EPCISDocument on chain as `member`; the result says what was recorded,
-    refused and held (`provenance.ImportResult`)."""
+    refused and held (`provenance.ImportResult`). `preview` says the same of the chain as it is
+    now without storing or sending anything (the capture's dry run)."""
 
     def __call__(self, member: Member, document: dict, *, rollback: bool) -> prov.ImportResult: ...
+
+    def preview(self, member: Member, document: dict) -> prov.ImportResult: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,12 +85,15 @@ class ImportSender:
     eventstore: Path
     batch_size: int = 20
 
+    def preview(self, member: Member, document: dict) -> prov.ImportResult:
+        return prov.import_epcis(self.session_for(member), document, None, dry_run=True)
+
     def __call__(self, member: Member, document: dict, *, rollback: bool) -> prov.ImportResult:
         from pilotchain.epcis.store import EventStore
 
         session = self.session_for(member)
         with EventStore(self.eventstore) as store:
-            check = prov.import_epcis(session, document, store, dry_run=True)
+            check = self.preview(member, document)
             blocked = {h.label for h in check.held} | {r.label for r in check.refused}
             if (rollback and blocked) or len(blocked) == check.events:
                 return check
@@ -162,6 +168,22 @@ class Captures:
 
     def close(self) -> None:
         self._worker.shutdown(wait=True)
+
+
+def preview_document(result: prov.ImportResult) -> dict[str, Any]:
+    """A capture's dry run as the console shows it: per event, the contract calls that would record
+    it and the items they name; the events the chain would refuse (never recordable by this
+    member) and those that would wait for state not on chain yet, each with its reason."""
+    blocked = {r.label for r in result.refused} | {h.label for h in result.held}
+    return {
+        "events": result.events,
+        "recordable": sum(p.label not in blocked for p in result.plan),
+        "plan": [{"event": p.label, "eventHash": "0x" + p.epcis_hash.hex(),
+                  "calls": list(dict.fromkeys(fn for fn, _ in p.calls)), "epcs": list(dict.fromkeys(p.uris.values()))}
+                 for p in result.plan],
+        "refused": [{"event": r.label, "epc": r.item, "reason": r.reason} for r in result.refused],
+        "held": [{"event": h.label, "reason": h.reason} for h in result.held],
+    }
 
 
 def job_document(row) -> dict[str, Any]:

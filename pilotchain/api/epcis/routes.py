@@ -23,7 +23,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from pilotchain import provenance as prov
 from pilotchain.api.epcis import EpcisServices
-from pilotchain.api.epcis.capture import BEHAVIOURS, Captures
+from pilotchain.api.epcis.capture import BEHAVIOURS, Captures, preview_document
 from pilotchain.api.epcis.errors import EpcisException, forbidden, not_found
 from pilotchain.api.epcis.projection import Projection, events, identifiers, metadata, to_ms
 from pilotchain.api.epcis.query import (MAX_PER_PAGE, EventQuery, normal_value, normalise, parse_time,
@@ -143,12 +143,10 @@ def build_router(services: EpcisServices) -> APIRouter:
 
     # ------------------------------------------------------------------ capture
 
-    @router.post("/capture", status_code=202, summary="Capture an EPCISDocument (asynchronously)")
-    async def capture(request: Request, who=member,
-                      behaviour: str = Header("rollback", alias="GS1-Capture-Error-Behaviour")):
-        if behaviour not in BEHAVIOURS:
-            raise EpcisException(400, "ValidationException", "Invalid GS1-Capture-Error-Behaviour",
-                                 detail=f"{behaviour!r} is not one of {', '.join(BEHAVIOURS)}")
+    async def capturable(request: Request, who) -> dict:
+        """The request's EPCISDocument, checked as capture checks it before a job starts: a member
+        sends it, as JSON within the size and event limits, valid by the library (GS1's schema,
+        identifiers, what the chain can record)."""
         if not who.entity_id:
             raise forbidden(f"{who.account} is not an account of a member entity: only members capture")
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -165,9 +163,24 @@ def build_router(services: EpcisServices) -> APIRouter:
             await run_in_threadpool(prov.import_epcis, None, document, None, dry_run=True)
         except EpcisError as exc:
             raise EpcisException(400, "ValidationException", "Invalid EPCIS document", detail=str(exc)) from None
-        capture_id = captures.submit(who, document, count, behaviour)
+        return document
+
+    @router.post("/capture", status_code=202, summary="Capture an EPCISDocument (asynchronously)")
+    async def capture(request: Request, who=member,
+                      behaviour: str = Header("rollback", alias="GS1-Capture-Error-Behaviour")):
+        if behaviour not in BEHAVIOURS:
+            raise EpcisException(400, "ValidationException", "Invalid GS1-Capture-Error-Behaviour",
+                                 detail=f"{behaviour!r} is not one of {', '.join(BEHAVIOURS)}")
+        document = await capturable(request, who)
+        capture_id = captures.submit(who, document, len(document["epcisBody"]["eventList"]), behaviour)
         location = str(request.url_for("epcis_capture_job", captureID=capture_id))
         return Response(status_code=202, headers={"Location": location})
+
+    @router.post("/capture/preview", summary="Dry run of a capture (pilotchain's extension): what would be "
+                 "recorded, refused or left waiting, with nothing stored or sent")
+    async def capture_preview(request: Request, who=member):
+        document = await capturable(request, who)
+        return _json(preview_document(await run_in_threadpool(services.capture.preview, who, document)))
 
     @router.get("/capture/{captureID}", name="epcis_capture_job", summary="A capture job's state and errors")
     def capture_job(captureID: str, who=member):

@@ -13,6 +13,10 @@ def _post(binding, body, account="council-1", **headers):
     return binding.client.post("/epcis/capture", json=body, headers=binding.as_(account) | headers)
 
 
+def _post_preview(binding, body, account="council-1"):
+    return binding.client.post("/epcis/capture/preview", json=body, headers=binding.as_(account))
+
+
 def test_capture_answers_202_with_the_job_location_and_records_the_event(binding):
     epc = fresh_epc()
     job = binding.capture(document(commissioning(epc)))
@@ -104,3 +108,24 @@ def test_the_events_of_a_query_document_are_captured(binding):
                                                      "resultsBody": {"eventList": [commissioning(epc)]}}}}
     assert binding.capture(query_document)["recorded"] == 1
     assert len(binding.events(MATCH_epc=epc)) == 1
+
+
+def test_preview_says_what_would_be_recorded_and_what_refused_and_records_nothing(binding, existing):
+    epc = fresh_epc()
+    response = _post_preview(binding, document(commissioning(epc), commissioning(existing)))
+    assert response.status_code == 200
+    preview = response.json()
+    assert (preview["events"], preview["recordable"]) == (2, 1)
+    assert [(p["calls"], p["epcs"]) for p in preview["plan"]] == [(["commission"], [epc]), (["commission"], [existing])]
+    [refused] = preview["refused"]
+    assert (refused["event"], refused["epc"]) == ("eventList[1] (ObjectEvent)", existing)
+    assert "already exists" in refused["reason"]
+    assert binding.events(MATCH_epc=epc) == []
+
+
+def test_preview_of_an_invalid_document_names_the_event_and_field(binding):
+    event = commissioning(fresh_epc())
+    del event["eventTime"]
+    response = _post_preview(binding, document(event))
+    assert (response.status_code, response.json()["type"]) == (400, "epcisException:ValidationException")
+    assert "eventList[0]" in response.json()["detail"] and "eventTime" in response.json()["detail"]
