@@ -14,6 +14,7 @@ import { dashboardPage } from "./dashboard/page";
 import { itemPage } from "./provenance/page";
 import { governancePage } from "./governance/page";
 import { sharingPage } from "./sharing/page";
+import { capturePage } from "./provenance/capture";
 import { short } from "./lib/dom";
 
 const header = document.getElementById("header")!;
@@ -38,6 +39,7 @@ function render(moveFocus = true): void {
   else if (pathname === "/dashboard") dashboardPage(main);
   else if (pathname === "/governance") governancePage(main);
   else if (pathname === "/sharing") sharingPage(main);
+  else if (pathname === "/capture") capturePage(main);
   else if (pathname.startsWith("/items/")) itemPage(main, identifierFromPath(pathname.replace(/^\/items/, "/verify")));
   else replace(main, h("h1", {}, t("common.notFound")));
   if (moveFocus) main.focus({ preventScroll: true });
@@ -62,6 +64,7 @@ function renderHeader(): void {
       link("/directory", t("nav.directory")),
       link("/governance", t("nav.governance")),
       link("/sharing", t("nav.sharing")),
+      link("/capture", t("nav.capture")),
       link("/dashboard", t("nav.dashboard")),
       signed
         ? h("button", { type: "button", class: "link", onclick: () => { signOut(); navigate("/"); } },

@@ -1,8 +1,9 @@
 /**
  * Data sharing for the signed-in member: incoming access requests (approve for the asked term or
  * a shorter one, reject with a reason code), a consent grant signed in the page (EIP-712) and
- * then submitted or cancelled, and the grants it gave and holds (revoke, once any hold is over).
- * Rows come from the API (visible to the parties only); every change is a transaction signed here.
+ * then submitted or cancelled, the grants it gave (renew for longer, revoke once any hold is
+ * over) and holds, and the access receipts of each asset it owns or holds a grant on. Rows come
+ * from the API (visible to the parties only); every change is a transaction signed here.
  */
 import { api, type Page } from "../lib/api";
 import { h, replace } from "../lib/dom";
@@ -17,6 +18,7 @@ import { domainMatches, grantDomain, grantTypes, purposeCodes, purposeMask, rand
 interface Asset { asset_id: number; owner: number; locator: string; retired: boolean }
 interface Request { request_id: number; asset_id: number; owner: number; requester: number; purpose: number; duration: number; status: string }
 interface Grant { asset_id: number; grantee: number; owner: number; purposes: number; valid_until: number; hold_until: number; revoked: boolean }
+interface Receipt { asset_id: number; owner: number; grantee: number; purpose: number; delivery_hash: string; time: string | null }
 
 const DAY = 86400;
 
@@ -31,9 +33,10 @@ export function sharingPage(root: HTMLElement): void {
     api<Page<Asset>>(`/assets?owner=${me.entityId}&limit=500`),
     api<Page<Request>>("/requests?status=open&limit=500"),
     api<Page<Grant>>("/grants?limit=500"),
+    api<Page<Receipt>>("/receipts?limit=500"),
     getChain().then((chain) => chain.sharing.view("purposeLabels", [])),
     entityNames(),
-  ]).then(([assets, requests, grants, labels, names]) => {
+  ]).then(([assets, requests, grants, receipts, labels, names]) => {
     const purposes = labels.map((label, code) => [code, text32(label)] as const).filter(([, label]) => label !== text32("0x" + "00".repeat(32)));
     const purposeText = (mask: number) => purposeCodes(mask).map((c) => purposes.find(([code]) => code === c)?.[1] ?? `#${c}`).join(", ");
     const reload = () => sharingPage(root);
@@ -43,6 +46,7 @@ export function sharingPage(root: HTMLElement): void {
       signGrant(assets.items.filter((a) => !a.retired), purposes, reload),
       grantTable(t("sharing.given"), "given", grants.items.filter((g) => g.owner === me.entityId), names, purposeText, reload),
       grantTable(t("sharing.held"), "held", grants.items.filter((g) => g.grantee === me.entityId), names, purposeText, reload),
+      receiptsPerAsset(receipts.items, names, purposeText),
     );
   }, (error: Error) => replace(root, h("p", { class: "error", role: "alert" }, t("common.unavailable", { detail: error.message }))));
 }
@@ -142,6 +146,7 @@ function grantTable(title: string, side: "given" | "held", grants: Grant[], name
         t("sharing.grantLine", { asset: g.asset_id, party: nameIn(names, side === "given" ? g.grantee : g.owner),
           purposes: purposeText(g.purposes), until: formatDateTime(g.valid_until) }),
         g.revoked ? ` — ${t("sharing.revoked")}` : "",
+        side === "given" && !g.revoked && g.valid_until > now ? renewal(g, status, reload) : null,
         side === "given" && !g.revoked ? h("button", { type: "button", class: "secondary", disabled: held,
           title: held ? t("sharing.heldUntil", { date: formatDateTime(g.hold_until) }) : undefined,
           onclick: () => send((c) => c.sharing.contract, "revoke", [g.asset_id, g.grantee, 1], status).then((ok) => ok && reload()) },
@@ -149,4 +154,31 @@ function grantTable(title: string, side: "given" | "held", grants: Grant[], name
         held && !g.revoked ? h("span", { class: "hint" }, ` ${t("sharing.heldUntil", { date: formatDateTime(g.hold_until) })}`) : null,
         status);
     })) : h("p", {}, t("common.none")));
+}
+
+/** Renew a grant that has not ended: the same purposes until a later day (the contract never shortens one). */
+function renewal(g: Grant, status: HTMLElement, reload: () => void): HTMLElement {
+  const days = h("input", { type: "number", min: 1, value: 30, id: `extend-${g.asset_id}-${g.grantee}`, class: "narrow" });
+  return h("span", { class: "row wrap" },
+    h("label", { for: days.id }, t("sharing.extendDays")), days,
+    h("button", { type: "button", onclick: () =>
+      send((c) => c.sharing.contract, "renew", [g.asset_id, g.grantee, g.valid_until + Number(days.value) * DAY, 0], status)
+        .then((ok) => ok && reload()) },
+      t("sharing.renew")));
+}
+
+/** The access receipts the member can see (of assets it owns or holds a grant on), by asset. */
+function receiptsPerAsset(receipts: Receipt[], names: Map<number, string>, purposeText: (mask: number) => string): HTMLElement {
+  const byAsset = new Map<number, Receipt[]>();
+  for (const r of receipts) byAsset.set(r.asset_id, [...(byAsset.get(r.asset_id) ?? []), r]);
+  return h("section", { class: "card", "aria-labelledby": "receipts-h", "data-testid": "receipts" },
+    h("h2", { id: "receipts-h" }, t("sharing.receipts")),
+    byAsset.size ? h("div", {}, ...[...byAsset].sort(([a], [b]) => a - b).map(([asset, rows]) =>
+      h("section", { "aria-labelledby": `receipts-${asset}-h`, "data-testid": `receipts-${asset}` },
+        h("h3", { id: `receipts-${asset}-h` }, t("sharing.receiptsOf", { asset, count: rows.length })),
+        h("ul", { class: "plain" }, ...rows.map((r) => h("li", {},
+          t("sharing.receiptLine", { when: r.time ? formatDateTime(new Date(r.time)) : "—", owner: nameIn(names, r.owner),
+            grantee: nameIn(names, r.grantee), purpose: purposeText(Number(purposeMask([r.purpose]))) }),
+          h("br", {}), h("span", { class: "hint" }, `${t("sharing.deliveryHash")} `, h("code", {}, r.delivery_hash))))))))
+      : h("p", {}, t("sharing.noReceipts")));
 }
