@@ -73,6 +73,45 @@ def registered_prefix(network, activity):
     return "6901234"
 
 
+@pytest.fixture(scope="session")
+def request_to_reject(network, activity):
+    """Entity 4 asks entity 1 for a week of regulatory-reporting access to its asset."""
+    requester = open_session(network, "council-4")
+    return datasharing.request_access(requester, activity["asset"], datasharing.Purpose.RegulatoryReporting, 7 * 86400,
+                                      keccak(text="inspection")).request_id
+
+
+@pytest.fixture(scope="session")
+def revocable_grants(network, activity):
+    """A second asset of entity 1 granted to entity 4 under a ten-day hold and to entity 5 with none."""
+    owner = open_session(network, "council-1")
+    asset = datasharing.register_asset(owner, keccak(text="registry-extract"), "https://gw.example/extract").asset_id
+    now = int(time.time())
+    datasharing.grant(owner, asset, 4, [datasharing.Purpose.Research], now + 30 * 86400, hold_until=now + 10 * 86400)
+    datasharing.grant(owner, asset, 5, [datasharing.Purpose.Research], now + 30 * 86400)
+    return asset
+
+
+@pytest.fixture(scope="session")
+def delivery(network, activity):
+    """Entity 1's gateway delivered its asset to entity 2 (which holds a research grant): the receipt's hash."""
+    delivery_hash = keccak(text="delivery of the ledger, 2026-11-30")
+    datasharing.record_access(open_session(network, "council-1"), activity["asset"], 2, datasharing.Purpose.Research,
+                              delivery_hash, keccak(text="gateway request 1"))
+    return "0x" + delivery_hash.hex()
+
+
+@pytest.fixture(scope="session")
+def passed_admission(network, activity):
+    """An admission that has passed (council-1 proposes, councils 2 and 3 vote yes) and waits to be executed."""
+    newcomer = registry.NewEntity(name="Chengdu Battery Recycling Co.", kind=registry.EntityKind.Other, region=510100,
+                                  code="91510100MA0000WEB1", admin="0x" + keccak(text="chengdu admin")[:20].hex())
+    pid = registry.propose(open_session(network, "council-1"), ActionKind.Admit, registry.admit_payload([newcomer]))
+    for voter in ("council-2", "council-3"):
+        registry.vote(open_session(network, voter), pid)
+    return pid
+
+
 def keystore_of(network: str, name: str) -> tuple[Path, str]:
     """The keystore file of a dev account and its generated password."""
     store = AccountStore(resolve(network).accounts_dir)
@@ -91,7 +130,7 @@ def sign_in(page, console_url: str, network: str, name: str) -> None:
 
 @pytest.fixture(scope="session")
 def console_url(network, deployment, activity, open_proposal, access_request, registered_prefix, eventstore_path,
-                tmp_path_factory):
+                request_to_reject, revocable_grants, delivery, passed_admission, tmp_path_factory):
     """`pilotchain serve` (API, index following the chain, the built console) on a free loopback
     port, stopped by its PID at the end; the fixture returns once the index has caught up."""
     if not (DIST / "index.html").is_file():

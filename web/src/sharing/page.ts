@@ -142,7 +142,7 @@ function grantTable(title: string, side: "given" | "held", grants: Grant[], name
     grants.length ? h("ul", { class: "plain" }, ...grants.map((g) => {
       const status = h("p", { class: "status-line", role: "status" });
       const held = g.hold_until > now;
-      return h("li", {},
+      return h("li", { "data-testid": `grant-${g.asset_id}-${g.grantee}` },
         t("sharing.grantLine", { asset: g.asset_id, party: nameIn(names, side === "given" ? g.grantee : g.owner),
           purposes: purposeText(g.purposes), until: formatDateTime(g.valid_until) }),
         g.revoked ? ` — ${t("sharing.revoked")}` : "",
