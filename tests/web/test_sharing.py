@@ -66,6 +66,6 @@ def test_owner_sees_the_receipts_of_its_asset(page, console_url, network, activi
     sign_in(page, console_url, network, "council-1")
     page.get_by_role("link", name="Data sharing").click()
     receipts = page.get_by_test_id(f"receipts-{activity['asset']}")
-    expect(receipts.get_by_role("heading")).to_have_text(f"Asset #{activity['asset']}: 1 deliveries")
+    expect(receipts.get_by_role("heading")).to_have_text(f"Asset #{activity['asset']} — deliveries recorded: 1")
     expect(receipts).to_contain_text(f"delivered by {OWNER_NAME} to Shanghai Municipal Big Data Center for research")
     expect(receipts).to_contain_text(delivery)

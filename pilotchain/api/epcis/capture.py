@@ -67,12 +67,21 @@ class Member(Protocol):
 
 class CaptureSender(Protocol):
     """Records a validated EPCISDocument on chain as `member`; the result says what was recorded,
-    refused and held (`provenance.ImportResult`). `preview` says the same of the chain as it is
-    now without storing or sending anything (the capture's dry run)."""
+    refused and held (`provenance.ImportResult`). `preview` says the same of the chain and the
+    event store as they are now, without storing or sending anything (the capture's dry run)."""
 
     def __call__(self, member: Member, document: dict, *, rollback: bool) -> prov.ImportResult: ...
 
-    def preview(self, member: Member, document: dict) -> prov.ImportResult: ...
+    def preview(self, member: Member, document: dict) -> Preview: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    """A capture's dry run: the library's result for the member, and the events of the document
+    this repository has already recorded (a capture skips them)."""
+
+    result: prov.ImportResult
+    recorded: frozenset[bytes]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,15 +94,21 @@ class ImportSender:
     eventstore: Path
     batch_size: int = 20
 
-    def preview(self, member: Member, document: dict) -> prov.ImportResult:
-        return prov.import_epcis(self.session_for(member), document, None, dry_run=True)
+    def preview(self, member: Member, document: dict) -> Preview:
+        from pilotchain.epcis.store import EventStore
+
+        result = prov.import_epcis(self.session_for(member), document, None, dry_run=True)
+        with EventStore(self.eventstore) as store:
+            recorded = frozenset(p.epcis_hash for p in result.plan
+                                 if p.epcis_hash in store and store.stored(p.epcis_hash).recorded)
+        return Preview(result, recorded)
 
     def __call__(self, member: Member, document: dict, *, rollback: bool) -> prov.ImportResult:
         from pilotchain.epcis.store import EventStore
 
         session = self.session_for(member)
         with EventStore(self.eventstore) as store:
-            check = self.preview(member, document)
+            check = prov.import_epcis(session, document, store, dry_run=True)
             blocked = {h.label for h in check.held} | {r.label for r in check.refused}
             if (rollback and blocked) or len(blocked) == check.events:
                 return check
@@ -170,15 +185,17 @@ class Captures:
         self._worker.shutdown(wait=True)
 
 
-def preview_document(result: prov.ImportResult) -> dict[str, Any]:
+def preview_document(preview: Preview) -> dict[str, Any]:
     """A capture's dry run as the console shows it: per event, the contract calls that would record
-    it and the items they name; the events the chain would refuse (never recordable by this
-    member) and those that would wait for state not on chain yet, each with its reason."""
+    it and the items they name; the events already recorded here (skipped), those the chain would
+    refuse (never recordable by this member) and those that would wait for state not on chain
+    yet, each with its reason."""
+    result = preview.result
     blocked = {r.label for r in result.refused} | {h.label for h in result.held}
     return {
         "events": result.events,
-        "recordable": sum(p.label not in blocked for p in result.plan),
-        "plan": [{"event": p.label, "eventHash": "0x" + p.epcis_hash.hex(),
+        "recordable": sum(p.label not in blocked and p.epcis_hash not in preview.recorded for p in result.plan),
+        "plan": [{"event": p.label, "eventHash": "0x" + p.epcis_hash.hex(), "recorded": p.epcis_hash in preview.recorded,
                   "calls": list(dict.fromkeys(fn for fn, _ in p.calls)), "epcs": list(dict.fromkeys(p.uris.values()))}
                  for p in result.plan],
         "refused": [{"event": r.label, "epc": r.item, "reason": r.reason} for r in result.refused],

@@ -116,7 +116,8 @@ def test_preview_says_what_would_be_recorded_and_what_refused_and_records_nothin
     assert response.status_code == 200
     preview = response.json()
     assert (preview["events"], preview["recordable"]) == (2, 1)
-    assert [(p["calls"], p["epcs"]) for p in preview["plan"]] == [(["commission"], [epc]), (["commission"], [existing])]
+    assert [(p["calls"], p["epcs"], p["recorded"]) for p in preview["plan"]] == [
+        (["commission"], [epc], False), (["commission"], [existing], True)]
     [refused] = preview["refused"]
     assert (refused["event"], refused["epc"]) == ("eventList[1] (ObjectEvent)", existing)
     assert "already exists" in refused["reason"]
@@ -129,3 +130,9 @@ def test_preview_of_an_invalid_document_names_the_event_and_field(binding):
     response = _post_preview(binding, document(event))
     assert (response.status_code, response.json()["type"]) == (400, "epcisException:ValidationException")
     assert "eventList[0]" in response.json()["detail"] and "eventTime" in response.json()["detail"]
+
+
+def test_preview_marks_an_event_already_captured_here_as_recorded(binding, existing):
+    preview = _post_preview(binding, document(commissioning(existing))).json()
+    assert [p["recorded"] for p in preview["plan"]] == [True]
+    assert preview["recordable"] == 0

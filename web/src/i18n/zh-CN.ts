@@ -282,6 +282,7 @@ export const zhCN: Record<MessageKey, string> = {
   "capture.previewTitle": "链上将执行的操作",
   "capture.summary": "{events} 个事件中有 {recordable} 个现在可以记录。",
   "capture.willRecord": "将被记录",
+  "capture.skipped": "此前已记录（采集时跳过）",
   "capture.cannot": "贵机构无法记录",
   "capture.waits": "将等待尚未上链的状态",
   "capture.callLine": "{event}：{calls}",

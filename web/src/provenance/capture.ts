@@ -12,7 +12,7 @@ import { t } from "../i18n";
 interface Preview {
   events: number;
   recordable: number;
-  plan: { event: string; eventHash: string; calls: string[]; epcs: string[] }[];
+  plan: { event: string; eventHash: string; recorded: boolean; calls: string[]; epcs: string[] }[];
   refused: { event: string; epc: string; reason: string }[];
   held: { event: string; reason: string }[];
 }
@@ -77,11 +77,12 @@ function showPreview(root: HTMLElement, dry: Preview, document: string, status: 
       fail(status, t("common.error", { detail: (error as Error).message }));
     }
   } }, t("capture.capture"));
-  replace(root, h("div", { class: "card" },
+  replace(root, h("div", { class: "card preview" },
     h("h2", {}, t("capture.previewTitle")),
     h("p", { "data-testid": "capture-summary" }, t("capture.summary", { recordable: dry.recordable, events: dry.events })),
-    list(t("capture.willRecord"), "capture-record", dry.plan.filter((p) => !blocked.has(p.event)).map((p) =>
+    list(t("capture.willRecord"), "capture-record", dry.plan.filter((p) => !blocked.has(p.event) && !p.recorded).map((p) =>
       `${t("capture.callLine", { event: p.event, calls: p.calls.join(", ") })} — ${p.epcs.join(", ")}`), "ok"),
+    list(t("capture.skipped"), "capture-skipped", dry.plan.filter((p) => !blocked.has(p.event) && p.recorded).map((p) => p.event)),
     list(t("capture.cannot"), "capture-refused", dry.refused.map((r) => t("capture.refusedLine", r)), "bad"),
     list(t("capture.waits"), "capture-held", dry.held.map((w) => t("capture.heldLine", w)), "warn"),
     dry.recordable ? h("div", { class: "row wrap" }, h("label", { for: behaviour.id }, t("capture.behaviour")), behaviour, start)
