@@ -40,7 +40,7 @@ PAGES = {
     "sharing": ("/sharing", "[data-testid=grants-given] li"),
     "sharing-zh": ("/sharing", "[data-testid=receipts] li"),
     "governance-member": ("/governance", "article.proposal [role=group]"),
-    "governance-member-zh": ("/governance", "#propose-kind"),
+    "governance-member-zh": ("/governance", "article.proposal [role=group]"),
     "capture-preview": ("/capture", "[data-testid=capture-summary]"),
     "capture-preview-zh": ("/capture", "[data-testid=capture-summary]"),
 }
