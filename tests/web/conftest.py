@@ -178,8 +178,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh English page at phone width (the verification page's main reader)."""
-    context = browser.new_context(viewport=PHONE, locale="en-US")
+    """A fresh English page at phone width (the verification page's main reader), its clock in UTC
+    (dates the page writes can be compared with the chain's times)."""
+    context = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="UTC")
     opened = context.new_page()
     yield opened
     context.close()

@@ -1,10 +1,13 @@
 """Data sharing from the page: approve or reject a request, sign a grant the grantee then holds,
-revoke (the hold respected), the receipts of an asset."""
+renew, revoke (the hold respected), the receipts of an asset."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from playwright.sync_api import expect
 
+from pilotchain import datasharing
 from pilotchain.endpoints import open_session
 from tests.web.conftest import sign_in
 
@@ -69,3 +72,16 @@ def test_owner_sees_the_receipts_of_its_asset(page, console_url, network, activi
     expect(receipts.get_by_role("heading")).to_have_text(f"Asset #{activity['asset']} — deliveries recorded: 1")
     expect(receipts).to_contain_text(f"delivered by {OWNER_NAME} to Shanghai Municipal Big Data Center for research")
     expect(receipts).to_contain_text(delivery)
+
+
+def test_owner_renews_a_grant_for_longer(page, console_url, network, revocable_grants):
+    owner = open_session(network, "council-1")
+    renewed = datetime.fromtimestamp(datasharing.get_grant(owner, revocable_grants, 4).valid_until + 10 * 86400, timezone.utc)
+    sign_in(page, console_url, network, "council-1")
+    page.get_by_role("link", name="Data sharing").click()
+    grant = page.get_by_test_id(f"grant-{revocable_grants}-4")
+    grant.get_by_label("Extend by (days)").fill("10")
+    grant.get_by_role("button", name="Renew").click()
+    expect(page.get_by_test_id(f"grant-{revocable_grants}-4")).to_contain_text(
+        f"until {renewed:%b} {renewed.day}, {renewed.year}", timeout=15_000)
+    assert datasharing.get_grant(owner, revocable_grants, 4).valid_until == int(renewed.timestamp())
