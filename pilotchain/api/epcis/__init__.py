@@ -20,9 +20,9 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 
-from pilotchain.api.epcis.capture import CaptureSender, ImportSender, Member
+from pilotchain.api.epcis.capture import CaptureSender, ImportSender, Member, Preview
 
-__all__ = ["CaptureSender", "EpcisServices", "ImportSender", "Member", "epcis_router", "mount"]
+__all__ = ["CaptureSender", "EpcisServices", "ImportSender", "Member", "Preview", "epcis_router", "mount"]
 
 PREFIX = "/epcis"
 
@@ -36,7 +36,8 @@ class EpcisServices:
     - `member`: a FastAPI dependency giving the signed-in member (`.account`, `.entity_id`;
       `entity_id` None or 0 for an account of no member entity). It must work on WebSocket
       routes too (take `HTTPConnection`, headers or query parameters; not `Request`).
-    - `capture`: records a document on chain as a member (`ImportSender` is the library's path).
+    - `capture`: records a document on chain as a member, and previews it (`ImportSender` is the
+      library's path).
     - `eventstore`: the event store the indexer reads documents from, for each event's context.
     - limits: events per capture (`GS1-EPCIS-Capture-Limit`), bytes per capture
       (`GS1-EPCIS-Capture-File-Size-Limit`); `poll_interval` seconds between a subscription's
