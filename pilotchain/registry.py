@@ -59,6 +59,8 @@ class ActionKind(enum.IntEnum):
     SetCapabilities = 6
     SetRule = 7
     Call = 8
+    AddValidator = 9
+    RemoveValidator = 10
 
 
 class ProposalStatus(enum.IntEnum):
