@@ -115,19 +115,22 @@ class Agent:
         self._report_changes(found)
         return found
 
-    def run(self, interval: float, stop: threading.Event) -> None:
-        """`step` every `interval` seconds until `stop` is set. A node that stops answering is
-        reported once and asked again next round (it may be restarting)."""
+    def run(self, interval: float, stop: threading.Event) -> Round | None:
+        """`step` every `interval` seconds until `stop` is set; returns the last round that
+        completed. A node that stops answering is reported once and asked again next round (it
+        may be restarting)."""
         failing = False
+        last = None
         while not stop.is_set():
             try:
-                self.step()
+                last = self.step()
                 failing = False
             except (ConnectionFailed, OSError, Web3Exception, PilotchainError) as exc:
                 if not failing:
                     self.report(f"cannot follow the council this round: {_one_line(exc)}")
                 failing = True
             stop.wait(interval)
+        return last
 
     def _report_changes(self, found: Round) -> None:
         if found.unnamed != self._unnamed and found.unnamed:

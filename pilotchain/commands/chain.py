@@ -202,6 +202,6 @@ def run_agent(args):
     registry_address = args.registry or deployments.for_chain(w3).addresses["EntityRegistry"]
     stop = agent.wait_for_stop()
     print(f"following the council of EntityRegistry {registry_address} on {args.network}", flush=True)
-    agent.Agent(w3, agent.registry_session(w3, registry_address), lambda line: print(line, flush=True)).run(
-        args.interval, stop)
-    return {"stopped": True}
+    follower = agent.Agent(w3, agent.registry_session(w3, registry_address), lambda line: print(line, flush=True))
+    last = follower.run(args.interval, stop)
+    return {"stopped": "on request", "last_block": last and last.block, "matched": last is not None and last.matches}
