@@ -87,10 +87,11 @@ class Council:
         return registry.execute(proposer, pid, payload)
 
 
-def build(folder: Path, *, prefix: str = "pcv") -> Council:
+def build(folder: Path) -> Council:
     """Hosts, network, registry (with the newcomer's entity admitted) and a started agent on every
-    host; `remove(council)` undoes it. On failure everything built so far is removed."""
-    hosts = hostlib.Hosts(CITIES, prefix=prefix, standby=(NEWCOMER,))
+    host; `remove(council)` undoes it. On failure everything built so far is removed. The hosts'
+    names begin with `pcv`, apart from those of test_multihost.py and `make bench-multihost`."""
+    hosts = hostlib.Hosts(CITIES, prefix="pcv", standby=(NEWCOMER,))
     agents: dict[str, subprocess.Popen] = {}
     try:
         hosts.create()
@@ -229,17 +230,20 @@ def _change(council: Council, action: str, payload: bytes) -> Change:
 
 
 def section(changes: list[Change]) -> str:
-    def row(action: str, values: list[int | None]) -> str:
+    def row(values: list[int | None]) -> str:
         found = [v for v in values if v is not None]
         return f"{statistics.median(found):g} (max {max(found)})" if found else ""
 
+    links = ", ".join(f"{NEWCOMER.capitalize()}-{city.capitalize()} {hostlib.latency_ms(NEWCOMER, city)} ms"
+                      for city in hostlib.CITIES)
     lines = [
         poa.COUNCIL_HEADING,
         "",
         f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {psutil.cpu_count()} CPUs "
         f"(all six hosts on this machine; load average {os.getloadavg()[0]:.1f} at the end), by `make bench-council`. "
         f"Five validators on five hosts and a sixth host's validator outside the genesis, {PERIOD} s blocks, the "
-        "latencies above, a `pilotchain chain agent` beside each validator polling every block period. The council "
+        f"latencies above and {links} (round trip), a `pilotchain chain agent` beside each validator polling every "
+        "block period. The council "
         f"adds the sixth validator (AddValidator), then suspends and reinstates its entity {CYCLES} times.",
         "",
         "| proposal executed | runs | signer set changed after, blocks | … seconds | first block sealed by the validator after, blocks | … seconds |",
@@ -248,8 +252,8 @@ def section(changes: list[Change]) -> str:
     for action in ("AddValidator", "Suspend", "Reinstate"):
         mine = [c for c in changes if c.action == action]
         lines.append(
-            f"| {action} | {len(mine)} | {row(action, [c.blocks for c in mine])} | {row(action, [c.seconds for c in mine])} "
-            f"| {row(action, [c.sealed_blocks for c in mine])} | {row(action, [c.sealed_seconds for c in mine])} |"
+            f"| {action} | {len(mine)} | {row([c.blocks for c in mine])} | {row([c.seconds for c in mine])} "
+            f"| {row([c.sealed_blocks for c in mine])} | {row([c.sealed_seconds for c in mine])} |"
         )
     lines += [
         "",

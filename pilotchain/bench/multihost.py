@@ -119,7 +119,8 @@ def _partition_recovery(hosts: hostlib.Hosts, net: chain.Network) -> float:
 
 
 def section(results: list[HostFigures]) -> str:
-    pairs = ", ".join(f"{a.capitalize()}-{b.capitalize()} {ms} ms" for (a, b), ms in hostlib.LATENCY_MS.items())
+    pairs = ", ".join(f"{a.capitalize()}-{b.capitalize()} {ms} ms" for (a, b), ms in hostlib.LATENCY_MS.items()
+                      if a in hostlib.CITIES and b in hostlib.CITIES)
     lines = [
         poa.MULTIHOST_HEADING,
         "",
