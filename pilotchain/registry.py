@@ -92,6 +92,7 @@ PROPOSAL_FIELDS = (
     "kind", "status", "electorate", "yes", "no", "abstain", "proposer", "createdAt", "expiresAt",
     "ballots", "payloadHash",
 )  # fmt: skip
+VALIDATOR_FIELDS = ("validator", "entityId")
 
 
 def registration_code(code: str) -> bytes:
@@ -630,7 +631,9 @@ def validators(session: Session, *, block: int | None = None, page: int | None =
     found, cursor = {}, 1
     while cursor:
         rows, cursor = call_rows(registry.functions.listValidators(cursor, limit), at)
-        found.update((to_checksum_address(validator), entity_id) for validator, entity_id in rows)
+        for row in rows:
+            v = dict(zip(VALIDATOR_FIELDS, row))
+            found[to_checksum_address(v["validator"])] = v["entityId"]
     return found
 
 

@@ -117,7 +117,8 @@ def _init_topology(args) -> dict:
     return {
         "network": str(net.dir),
         "chain_id": net.chain_id,
-        "validators": [n.address for n in net.validators],
+        "validators": [n.address for n in net.genesis_signers],
+        "standby": [n.address for n in net.validators if n.standby],  # seal once the council votes them in
         "bundles": {host: str(out / "bundles" / host) for host in hosts},
         "passwords": {host: str(out / "secrets" / host) for host in hosts if any(
             n.validator for n in net.nodes if n.host == host)},
