@@ -85,6 +85,7 @@ ERRORS = [
     (["accounts", "import", "someone", "--network", "{net}"], r"no key: set PILOTCHAIN_IMPORT_KEY"),
     (["export-abi", "--network", "nowhere"], r"unknown network 'nowhere'"),
     (["deploy", "--network", "http://127.0.0.1:9"], r"no node answers"),
+    (["chain", "agent", "--network", "http://127.0.0.1:9"], r"no node answers"),
     (["pilot", "run", "--network", "nowhere"], r"unknown network 'nowhere'"),
 ]
 
