@@ -1,5 +1,9 @@
 """Validators governed by the council: AddValidator and RemoveValidator proposals, the
-validator set of active entities (`listValidators`) and `validatorOf`."""
+validator set of active entities (`listValidators`) and `validatorOf`.
+
+The scan windows of `listValidators` are reached as in test_registry_scale.py: the length of the
+validator array is written with the dev chain's storage call (positions past the validators
+named read as the zero address, whose entity 0 is never active)."""
 
 import brownie
 import pytest
@@ -7,6 +11,9 @@ import pytest
 from pilotchain.registry import ActionKind, EntityStatus, status_payload, validator_payload
 from tests.fixtures.registry import pass_proposal
 from tests.fixtures.registry_extra import address_for, emitted, err, open_proposal
+from tests.fixtures.storage import read_word, write_word
+
+VALIDATORS_SLOT = 7  # address[] _validators: its length (after _rules at 5, _validatorRecords at 6)
 
 
 @pytest.fixture
@@ -186,3 +193,23 @@ def test_validator_pages_continue_from_the_cursor(registry, enact, bank):
 def test_validator_page_limit_is_checked(registry, limit):
     with brownie.reverts(revert_pattern=err("RegistryInvalidPageLimit", limit, 1000)):
         registry.listValidators(0, limit)
+
+
+def set_validator_count(registry, count):
+    assert read_word(registry, VALIDATORS_SLOT) == registry.validatorCount()
+    write_word(registry, VALIDATORS_SLOT, count)
+    assert registry.validatorCount() == count
+
+
+def test_validator_page_with_rows_returns_after_one_scan_window(registry, enact, bank):
+    validator = address_for("bank-validator")
+    enact(ActionKind.AddValidator, validator_payload(bank, validator))
+    set_validator_count(registry, 3 * registry.SCAN_WINDOW())
+    page, cursor = registry.listValidators(1, 100)
+    assert [row[0] for row in page] == [validator] and cursor == 1 + registry.SCAN_WINDOW()
+
+
+def test_empty_validator_page_carries_a_cursor_only_after_max_scan_positions(registry):
+    set_validator_count(registry, 10_000)
+    page, cursor = registry.listValidators(1, 100)
+    assert len(page) == 0 and cursor == 1 + registry.MAX_SCAN()
