@@ -158,13 +158,18 @@ def _stop(agents: dict[str, subprocess.Popen]) -> None:
 
 
 def wait_for_signer(council: Council, present: bool) -> int:
-    """The block at which the newcomer's validator is (`present`) or is not a signer."""
+    """A block (the head when seen) at which the newcomer's validator is (`present`) or is not a signer."""
     def changed():
         head = council.w3.eth.block_number
-        signers = council.w3.manager.request_blocking("clique_getSigners", [hex(head)])
-        return head if (council.newcomer.address.lower() in {s.lower() for s in signers}) == present else None
+        return head if is_signer(council, head) == present else None
 
     return _until(changed, "the agents to vote" + (" in" if present else " out"))
+
+
+def is_signer(council: Council, block: int) -> bool:
+    """Whether the newcomer's validator is in the signer set after `block`."""
+    signers = council.w3.manager.request_blocking("clique_getSigners", [hex(block)])
+    return council.newcomer.address.lower() in {s.lower() for s in signers}
 
 
 def first_sealed(council: Council, after: int) -> int:
@@ -214,19 +219,21 @@ def _change(council: Council, action: str, payload: bytes) -> Change:
     executed = receipt["blockNumber"]
     present = action != "Suspend"
     changed = wait_for_signer(council, present)
-    # the first block whose signer set differs: walk back from where it was seen
-    while (council.newcomer.address.lower() in {s.lower() for s in council.w3.manager.request_blocking(
-            "clique_getSigners", [hex(changed - 1)])}) == present:
+    while is_signer(council, changed - 1) == present:  # back to the block that changed the set
         changed -= 1
-    stamp = lambda n: council.w3.eth.get_block(n)["timestamp"]  # noqa: E731
-    change = Change(action, changed - executed, stamp(changed) - stamp(executed))
+    change = Change(action, changed - executed, _seconds(council, executed, changed))
     if present:
         sealed = first_sealed(council, changed - 1)
-        change.sealed_blocks, change.sealed_seconds = sealed - executed, stamp(sealed) - stamp(executed)
+        change.sealed_blocks, change.sealed_seconds = sealed - executed, _seconds(council, executed, sealed)
     print(f"{action}: signer set changed {change.blocks} blocks ({change.seconds} s) after the execution"
           + (f", first block sealed by the newcomer {change.sealed_blocks} blocks ({change.sealed_seconds} s) after"
              if present else ""))
     return change
+
+
+def _seconds(council: Council, first: int, last: int) -> int:
+    """Seconds between two blocks' timestamps."""
+    return council.w3.eth.get_block(last)["timestamp"] - council.w3.eth.get_block(first)["timestamp"]
 
 
 def section(changes: list[Change]) -> str:
