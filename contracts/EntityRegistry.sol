@@ -347,7 +347,7 @@ contract EntityRegistry is IEntityRegistry {
             if (_scanDone(position - first, found)) break;
             address validator = _validators[position - 1];
             uint32 id = _validatorRecords[validator].entityId;
-            if (_entities[id].status == EntityStatus.Active) page[found++] = ValidatorView(validator, id);
+            if (_validatorEntityActive(id)) page[found++] = ValidatorView(validator, id);
         }
         assembly ("memory-safe") {
             mstore(page, found)
@@ -363,7 +363,7 @@ contract EntityRegistry is IEntityRegistry {
     /// @inheritdoc IEntityRegistry
     function validatorOf(address validator) external view returns (uint32 entityId, bool inSet) {
         ValidatorRecord memory record = _validatorRecords[validator];
-        return (record.entityId, record.position != 0 && _entities[record.entityId].status == EntityStatus.Active);
+        return (record.entityId, record.position != 0 && _validatorEntityActive(record.entityId));
     }
 
     /// @inheritdoc IEntityRegistry
@@ -565,7 +565,7 @@ contract EntityRegistry is IEntityRegistry {
 
     function _addValidator(uint32 id, address validator) private {
         Entity storage e = _requireEntity(id);
-        if (e.status != EntityStatus.Active) revert RegistryEntityNotActive(id, e.status);
+        if (!_validatorEntityActive(id)) revert RegistryEntityNotActive(id, e.status);
         if (validator == address(0)) revert RegistryInvalidValidator(validator);
         ValidatorRecord storage record = _validatorRecords[validator];
         if (record.position != 0) revert RegistryValidatorTaken(validator, record.entityId);
@@ -573,6 +573,12 @@ contract EntityRegistry is IEntityRegistry {
         record.entityId = id;
         record.position = uint32(_validators.length);
         emit ValidatorAdded(id, validator);
+    }
+
+    /// @dev Whether the validators of entity `id` are in the validator set: the one place the
+    /// validator code reads an entity's status.
+    function _validatorEntityActive(uint32 id) private view returns (bool) {
+        return _entities[id].status == EntityStatus.Active;
     }
 
     /// @dev Moves the last validator into the freed position (one write, whatever the set's size).
