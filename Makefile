@@ -27,7 +27,7 @@ SLITHER_VENV := .cache/slither-venv
 SLITHER_STAMP := $(SLITHER_VENV)/.installed
 
 .PHONY: demo test lint coverage fuzz test-anvil test-ganache test-python test-integration test-web compile gas \
-        web screens bench-web bench-poa bench-multihost bench-indexer bench-epcis-rest bench-scale bench-gateway bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
+        web screens bench-web bench-poa bench-multihost bench-council bench-indexer bench-epcis-rest bench-scale bench-gateway bench-pilot chain-soak chain-start chain-stop chain-status clean clean-all
 
 ## ---- installation (first run only) ----------------------------------------------------------
 
@@ -218,6 +218,10 @@ bench-poa: $(TOOLS) $(GETH)
 bench-multihost: $(TOOLS) $(GETH) $(TOXIPROXY)
 	@if [ "$$(id -u)" != 0 ]; then echo "bench-multihost builds network namespaces: run  sudo make bench-multihost"; exit 1; fi
 	$(BIN)/python -m pilotchain.bench.multihost
+
+bench-council: $(TOOLS) $(GETH) $(TOXIPROXY)
+	@if [ "$$(id -u)" != 0 ]; then echo "bench-council builds network namespaces: run  sudo make bench-council"; exit 1; fi
+	$(BIN)/python -m pilotchain.bench.council
 
 bench-pilot: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.pilot

@@ -41,12 +41,22 @@ contract EntityRegistry is IEntityRegistry {
     uint40 private immutable _votingPeriod;
     mapping(ActionKind => VotingRule) private _rules;
 
+    /// @dev A validator's entity (kept after its removal) and its 1-based position in
+    /// `_validators` (0 once removed).
+    struct ValidatorRecord {
+        uint32 entityId;
+        uint32 position;
+    }
+
+    mapping(address => ValidatorRecord) private _validatorRecords;
+    address[] private _validators;
+
     // ---------------------------------------------------------------- construction
 
     /// @param founders the founding entities; all of them form the first council
     /// @param rules the voting rule of each ActionKind, in enum order
     /// @param votingPeriod_ seconds a proposal stays open
-    constructor(NewEntity[] memory founders, VotingRule[9] memory rules, uint40 votingPeriod_) {
+    constructor(NewEntity[] memory founders, VotingRule[11] memory rules, uint40 votingPeriod_) {
         if (founders.length == 0) revert RegistryCouncilTooSmall(0);
         for (uint256 i; i < rules.length; ++i) {
             _setRule(ActionKind(i), rules[i]);
@@ -322,6 +332,41 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
+    function listValidators(uint256 cursor, uint256 limit)
+        external
+        view
+        returns (ValidatorView[] memory page, uint256 nextCursor)
+    {
+        _requirePageLimit(limit);
+        page = _validatorPage(limit);
+        uint256 found;
+        uint256 last = _validators.length;
+        uint256 first = cursor == 0 ? 1 : cursor;
+        uint256 position = first;
+        for (; position <= last && found < limit; ++position) {
+            if (_scanDone(position - first, found)) break;
+            address validator = _validators[position - 1];
+            uint32 id = _validatorRecords[validator].entityId;
+            if (_validatorEntityActive(id)) page[found++] = ValidatorView(validator, id);
+        }
+        assembly ("memory-safe") {
+            mstore(page, found)
+        }
+        nextCursor = position <= last ? position : 0;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function validatorCount() external view returns (uint256) {
+        return _validators.length;
+    }
+
+    /// @inheritdoc IEntityRegistry
+    function validatorOf(address validator) external view returns (uint32 entityId, bool inSet) {
+        ValidatorRecord memory record = _validatorRecords[validator];
+        return (record.entityId, record.position != 0 && _validatorEntityActive(record.entityId));
+    }
+
+    /// @inheritdoc IEntityRegistry
     function votingPeriod() external view returns (uint40) {
         return _votingPeriod;
     }
@@ -403,6 +448,12 @@ contract EntityRegistry is IEntityRegistry {
         } else if (kind == ActionKind.SetRule) {
             (uint8 target, VotingRule memory rule) = abi.decode(payload, (uint8, VotingRule));
             _setRule(_actionKind(target), rule);
+        } else if (kind == ActionKind.AddValidator) {
+            (uint32 id, address validator) = abi.decode(payload, (uint32, address));
+            _addValidator(id, validator);
+        } else if (kind == ActionKind.RemoveValidator) {
+            (uint32 id, address validator) = abi.decode(payload, (uint32, address));
+            _removeValidator(id, validator);
         } else {
             (address target, bytes memory data) = abi.decode(payload, (address, bytes));
             if (target.code.length == 0) revert RegistryCallFailed(target, "");
@@ -512,6 +563,37 @@ contract EntityRegistry is IEntityRegistry {
         _electorateSize += 1;
     }
 
+    function _addValidator(uint32 id, address validator) private {
+        Entity storage e = _requireEntity(id);
+        if (!_validatorEntityActive(id)) revert RegistryEntityNotActive(id, e.status);
+        if (validator == address(0)) revert RegistryInvalidValidator(validator);
+        ValidatorRecord storage record = _validatorRecords[validator];
+        if (record.position != 0) revert RegistryValidatorTaken(validator, record.entityId);
+        _validators.push(validator);
+        record.entityId = id;
+        record.position = uint32(_validators.length);
+        emit ValidatorAdded(id, validator);
+    }
+
+    /// @dev Whether the validators of entity `id` are in the validator set: the one place the
+    /// validator code reads an entity's status.
+    function _validatorEntityActive(uint32 id) private view returns (bool) {
+        return _entities[id].status == EntityStatus.Active;
+    }
+
+    /// @dev Moves the last validator into the freed position (one write, whatever the set's size).
+    function _removeValidator(uint32 id, address validator) private {
+        ValidatorRecord storage record = _validatorRecords[validator];
+        uint32 position = record.position;
+        if (position == 0 || record.entityId != id) revert RegistryNotValidator(id, validator);
+        address last = _validators[_validators.length - 1];
+        _validators[position - 1] = last;
+        _validatorRecords[last].position = position;
+        _validators.pop();
+        record.position = 0;
+        emit ValidatorRemoved(id, validator);
+    }
+
     function _setRule(ActionKind kind, VotingRule memory rule) private {
         if (rule.thresholdBps == 0 || rule.thresholdBps > _BPS || rule.quorumBps > _BPS) {
             revert RegistryInvalidRule(kind, rule.thresholdBps, rule.quorumBps);
@@ -587,6 +669,15 @@ contract EntityRegistry is IEntityRegistry {
 
     /// @dev As `_entityPage`, for proposals.
     function _proposalPage(uint256 capacity) private pure returns (ProposalView[] memory page) {
+        assembly ("memory-safe") {
+            page := mload(0x40)
+            mstore(page, capacity)
+            mstore(0x40, add(page, shl(5, add(capacity, 1))))
+        }
+    }
+
+    /// @dev As `_entityPage`, for validators.
+    function _validatorPage(uint256 capacity) private pure returns (ValidatorView[] memory page) {
         assembly ("memory-safe") {
             page := mload(0x40)
             mstore(page, capacity)

@@ -53,7 +53,9 @@ interface IEntityRegistry {
         RemoveCouncil, // payload: abi.encode(uint32 entityId)
         SetCapabilities, // payload: abi.encode(uint32 entityId, uint8 capabilities)
         SetRule, // payload: abi.encode(ActionKind kind, VotingRule rule)
-        Call // payload: abi.encode(address target, bytes data): the council acting on another contract
+        Call, // payload: abi.encode(address target, bytes data): the council acting on another contract
+        AddValidator, // payload: abi.encode(uint32 entityId, address validator): a Clique signer run by the entity
+        RemoveValidator // payload: abi.encode(uint32 entityId, address validator)
     }
 
     /// @notice A proposal's lifecycle; an expired proposal stays Open but can no longer be voted or executed.
@@ -120,6 +122,12 @@ interface IEntityRegistry {
         EntityStatus status;
         bool matchRegion;
         uint32 region;
+    }
+
+    /// @notice A validator (Clique signer address) of the set `listValidators` returns.
+    struct ValidatorView {
+        address validator;
+        uint32 entityId;
     }
 
     /// @dev One slot plus the payload hash: the ballot bitmap has one bit per council seat.
@@ -236,6 +244,19 @@ interface IEntityRegistry {
     /// @param proposalId the proposal
     event ProposalCancelled(uint256 indexed proposalId);
 
+    /// @notice An executed AddValidator proposal named `validator` a Clique signer run by
+    /// `entityId`. It is in the validator set while the entity is active.
+    /// @param entityId the entity that runs the validator
+    /// @param validator the validator's signer address
+    event ValidatorAdded(uint32 indexed entityId, address indexed validator);
+
+    /// @notice An executed RemoveValidator proposal took `validator` out of the validator set.
+    /// A suspension or revocation of the entity takes its validators out of the set too, with no
+    /// event of its own (`EntityStatusChanged` says it).
+    /// @param entityId the entity that ran the validator
+    /// @param validator the validator's signer address
+    event ValidatorRemoved(uint32 indexed entityId, address indexed validator);
+
     // ---------------------------------------------------------------- errors
 
     /// @notice `account` belongs to no entity.
@@ -304,6 +325,12 @@ interface IEntityRegistry {
     error RegistryAdminLimit(uint32 entityId, uint32 admins);
     /// @notice A paged view was asked for `limit` rows: it must be between 1 and `maxPage`.
     error RegistryInvalidPageLimit(uint256 limit, uint256 maxPage);
+    /// @notice `validator` is already a validator, of entity `entityId`.
+    error RegistryValidatorTaken(address validator, uint32 entityId);
+    /// @notice `validator` is not a validator of entity `entityId`.
+    error RegistryNotValidator(uint32 entityId, address validator);
+    /// @notice `validator` (the zero address) cannot be a validator.
+    error RegistryInvalidValidator(address validator);
     /// @notice A Call proposal's call to `target` failed (`reason` is its revert data; empty
     /// when `target` has no code).
     error RegistryCallFailed(address target, bytes reason);
@@ -517,6 +544,36 @@ interface IEntityRegistry {
     /// @param kind the ActionKind as uint8 (reverts `RegistryInvalidActionKind` when out of range)
     /// @return the rule
     function votingRule(uint8 kind) external view returns (VotingRule memory);
+
+    /// @notice The validator set: the validators of active entities, in the order they were
+    /// added (a removal moves the last one into the freed place). A suspension or revocation
+    /// takes an entity's validators out of it at once and a reinstatement brings them back,
+    /// with no write: the view skips validators whose entity is not active.
+    /// @dev Paging follows `listEntities` over positions 1..`validatorCount()` (continue while
+    /// `nextCursor` is not 0). A removal between two calls may move a validator to an earlier
+    /// position: read every page at one block.
+    /// @param cursor the first position to scan (0 or 1 for the start)
+    /// @param limit at most this many results, 1 to `MAX_PAGE` (else `RegistryInvalidPageLimit`)
+    /// @return page up to `limit` validators of active entities
+    /// @return nextCursor the position to continue from, 0 when the scan is complete
+    function listValidators(uint256 cursor, uint256 limit)
+        external
+        view
+        returns (ValidatorView[] memory page, uint256 nextCursor);
+
+    /// @notice How many validators are registered, those of inactive entities included.
+    /// @return the count
+    function validatorCount() external view returns (uint256);
+
+    /// @notice Whether the council governs `validator`, and whether it is in the validator set.
+    /// A removed validator keeps its entity here: the agents beside the validators vote out of
+    /// the Clique signer set only addresses the council governs (see the README), never one it
+    /// has not named.
+    /// @param validator any address
+    /// @return entityId the entity that runs it or ran it until its removal; 0 when the council
+    /// never named it
+    /// @return inSet whether it is in the validator set (named, not removed, its entity active)
+    function validatorOf(address validator) external view returns (uint32 entityId, bool inSet);
 
     /// @notice How long a proposal stays open, fixed at deployment.
     /// @return seconds

@@ -19,7 +19,7 @@ from pilotchain.encoding import ascii32, ascii_text
 from pilotchain.eventdecode import EventDecoder
 from pilotchain.errors import ConfigError
 from pilotchain.session import Session
-from pilotchain.tx import GAS_HEADROOM, GAS_MARGIN, call_rows
+from pilotchain.tx import GAS_HEADROOM, GAS_MARGIN, call, call_rows
 from pilotchain.toolchain import ROOT
 
 CONSORTIUM_CONFIG = ROOT / "config" / "consortium.yaml"
@@ -59,6 +59,8 @@ class ActionKind(enum.IntEnum):
     SetCapabilities = 6
     SetRule = 7
     Call = 8
+    AddValidator = 9
+    RemoveValidator = 10
 
 
 class ProposalStatus(enum.IntEnum):
@@ -90,6 +92,7 @@ PROPOSAL_FIELDS = (
     "kind", "status", "electorate", "yes", "no", "abstain", "proposer", "createdAt", "expiresAt",
     "ballots", "payloadHash",
 )  # fmt: skip
+VALIDATOR_FIELDS = ("validator", "entityId")
 
 
 def registration_code(code: str) -> bytes:
@@ -215,6 +218,11 @@ def rule_payload(kind: ActionKind, rule: VotingRule) -> bytes:
 
 def call_payload(target: str, data: bytes) -> bytes:
     return encode(["address", "bytes"], [to_checksum_address(target), bytes(data)])
+
+
+def validator_payload(entity_id: int, validator: str) -> bytes:
+    """Payload of AddValidator and RemoveValidator: the entity and the validator's signer address."""
+    return encode(["uint32", "address"], [entity_id, to_checksum_address(validator)])
 
 
 def payload_hash(payload: bytes) -> bytes:
@@ -608,3 +616,30 @@ def find_member(session: Session, entity: str) -> Member:
         raise ConfigError(f"no entity with registration code {entity}")
     session.call(registry.functions.entity(entity_id))  # RegistryUnknownEntity if absent
     return next(m for m in members(session) if m.id == entity_id)
+
+
+# ---------------------------------------------------------------- validators
+
+
+def validators(session: Session, *, block: int | None = None, page: int | None = None) -> dict[str, int]:
+    """The validator set the council governs: signer address (checksummed) -> entity id, the
+    validators of active entities only (`listValidators`), every page read at one block (the
+    latest unless `block` is given): a removal between pages would move a validator."""
+    registry = session.contract("EntityRegistry")
+    at = session.w3.eth.block_number if block is None else block
+    limit = page or session.call(registry.functions.MAX_PAGE())
+    found, cursor = {}, 1
+    while cursor:
+        rows, cursor = call_rows(registry.functions.listValidators(cursor, limit), at)
+        for row in rows:
+            v = dict(zip(VALIDATOR_FIELDS, row))
+            found[to_checksum_address(v["validator"])] = v["entityId"]
+    return found
+
+
+def validator_of(session: Session, validator: str, *, block: int | str = "latest") -> tuple[int, bool]:
+    """The entity the council named `validator` for (kept after its removal; 0 if never named),
+    and whether it is in the validator set now."""
+    registry = session.contract("EntityRegistry")
+    entity_id, in_set = call(registry.functions.validatorOf(to_checksum_address(validator)), block_identifier=block)
+    return entity_id, in_set

@@ -35,8 +35,11 @@ from pilotchain.connection import connect
 from pilotchain.toolchain import ROOT
 
 REPORT = ROOT / "reports" / "poa.md"
-# The section `pilotchain.bench.multihost` writes; kept when this benchmark rewrites the report.
+# The sections other benchmarks write after this one's figures (`pilotchain.bench.multihost`,
+# `pilotchain.bench.council`), in this order; each benchmark replaces only its own.
 MULTIHOST_HEADING = "## Over five hosts (one validator each, with inter-city latency)"
+COUNCIL_HEADING = "## Validators following the council (a sixth host voted in and out)"
+SECTION_HEADINGS = (MULTIHOST_HEADING, COUNCIL_HEADING)
 TRANSACTIONS = 1_000
 BATCH = 100
 GAS = 60_000
@@ -220,16 +223,29 @@ def report(results: list[PeriodFigures]) -> str:
     return "\n".join(lines)
 
 
-def _multihost_section() -> str:
-    old = REPORT.read_text() if REPORT.exists() else ""
-    return "\n" + old[old.index(MULTIHOST_HEADING):] if MULTIHOST_HEADING in old else ""
+def _sections(text: str) -> tuple[str, dict[str, str]]:
+    """The report cut into this benchmark's part and the other benchmarks' sections by heading."""
+    found = sorted((text.index(h), h) for h in SECTION_HEADINGS if h in text)
+    local = text[:found[0][0]] if found else text
+    sections = {}
+    for i, (start, heading) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        sections[heading] = text[start:end].rstrip("\n") + "\n"
+    return local, sections
 
 
-def write_multihost_section(section: str) -> None:
-    """Put `section` (headed `MULTIHOST_HEADING`) at the end of the report, replacing the last one."""
-    old = REPORT.read_text() if REPORT.exists() else ""
-    local = old[:old.index(MULTIHOST_HEADING)] if MULTIHOST_HEADING in old else old
-    REPORT.write_text(local.rstrip("\n") + "\n\n" + section)
+def _other_sections() -> str:
+    _local, sections = _sections(REPORT.read_text() if REPORT.exists() else "")
+    return "".join("\n" + sections[h] for h in SECTION_HEADINGS if h in sections)
+
+
+def write_section(section: str) -> None:
+    """Put `section` (headed by one of `SECTION_HEADINGS`) into the report, replacing the last one
+    of that heading and keeping the others, in their order."""
+    heading = next(h for h in SECTION_HEADINGS if section.startswith(h))
+    local, sections = _sections(REPORT.read_text() if REPORT.exists() else "")
+    sections[heading] = section.rstrip("\n") + "\n"
+    REPORT.write_text(local.rstrip("\n") + "\n" + "".join("\n" + sections[h] for h in SECTION_HEADINGS if h in sections))
 
 
 def main() -> int:
@@ -245,7 +261,7 @@ def main() -> int:
                   f"RSS {', '.join(f'{v:.0f}' for v in figures.rss_mib.values())} MiB")
             results.append(figures)
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(report(results) + _multihost_section())
+    REPORT.write_text(report(results) + _other_sections())
     print(f"wrote {REPORT.relative_to(ROOT)}")
     return 0 if all(r.mined == r.sent == r.succeeded == TRANSACTIONS and not r.double_seals for r in results) else 1
 

@@ -38,7 +38,8 @@ LATENCY_MS = {
     ("beijing", "shanghai"): 30, ("beijing", "guangzhou"): 40, ("beijing", "wuhan"): 20,
     ("beijing", "chengdu"): 35, ("shanghai", "guangzhou"): 25, ("shanghai", "wuhan"): 15,
     ("shanghai", "chengdu"): 30, ("guangzhou", "wuhan"): 20, ("guangzhou", "chengdu"): 25,
-    ("wuhan", "chengdu"): 20,
+    ("wuhan", "chengdu"): 20, ("hangzhou", "beijing"): 30, ("hangzhou", "shanghai"): 10,
+    ("hangzhou", "guangzhou"): 25, ("hangzhou", "wuhan"): 20, ("hangzhou", "chengdu"): 35,
 }
 CITIES = ("beijing", "shanghai", "guangzhou", "wuhan", "chengdu")
 NODE_PORTS = {"http": 8545, "p2p": 30303, "authrpc": 8551, "metrics": 6060}
@@ -60,12 +61,15 @@ def latency_ms(a: str, b: str) -> int:
 class Hosts:
     """The namespaces, bridge and toxiproxies of one run; `create` builds, `remove` removes."""
 
-    def __init__(self, cities: tuple[str, ...] = CITIES):
+    def __init__(self, cities: tuple[str, ...] = CITIES, *, prefix: str = "pc", standby: tuple[str, ...] = ()):
+        """`prefix` begins every namespace and link name (runs beside each other use their own);
+        the validators of `standby` cities are outside the genesis (see the topology)."""
         self.cities = cities
+        self.standby = standby
         tag = f"{os.getpid() % 100000}"
-        self.bridge = f"pcbr{tag}"
-        self.namespaces = {city: f"pc{tag}-{city}" for city in cities}
-        self.veths = {city: f"pc{tag}v{i}" for i, city in enumerate(cities)}
+        self.bridge = f"{prefix}br{tag}"
+        self.namespaces = {city: f"{prefix}{tag}-{city}" for city in cities}
+        self.veths = {city: f"{prefix}{tag}v{i}" for i, city in enumerate(cities)}
         self.subnet = f"10.77.{random.randrange(1, 255)}"
         self.address = {city: f"{self.subnet}.{11 + i}" for i, city in enumerate(cities)}
         self.operator = f"{self.subnet}.1"
@@ -136,8 +140,9 @@ class Hosts:
             _ip("link", "set", self.veths[city], "up")
 
     def topology(self, *, period: int, chain_id: int) -> dict:
-        """One validator per member on its host address, each dialling its peers through its
-        own host's proxy; node 1 (Beijing) also serves applications."""
+        """One validator per member on its host address (the `standby` ones outside the genesis),
+        each dialling its peers through its own host's proxy; node 1 (Beijing) also serves
+        applications."""
         return {
             "chain_id": chain_id,
             "period": period,
@@ -145,7 +150,7 @@ class Hosts:
             "members": [
                 {"organisation": city.capitalize(), "host": self.address[city],
                  "nodes": [{"name": city, "roles": ["validator", "rpc"] if i == 0 else ["validator"],
-                            "ports": NODE_PORTS}]}
+                            "ports": NODE_PORTS, "standby": city in self.standby}]}
                 for i, city in enumerate(self.cities)
             ],
             "links": [

@@ -82,6 +82,10 @@ class Node:
     # Peers reached through a relay instead of their own address (a topology's `links`): node
     # name -> "address:port" this node dials for it.
     via: dict[str, str] = field(default_factory=dict)
+    # A validator outside the genesis signer set (a topology's `standby: true`): it runs with its
+    # signer key and sealing on, and seals once the signers vote it in (the council's AddValidator,
+    # cast by the agents of `pilotchain chain agent`). Every node knows it as a peer from the start.
+    standby: bool = False
 
     @property
     def rpc_url(self) -> str:
@@ -149,6 +153,11 @@ class Network:
     @property
     def validators(self) -> list[Node]:
         return [n for n in self.nodes if n.validator]
+
+    @property
+    def genesis_signers(self) -> list[Node]:
+        """The validators the genesis names as signers (all but the standby ones)."""
+        return [n for n in self.validators if not n.standby]
 
     def node_dir(self, node: Node) -> Path:
         return self.dir / "nodes" / node.name
@@ -314,7 +323,7 @@ def _new_operator(net: Network, name: str) -> str:
 
 
 def _write_genesis(net: Network, funded: Iterable[str]) -> None:
-    signers = sorted((n.address for n in net.validators), key=lambda a: int(a, 16))
+    signers = sorted((n.address for n in net.genesis_signers), key=lambda a: int(a, 16))
     extra = "0x" + "00" * 32 + "".join(a[2:].lower() for a in signers) + "00" * 65
     # Every pre-merge fork through London at block 0 (EIP-1559 fees); geth 1.13's Clique
     # has no Shanghai, so the contracts target london.

@@ -13,6 +13,13 @@ runs with their roles and ports::
           - name: beijing-1
             roles: [validator]   # validator: seals blocks; rpc: the node applications use
             ports: {http: 8545, p2p: 30303, authrpc: 8551, metrics: 6060}   # metrics optional
+      - organisation: Hangzhou Bank
+        host: 10.77.0.16
+        nodes:
+          - name: hangzhou-1
+            roles: [validator]
+            standby: true        # not in the genesis: seals once the council votes it in
+            ports: {http: 8545, p2p: 30303, authrpc: 8551}
     links:                       # optional: dial a node through a relay, not its host address
       - {from: beijing-1, to: shanghai-1, via: "10.77.0.11:40001"}
 
@@ -83,7 +90,7 @@ def load_topology(path: str | Path) -> dict:
     except ValueError:
         raise ConfigError(f"{path}: `network` must be the member hosts' address range, e.g. 10.77.0.0/24") from None
     names: set[str] = set()
-    validators = 0
+    validators = signers = 0
     for member in topology["members"]:
         where = f"{path}: member {member.get('organisation', '?')!r}"
         try:
@@ -107,10 +114,15 @@ def load_topology(path: str | Path) -> dict:
             if used & set(mine) or len(set(mine)) < len(mine):
                 raise ConfigError(f"{where}: node {name} reuses a port of host {host}")
             used |= set(mine)
+            if node.get("standby") and "validator" not in roles:
+                raise ConfigError(f"{where}: node {name} is standby, which only a validator can be")
             names.add(name)
             validators += "validator" in roles
+            signers += "validator" in roles and not node.get("standby")
     if not 1 <= validators <= MAX_VALIDATORS:
         raise ConfigError(f"{path}: a network has 1 to {MAX_VALIDATORS} validators, not {validators}")
+    if signers == 0:
+        raise ConfigError(f"{path}: at least one validator is not standby (the genesis needs a signer)")
     for link in topology.get("links") or []:
         if not {link.get("from"), link.get("to")} <= names or ":" not in str(link.get("via", "")):
             raise ConfigError(f"{path}: a link names two nodes and a relay address:port ({link})")
@@ -144,7 +156,7 @@ def init_topology(topology_path: str | Path, out: str | Path, *, install_dir: st
                 _new_node(net, validator="validator" in spec["roles"], name=spec["name"],
                           ports=(ports["http"], ports["p2p"], ports["authrpc"]), host=str(member["host"]),
                           organisation=member.get("organisation", ""), metrics_port=ports.get("metrics"),
-                          via=via.get(spec["name"], {}))
+                          via=via.get(spec["name"], {}), standby=bool(spec.get("standby")))
         net.max_peers = max(1, len(net.nodes) - 1)
         operators = {name: _new_operator(net, name) for name in OPERATORS}
         _write_genesis(net, operators.values())

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import time
 
-from pilotchain import chain, toolchain
-from pilotchain.chain import network, nodes
+from pilotchain import chain, deployments, endpoints, toolchain
+from pilotchain.chain import agent, network, nodes
 from pilotchain.cli import arg, command, print_table, to_plain
 from pilotchain.errors import ConfigError
+from pilotchain.resolve import address
 
 DIR = arg(
     "--dir",
@@ -116,7 +117,8 @@ def _init_topology(args) -> dict:
     return {
         "network": str(net.dir),
         "chain_id": net.chain_id,
-        "validators": [n.address for n in net.validators],
+        "validators": [n.address for n in net.genesis_signers],
+        "standby": [n.address for n in net.validators if n.standby],  # seal once the council votes them in
         "bundles": {host: str(out / "bundles" / host) for host in hosts},
         "passwords": {host: str(out / "secrets" / host) for host in hosts if any(
             n.validator for n in net.nodes if n.host == host)},
@@ -183,3 +185,24 @@ def add_validator(args):
 def remove_validator(args):
     node = chain.remove_validator(chain.Network.load(args.dir), args.node)
     return {"removed": node.name, "address": node.address}
+
+
+@command(
+    "chain agent",
+    "beside one validator: cast its Clique votes (clique_propose) so that the signer set follows the "
+    "council's validator set in EntityRegistry, reporting each vote and when the sets match; "
+    "runs until SIGTERM or Ctrl-C",
+    arg("--registry", type=address, help="EntityRegistry's address (default: the chain's deployment record)"),
+    arg("--interval", type=float, default=float(network.DEFAULT_PERIOD),
+        help="seconds between two looks at the registry and the signers (default: %(default)g)"),
+    shared=("network",),
+)
+def run_agent(args):
+    """`--network` is the validator's own node (the clique API must be served to the agent)."""
+    w3, _endpoint = endpoints.connect(args.network)
+    registry_address = args.registry or deployments.for_chain(w3).addresses["EntityRegistry"]
+    stop = agent.wait_for_stop()
+    print(f"following the council of EntityRegistry {registry_address} on {args.network}", flush=True)
+    follower = agent.Agent(w3, agent.registry_session(w3, registry_address), lambda line: print(line, flush=True))
+    last = follower.run(args.interval, stop)
+    return {"stopped": "on request", "last_block": last and last.block, "matched": last is not None and last.matches}

@@ -15,6 +15,7 @@ SESSION = ("network", "account", "json")
 ENTITY = arg("entity", help="entity id or registration code")
 STATUS_ACTIONS = {"suspend": ActionKind.Suspend, "reinstate": ActionKind.Reinstate, "revoke": ActionKind.Revoke}
 ENTITY_ACTIONS = {**STATUS_ACTIONS, "add-council": ActionKind.AddCouncil, "remove-council": ActionKind.RemoveCouncil}
+VALIDATOR_ACTIONS = {"add-validator": ActionKind.AddValidator, "remove-validator": ActionKind.RemoveValidator}
 
 
 def _member_rows(members):
@@ -53,8 +54,9 @@ def show(args):
 
 @command(
     "entity propose", "open a council proposal (the proposer's entity votes yes)",
-    arg("action", choices=[*ENTITY_ACTIONS, "admit"], help="what to propose"),
-    arg("--entity", help="entity id (suspend, reinstate, revoke, add-council, remove-council)"),
+    arg("action", choices=[*ENTITY_ACTIONS, *VALIDATOR_ACTIONS, "admit"], help="what to propose"),
+    arg("--entity", help="entity id (every action but admit)"),
+    arg("--validator", type=address, help="add-validator, remove-validator: the validator's signer address"),
     arg("--reason", default="", help="reason, kept on chain as a hash"),
     arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
     arg("--admins", type=Path, help="admit: a CSV of code,admin_address"),
@@ -71,10 +73,23 @@ def propose(args):
     else:
         if not args.entity or not args.entity.isdigit():
             raise ConfigError(f"{args.action} needs --entity ID")
-        kind = ENTITY_ACTIONS[args.action]
-        payload = registry.action_payload(kind, int(args.entity), args.reason)
+        if args.action in VALIDATOR_ACTIONS:
+            if not args.validator:
+                raise ConfigError(f"{args.action} needs --validator ADDRESS (the node's signer address)")
+            kind = VALIDATOR_ACTIONS[args.action]
+            payload = registry.validator_payload(int(args.entity), args.validator)
+        else:
+            kind = ENTITY_ACTIONS[args.action]
+            payload = registry.action_payload(kind, int(args.entity), args.reason)
     return {"proposal": registry.propose(session, kind, payload), "action": kind.name,
             "payload": "0x" + payload.hex()}
+
+
+@command("entity validators", "the validator set the council governs (validators of active entities)",
+         shared=SESSION)
+def validators(args):
+    session = open_session(args.network, args.account)
+    return [{"validator": v, "entity": e} for v, e in registry.validators(session).items()]
 
 
 @command("entity proposals", "council proposals and their tallies",

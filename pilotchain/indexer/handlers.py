@@ -148,6 +148,15 @@ def proposal_cancelled(ctx: Context, a: dict) -> None:
     ctx.update(s.proposals, {"proposal_id": a["proposalId"]}, status="cancelled")
 
 
+@on("EntityRegistry", "ValidatorAdded")
+@on("EntityRegistry", "ValidatorRemoved")
+def validator_changed(ctx: Context, a: dict) -> None:
+    """Kept in the `events` table alone, with no typed row: the validator set is the named
+    validators *of active entities*, so a row would have to follow every status change, and the
+    set's readers (the chain agents, `pilotchain entity validators`) ask the contract's bounded
+    view at one block instead. `events` filtered by name and entityId gives each entity's history."""
+
+
 # ------------------------------------------------------------------ DataSharing
 
 

@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 import pytest
 import requests
 
@@ -21,7 +20,7 @@ from pilotchain.chain import hosts as hostlib
 from pilotchain.chain import nodes
 from pilotchain.connection import connect
 from tests.integration import journal_client
-from tests.integration.helpers import signers_of, wait_until
+from tests.integration.helpers import folder_processes, signers_of, wait_until
 
 problem = hostlib.root_problem()
 pytestmark = pytest.mark.skipif(problem is not None, reason=problem or "")
@@ -72,10 +71,6 @@ class Consortium:
             str(path.with_suffix(".password")), str(journal), prefix, str(TRANSFERS), RECIPIENT,
         ], cwd=Path(__file__).parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return process, journal
-
-
-def folder_processes(folder: Path) -> list[psutil.Process]:
-    return [p for p in psutil.process_iter(["cmdline"]) if any(str(folder) in a for a in p.info["cmdline"] or [])]
 
 
 @pytest.fixture(scope="module")

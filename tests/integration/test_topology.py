@@ -81,6 +81,27 @@ def test_two_nodes_on_one_port_of_a_host_are_refused(tmp_path):
         chain.load_topology(write(tmp_path, data))
 
 
+def test_standby_validator_is_outside_the_genesis_but_a_peer_of_every_node(tmp_path):
+    data = topology()
+    data["members"][2]["nodes"][0]["standby"] = True
+    net = chain.init_topology(write(tmp_path, data), tmp_path / "out")
+    standby = net.node("m2")
+    extra = json.loads((net.dir / "genesis.json").read_text())["extraData"]
+    assert standby.address[2:].lower() not in extra
+    assert all(n.address[2:].lower() in extra for n in net.nodes if n is not standby)
+    config = (tmp_path / "out" / "bundles" / HOSTS[0] / "nodes" / "m0" / "config.toml").read_text()
+    assert standby.enode in config and "MaxPeers = 2" in config
+    assert (tmp_path / "out" / "secrets" / HOSTS[2] / "m2.password").exists()
+
+
+def test_topology_of_standby_validators_only_is_refused(tmp_path):
+    data = topology()
+    for member in data["members"]:
+        member["nodes"][0]["standby"] = True
+    with pytest.raises(ConfigError, match=r"at least one validator is not standby"):
+        chain.load_topology(write(tmp_path, data))
+
+
 def test_join_of_a_validator_without_its_password_names_the_option(initialised):
     bundle = initialised.dir.parent / "bundles" / HOSTS[0]
     with pytest.raises(ConfigError, match=r"m0 is a validator: pass --passwords DIR holding m0\.password"):

@@ -25,6 +25,18 @@ def test_governance_round_trip_through_the_cli(capsys, network, deployed):
     assert shown["accounts"] == [{"account": AccountStore(resolve(network).accounts_dir).address("council-5"), "role": "Admin"}]
 
 
+def test_validator_added_by_council_vote_through_the_cli(capsys, network, deployed):
+    validator = "0x00000000000000000000000000000000000000AA"
+    proposal = run_json(capsys, "entity", "propose", "add-validator", "--entity", 1, "--validator", validator,
+                        "--network", network, "--account", "council-1")["proposal"]
+    for voter in ("council-2", "council-3", "council-4"):  # two thirds of the electorate, 5 or 4
+        run_json(capsys, "entity", "vote", proposal, "--network", network, "--account", voter)
+    run_json(capsys, "entity", "execute", proposal, "--network", network, "--account", "council-1")
+
+    listed = run_json(capsys, "entity", "validators", "--network", network)
+    assert {"validator": validator, "entity": 1} in listed
+
+
 def test_entity_list_filters_by_kind(capsys, network, deployed):
     rows = run_json(capsys, "entity", "list", "--kind", "Regulator", "--network", network)
     assert [r["id"] for r in rows] == [4]
@@ -63,6 +75,8 @@ ERRORS = [
     (["entity", "vote", "1", "--network", "{net}", "--account", "deployer"], r"RegistryNotMember\(account=0x"),
     (["entity", "propose", "suspend", "--network", "{net}", "--account", "council-1"], r"suspend needs --entity ID"),
     (["entity", "propose", "admit", "--network", "{net}", "--account", "council-1"], r"admit needs --csv"),
+    (["entity", "propose", "add-validator", "--entity", "1", "--network", "{net}", "--account", "council-1"],
+     r"add-validator needs --validator ADDRESS"),
     (["entity", "execute", "999", "--network", "{net}"], r"no proposal 999 on this chain"),
     (["entity", "account", "rotate", "0x0000000000000000000000000000000000000001", "--network", "{net}", "--account", "council-1"], r"rotate needs --new"),
     (["entity", "list", "--network", "{net}", "--account", "nobody"], r"no account 'nobody'|no keystore"),
@@ -71,6 +85,7 @@ ERRORS = [
     (["accounts", "import", "someone", "--network", "{net}"], r"no key: set PILOTCHAIN_IMPORT_KEY"),
     (["export-abi", "--network", "nowhere"], r"unknown network 'nowhere'"),
     (["deploy", "--network", "http://127.0.0.1:9"], r"no node answers"),
+    (["chain", "agent", "--network", "http://127.0.0.1:9"], r"no node answers"),
     (["pilot", "run", "--network", "nowhere"], r"unknown network 'nowhere'"),
 ]
 

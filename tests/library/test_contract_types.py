@@ -119,6 +119,7 @@ PY_STRUCTS = [
     (_dataclass_fields(registry.VotingRule), "IEntityRegistry.VotingRule", set()),
     (list(registry.ENTITY_FIELDS), "IEntityRegistry.Entity", set()),
     (list(registry.PROPOSAL_FIELDS), "IEntityRegistry.Proposal", set()),
+    (list(registry.VALIDATOR_FIELDS), "IEntityRegistry.ValidatorView", set()),
     (_dataclass_fields(datasharing.Asset, skip=1), "IDataSharing.Asset", set()),
     (_dataclass_fields(datasharing.Grant, skip=2), "IDataSharing.Grant", set()),
     (_dataclass_fields(datasharing.Request, skip=1), "IDataSharing.Request", {"pendingIndex"}),

@@ -68,3 +68,8 @@ def test_action_payload_of_a_proposal_about_one_entity(kind, expected):
 def test_action_payload_refuses_kinds_with_other_payloads():
     with pytest.raises(ConfigError, match="Admit is not a proposal about one entity"):
         registry.action_payload(ActionKind.Admit, 7)
+
+
+def test_validator_payload_encodes_the_entity_and_the_signer_address():
+    payload = registry.validator_payload(7, "0x" + "ab" * 20)
+    assert payload == (7).to_bytes(32, "big") + bytes.fromhex("ab" * 20).rjust(32, b"\0")

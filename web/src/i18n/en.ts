@@ -189,6 +189,8 @@ export const en = {
   "action.SetCapabilities": "Capabilities",
   "action.SetRule": "Voting rule",
   "action.Call": "Contract call",
+  "action.AddValidator": "Validator added",
+  "action.RemoveValidator": "Validator removed",
   "tx.sending": "Signing in this page and sending…",
   "tx.mined": "Done: the transaction is on the chain.",
   "sharing.title": "Data sharing",

@@ -191,6 +191,8 @@ export const zhCN: Record<MessageKey, string> = {
   "action.SetCapabilities": "设置权限",
   "action.SetRule": "投票规则",
   "action.Call": "合约调用",
+  "action.AddValidator": "增加验证节点",
+  "action.RemoveValidator": "移除验证节点",
   "tx.sending": "正在本页面签名并发送…",
   "tx.mined": "完成：交易已上链。",
   "sharing.title": "数据共享",
