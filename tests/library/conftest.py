@@ -37,12 +37,21 @@ def isolated_state(workdir):
     patch.undo()
 
 
-@pytest.fixture(scope="session")
-def anvil():
-    node = devnode.start_anvil(_free_port(), chain_id=31337)
-    yield node
-    node.stop()
-    assert node.process.poll() is not None, "anvil still running after stop"
+def anvil_fixture(chain_id: int):
+    """A session fixture: an anvil node of `chain_id` on a free port, stopped at the end. Nodes of
+    one session need chain ids of their own: the session's deployment records are kept per chain id."""
+
+    @pytest.fixture(scope="session")
+    def anvil():
+        node = devnode.start_anvil(_free_port(), chain_id=chain_id)
+        yield node
+        node.stop()
+        assert node.process.poll() is not None, "anvil still running after stop"
+
+    return anvil
+
+
+anvil = anvil_fixture(31337)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""EPCIS REST binding tests: plain pytest on the indexer tests' anvil node and deployment, with
+"""EPCIS REST binding tests: plain pytest on an anvil node and deployment of their own, with
 the binding mounted on a bare FastAPI app. Sign-in is the app's business (SIWE); here a member
 is named by the `X-Test-Account` header (a keystore account of the session, e.g. council-1)."""
 
@@ -20,7 +20,11 @@ from pilotchain.indexer import Indexer
 from pilotchain.problems import Problem
 from pilotchain.registry import entity_id_of
 from tests.indexer.conftest import deployment, w3  # noqa: F401  (fixtures)
-from tests.library.conftest import anvil, deployed, isolated_state, network, workdir  # noqa: F401  (fixtures)
+from tests.library.conftest import anvil_fixture, deployed, network  # noqa: F401  (fixtures)
+
+# The binding's own node (its captures stay out of the API tests' counts), on a chain id of its
+# own: the session's accounts and deployment records (tests/api/conftest.py) are shared.
+anvil = anvil_fixture(31338)
 
 OUTSIDER = "outsider"  # an account of no member entity
 
