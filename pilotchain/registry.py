@@ -153,32 +153,45 @@ ADMIT_CALL_GAS = 45_000
 ADMIT_ENTITY_GAS = 64_000
 ADMIT_GAS_PER_BYTE = 32
 ADMIT_BLOCK_SHARE = 0.95  # of the largest estimate a block takes once the transaction margin is added
+# geth's transaction pool refuses a transaction larger than 128 KiB ("oversized data"; txMaxSize),
+# and both the proposal and its `execute` carry the whole payload: 2 KiB is left for the call's
+# other arguments (its document URI among them) and the signed envelope.
+TX_MAX_BYTES = 128 * 1024
+ADMIT_TX_OVERHEAD_BYTES = 2 * 1024
 
 
 def admission_gas(entity: NewEntity) -> int:
     """What one entity adds to the gas of an admission's `execute` (an upper bound)."""
-    record = len(admit_payload([entity])) - 64  # without the array's offset and length words
-    return ADMIT_ENTITY_GAS + ADMIT_GAS_PER_BYTE * record
+    return ADMIT_ENTITY_GAS + ADMIT_GAS_PER_BYTE * admission_bytes(entity)
+
+
+def admission_bytes(entity: NewEntity) -> int:
+    """What one entity adds to an admission payload: its record and its offset word."""
+    return len(admit_payload([entity])) - 64  # without the array's offset and length words
 
 
 def admission_batches(entities: list[NewEntity], gas_limit: int, max_size: int | None = None) -> list[list[NewEntity]]:
     """`entities` cut, in order, into admission batches whose `execute` fits a block of
     `gas_limit` gas, with the margin the transaction layer adds to the node's estimate
-    (GAS_MARGIN, GAS_HEADROOM); at most `max_size` entities each when given."""
+    (GAS_MARGIN, GAS_HEADROOM), and whose payload fits a transaction geth accepts
+    (TX_MAX_BYTES); at most `max_size` entities each when given. On a 30M-gas block the
+    size is the binding bound (about 240 entities of 480-byte records, against about 290 by gas)."""
     budget = ((gas_limit - GAS_HEADROOM) / GAS_MARGIN) * ADMIT_BLOCK_SHARE - ADMIT_CALL_GAS
+    byte_budget = TX_MAX_BYTES - ADMIT_TX_OVERHEAD_BYTES - 64
     batches: list[list[NewEntity]] = []
     batch: list[NewEntity] = []
-    used = 0
+    used = used_bytes = 0
     for entity in entities:
-        gas = admission_gas(entity)
+        gas, size = admission_gas(entity), admission_bytes(entity)
         if gas > budget:
             raise ConfigError(f"admitting {entity.name!r} alone needs about {gas:,} gas, more than a block of "
                               f"{gas_limit:,} allows")
-        if batch and (used + gas > budget or len(batch) == max_size):
+        if batch and (used + gas > budget or used_bytes + size > byte_budget or len(batch) == max_size):
             batches.append(batch)
-            batch, used = [], 0
+            batch, used, used_bytes = [], 0, 0
         batch.append(entity)
         used += gas
+        used_bytes += size
     if batch:
         batches.append(batch)
     return batches
