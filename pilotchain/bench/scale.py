@@ -4,7 +4,8 @@ Each entry of SECTIONS is a function `run(network=None, log=print) -> str` retur
 markdown section: without a network it starts and stops its own anvil dev node; with
 `--network NAME` (`make bench-scale SCALE_NETWORK=NAME`, e.g. a geth Clique network made by
 `pilotchain chain init`, its accounts in PILOTCHAIN_ACCOUNTS) it deploys the suite afresh on
-that running network. A run replaces the report's sections of the node it measured and keeps
+that running network, the records in a folder of its own (`--records DIR` keeps them, to use
+the 10,000-entity deployment afterwards: PILOTCHAIN_DEPLOYMENTS=DIR/members/deployments). A run replaces the report's sections of the node it measured and keeps
 the other node's, so the anvil and geth figures stand side by side. The figures answer issue 16
 ("Ten times the pilot and beyond").
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 from pilotchain.bench import scale_members, scale_reads
 from pilotchain.bench.scale_reads import heading_node
@@ -33,11 +35,13 @@ Single runs, not best-of: wall times vary with the machine's load.
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--network", help="measure on this running network (e.g. pilot-poa-16410) instead of anvil")
+    parser.add_argument("--records", type=Path, help="keep the deployment records here, one folder per section "
+                        "(members/deployments holds the 10,000-entity registry; default: a temporary folder)")
     args = parser.parse_args(argv)
     sections = []
     for run in SECTIONS:
         print(f"{run.__module__}:")
-        sections.append(run(network=args.network, log=print))
+        sections.append(run(network=args.network, records=args.records, log=print))
     here = heading_node(args.network)
     kept = [part for part in _sections(REPORT.read_text() if REPORT.exists() else "")
             if (node := re.search(r"\(on [^)]+\)$", part.splitlines()[0])) and node.group() != here]

@@ -83,11 +83,11 @@ def _measure(w3, session, size: int) -> Stage:
     return Stage(size, gas, listing, rows)
 
 
-def run(sizes: tuple[int, ...] = SIZES, *, network: str | None = None, log=print) -> str:
+def run(sizes: tuple[int, ...] = SIZES, *, network: str | None = None, records: Path | None = None, log=print) -> str:
     """Measure at each size (entities in the registry) on a fresh anvil node, or on a fresh
     deployment on `network`; returns the markdown section."""
     with tempfile.TemporaryDirectory(prefix="pilotchain-bench-scale-") as folder:
-        with deployed_node(Path(folder), "members", network=network) as target:
+        with deployed_node(Path(folder), "members", network=network, records=records) as target:
             council = [open_session(target, f"council-{i}") for i in range(1, 6)]
             w3 = council[0].w3
             node = node_description(w3)

@@ -36,6 +36,7 @@ from pilotchain import deployments, devnode, endpoints
 from pilotchain import provenance as prov
 from pilotchain.accounts import AccountStore
 from pilotchain.deploy import deploy_network
+from pilotchain.errors import ConfigError
 from pilotchain.epcis.codes import item_id
 from pilotchain.indexer import Indexer
 from pilotchain.indexer.reads import IndexSource
@@ -159,26 +160,29 @@ def _index(network: str, db: str) -> None:
 
 
 @contextmanager
-def deployed_node(work: Path, name: str, *extra: str, network: str | None = None):
-    """The suite freshly deployed, on a new anvil node (its records and accounts under
-    `work/name`; `extra` are anvil's arguments), or on `network` when given (a running node
-    whose store holds a funded `deployer`: its accounts and records where the environment
-    says). Yields what `open_session` takes: the node's URL, or the network."""
-    if network is not None:
-        w3, _ = endpoints.connect(network)
-        deploy_network(network, w3, log=lambda _m: None)
-        yield network
-        return
+def deployed_node(work: Path, name: str, *extra: str, network: str | None = None, records: Path | None = None):
+    """The suite freshly deployed, on a new anvil node (`extra` are anvil's arguments), or on
+    `network` when given (a running node whose account store, where the environment says,
+    holds a funded `deployer`). The deployment's records go to `(records or work)/name`, and
+    on anvil its accounts beside them. Yields what `open_session` takes: the node's URL, or
+    the network."""
+    folder = (records or work) / name
+    if (folder / "deployments").exists():
+        raise ConfigError(f"{folder / 'deployments'} exists: a fresh deployment needs a folder of its own")
     saved = {k: os.environ.get(k) for k in ("PILOTCHAIN_ACCOUNTS", "PILOTCHAIN_DEPLOYMENTS")}
-    os.environ.update(PILOTCHAIN_ACCOUNTS=str(work / name / "accounts"),
-                      PILOTCHAIN_DEPLOYMENTS=str(work / name / "deployments"))  # fmt: skip
-    node = devnode.start_anvil(devnode.free_port(), extra_args=list(extra))
+    os.environ["PILOTCHAIN_DEPLOYMENTS"] = str(folder / "deployments")
+    node = None
     try:
-        w3, _ = endpoints.connect(node.url)
-        deploy_network(node.url, w3, funder=w3.eth.accounts[0], log=lambda _m: None)
-        yield node.url
+        if network is None:
+            os.environ["PILOTCHAIN_ACCOUNTS"] = str(folder / "accounts")
+            node = devnode.start_anvil(devnode.free_port(), extra_args=list(extra))
+            network = node.url
+        w3, _ = endpoints.connect(network)
+        deploy_network(network, w3, funder=w3.eth.accounts[0] if node else None, log=lambda _m: None)
+        yield network
     finally:
-        node.stop()
+        if node is not None:
+            node.stop()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -201,13 +205,14 @@ def node_description(w3: Web3) -> str:
 
 
 def run(*, derived: int = 1_000, acknowledgements: int = 100, mine: int = 20_000, genesis: int = 1_000_000,
-        histories: tuple[int, ...] = (1_000, 10_000), network: str | None = None, log=print) -> str:
+        histories: tuple[int, ...] = (1_000, 10_000), network: str | None = None, records: Path | None = None,
+        log=print) -> str:
     """Measure everything on fresh anvil nodes, or on `network` (a fresh deployment there;
     without anvil's `anvil_mine` and tall genesis, so the trace is measured at the chain's own
     height only); returns the markdown section."""
     with tempfile.TemporaryDirectory(prefix="pilotchain-bench-scale-reads-") as folder:
         work = Path(folder)
-        with deployed_node(work, "main", network=network) as url:
+        with deployed_node(work, "reads", network=network, records=records) as url:
             session = counting_session(url)
             node = node_description(session.w3)
             history_rows = []
@@ -320,8 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--derived", type=int, default=1_000, help="items derived from the recalled lot (default 1,000)")
     parser.add_argument("--mine", type=int, default=20_000, help="empty blocks mined before the second trace")
     parser.add_argument("--network", help="measure on this running network (e.g. pilot-poa-16410) instead of anvil")
+    parser.add_argument("--records", type=Path, help="keep the deployment records in this folder (default: a temporary one)")
     args = parser.parse_args(argv)
-    print(run(derived=args.derived, mine=args.mine, network=args.network))  # `make bench-scale` writes it into reports/scale.md
+    print(run(derived=args.derived, mine=args.mine, network=args.network, records=args.records))  # `make bench-scale` writes it into reports/scale.md
     return 0
 
 
