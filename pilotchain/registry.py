@@ -482,15 +482,15 @@ def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
     return max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
 
 
-PAGE_READERS = 4  # segments of the id range read at once by `members`
+PAGE_READERS = 4  # segments of the id range `members` reads at once (by default)
 
 
 def members(session: Session, *, kind: EntityKind | None = None, status: EntityStatus | None = None,
-            region: int | None = None, page: int | None = None) -> list[Member]:
+            region: int | None = None, page: int | None = None, readers: int = PAGE_READERS) -> list[Member]:
     """Every entity matching the filter: `listEntities` over the id range (`page` rows per call,
     the contract's MAX_PAGE by default) joined with the EntityAdmitted logs of the rows returned.
 
-    The range is cut into segments of `page` ids read PAGE_READERS at a time: each segment
+    The range is cut into segments of `page` ids read `readers` at a time: each segment
     follows the view's cursor from its first id until the cursor passes its end (one call when
     the view reads a whole segment, as it does when it returns a full page or scans its window;
     a page may be empty while the cursor is not 0) and keeps the rows inside it. At 10,000
@@ -512,7 +512,7 @@ def members(session: Session, *, kind: EntityKind | None = None, status: EntityS
             rows += [row for row in found if row[0] < end]
         return rows
 
-    with ThreadPoolExecutor(max_workers=PAGE_READERS) as pool:
+    with ThreadPoolExecutor(max_workers=readers) as pool:
         rows = [row for part in pool.map(segment, range(1, count + 1, limit)) for row in part]
     return _members(session, rows, filtered=any(query[::2]))
 
