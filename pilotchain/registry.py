@@ -494,8 +494,10 @@ def members(session: Session, *, kind: EntityKind | None = None, status: EntityS
     follows the view's cursor from its first id until the cursor passes its end (one call when
     the view reads a whole segment, as it does when it returns a full page or scans its window;
     a page may be empty while the cursor is not 0) and keeps the rows inside it. At 10,000
-    entities that is 10 calls of about 10 ms on anvil, which one after another were a third
-    of a filtered listing (reports/scale.md)."""
+    entities that is 10 calls of about 10 ms on a quiet anvil, which one after another were
+    40 % of a filtered listing (0.10 of 0.25 s; the rest is the admission logs and their
+    decoding); on a loaded machine the calls wait longer and reading them at once matters
+    more (reports/scale.md: 2.09 s one after another against 0.89 s)."""
     registry = session.contract("EntityRegistry")
     query = (
         kind is not None, int(kind or 0),
