@@ -42,14 +42,21 @@ def main(argv: list[str] | None = None) -> int:
     for run in SECTIONS:
         print(f"{run.__module__}:")
         sections.append(run(network=args.network, records=args.records, log=print))
-    here = heading_node(args.network)
-    kept = [part for part in _sections(REPORT.read_text() if REPORT.exists() else "")
-            if (node := re.search(r"\(on [^)]+\)$", part.splitlines()[0])) and node.group() != here]
-    ordered = sorted(sections + kept, key=lambda part: not part.splitlines()[0].endswith(heading_node(None)))
-    text = "\n".join([HEADER, *[part.rstrip("\n") + "\n" for part in ordered]])
+    text = merged(REPORT.read_text() if REPORT.exists() else "", sections, args.network)
     REPORT.write_text(text)
     print(text)
     return 0
+
+
+def merged(report: str, sections: list[str], network: str | None) -> str:
+    """The report with `sections` (measured on `network`, None for anvil) in place of that
+    node's sections, the other nodes' kept; anvil's first. Sections without a node in their
+    heading (written before there were two) are dropped."""
+    here = heading_node(network)
+    kept = [part for part in _sections(report)
+            if (node := re.search(r"\(on [^)]+\)$", part.splitlines()[0])) and node.group() != here]
+    ordered = sorted(sections + kept, key=lambda part: not part.splitlines()[0].endswith(heading_node(None)))
+    return "\n".join([HEADER, *[part.rstrip("\n") + "\n" for part in ordered]])
 
 
 def _sections(text: str) -> list[str]:
