@@ -237,9 +237,11 @@ bench-indexer: $(TOOLS) $(POSTGRES)
 bench-epcis-rest: $(TOOLS) $(POSTGRES)
 	$(BIN)/python -m pilotchain.bench.epcis_rest --postgres
 
-# Members, list views and admission at 164, 2,000 and 10,000 entities on anvil (reports/scale.md)
+# Members, list views, admission, histories and traces at scale (reports/scale.md): on anvil, or
+# with SCALE_NETWORK=<brownie network id> on that running network (e.g. a geth Clique network
+# from `pilotchain chain init --dir …`; PILOTCHAIN_ACCOUNTS=<its dir>/accounts)
 bench-scale: $(TOOLS)
-	$(BIN)/python -m pilotchain.bench.scale
+	$(BIN)/python -m pilotchain.bench.scale $(if $(SCALE_NETWORK),--network $(SCALE_NETWORK))
 
 # Small-file requests/s with the live chain check, its added latency (p50/p95), 100 MB
 # throughput and receipt gas per delivery, against a fresh anvil (~1 minute).

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from eth_hash.auto import keccak
 from faster_eth_abi import decode  # eth_abi compiled with mypyc (a web3 dependency): ~10x faster
-from eth_utils import event_abi_to_log_topic, to_checksum_address
+from eth_utils import event_abi_to_log_topic
 
 from pilotchain.artifacts import _abi_type
 
@@ -21,6 +22,15 @@ from pilotchain.artifacts import _abi_type
 def _dynamic(abi_type: str) -> bool:
     """Indexed arguments of these types are stored as their keccak hash in the topic."""
     return abi_type in ("string", "bytes") or abi_type.endswith("]") or abi_type.startswith("(")
+
+
+def checksum(address: str) -> str:
+    """The EIP-55 form of an address the codec decoded (0x and 40 hex digits). eth_utils'
+    `to_checksum_address` validates and normalises its input first: 32 µs an address against
+    14 µs here, which was 40 % of decoding an EntityAdmitted event."""
+    digits = address[2:].lower()
+    digest = keccak(digits.encode()).hex()
+    return "0x" + "".join(c.upper() if d >= "8" else c for c, d in zip(digits, digest))
 
 
 def _plain(param: dict, value: Any) -> Any:
@@ -34,7 +44,7 @@ def _plain(param: dict, value: Any) -> Any:
         inner = {**param, "type": kind[: kind.rindex("[")]}
         return [_plain(inner, v) for v in value]
     if kind == "address":
-        return to_checksum_address(value)
+        return checksum(value)
     if isinstance(value, (bytes, bytearray)):
         return "0x" + bytes(value).hex()
     return value

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import tempfile
 import time
 from collections import Counter
@@ -30,12 +29,14 @@ from pathlib import Path
 
 from eth_utils import keccak
 from web3 import Web3
+from web3.middleware import ExtraDataToPOAMiddleware
 from web3.providers import HTTPProvider
 
 from pilotchain import deployments, devnode, endpoints
 from pilotchain import provenance as prov
 from pilotchain.accounts import AccountStore
 from pilotchain.deploy import deploy_network
+from pilotchain.errors import ConfigError
 from pilotchain.epcis.codes import item_id
 from pilotchain.indexer import Indexer
 from pilotchain.indexer.reads import IndexSource
@@ -60,11 +61,19 @@ class CountingProvider(HTTPProvider):
         return super().make_request(method, params)
 
 
-def counting_session(url: str, account: str = "council-1") -> Session:
-    """A session on the deployment at `url` whose provider counts requests (`session.w3.provider.calls`)."""
-    w3 = Web3(CountingProvider(url, request_kwargs={"timeout": 600}))
+def _web3(network: str, provider=HTTPProvider) -> Web3:
+    """A Web3 on `network` (a URL or a network name) with a long timeout; web3's extra-data
+    middleware reads Clique's 97-byte extraData and leaves anvil's blocks as they are."""
+    w3 = Web3(provider(endpoints.resolve(network).url, request_kwargs={"timeout": 600}))
+    w3.middleware_onion.inject(ExtraDataToPOAMiddleware, layer=0)
+    return w3
+
+
+def counting_session(network: str, account: str = "council-1") -> Session:
+    """A session on the deployment on `network` whose provider counts requests (`session.w3.provider.calls`)."""
+    w3 = _web3(network, CountingProvider)
     deployment = deployments.for_chain(w3)
-    signer = AccountStore(endpoints.resolve(url).accounts_dir).load(account)
+    signer = AccountStore(endpoints.resolve(network).accounts_dir).load(account)
     return Session(w3, signer, deployment.addresses, start_blocks=deployment.start_blocks)
 
 
@@ -144,39 +153,68 @@ def _trace_rows(session: Session, lot: bytes, label: str, index_url: str | None)
     return rows
 
 
-def _index(url: str, db: str) -> None:
-    w3 = Web3(HTTPProvider(url, request_kwargs={"timeout": 600}))
+def _index(network: str, db: str) -> None:
+    w3 = _web3(network)
     with Indexer(w3, deployments.for_chain(w3), db, confirmations=0, batch_blocks=10_000_000) as indexer:
         indexer.sync()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
-def _deployed_node(work: Path, name: str, *extra: str):
-    """An anvil node with the suite deployed; its records and accounts under `work/name`."""
-    os.environ.update(PILOTCHAIN_ACCOUNTS=str(work / name / "accounts"),
-                      PILOTCHAIN_DEPLOYMENTS=str(work / name / "deployments"))  # fmt: skip
-    node = devnode.start_anvil(_free_port(), extra_args=list(extra))
+def deployed_node(work: Path, name: str, *extra: str, network: str | None = None, records: Path | None = None):
+    """The suite freshly deployed, on a new anvil node (`extra` are anvil's arguments), or on
+    `network` when given (a running node whose account store, where the environment says,
+    holds a funded `deployer`). The deployment's records go to `(records or work)/name`, and
+    on anvil its accounts beside them. Yields what `open_session` takes: the node's URL, or
+    the network."""
+    folder = (records or work) / name
+    if (folder / "deployments").exists():
+        raise ConfigError(f"{folder / 'deployments'} exists: a fresh deployment needs a folder of its own")
+    saved = {k: os.environ.get(k) for k in ("PILOTCHAIN_ACCOUNTS", "PILOTCHAIN_DEPLOYMENTS")}
+    os.environ["PILOTCHAIN_DEPLOYMENTS"] = str(folder / "deployments")
+    node = None
     try:
-        w3, _ = endpoints.connect(node.url)
-        deploy_network(node.url, w3, funder=w3.eth.accounts[0], log=lambda _m: None)
-        yield node.url
+        if network is None:
+            os.environ["PILOTCHAIN_ACCOUNTS"] = str(folder / "accounts")
+            node = devnode.start_anvil(devnode.free_port(), extra_args=list(extra))
+            network = node.url
+        w3, _ = endpoints.connect(network)
+        deploy_network(network, w3, funder=w3.eth.accounts[0] if node else None, log=lambda _m: None)
+        yield network
     finally:
-        node.stop()
+        if node is not None:
+            node.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def node_description(w3: Web3) -> str:
+    """The client, block gas limit, mean block interval and the gas cap of its calls, as the
+    node answers them (the cap from the allowance it names when a call never ends)."""
+    head = w3.eth.get_block("latest")
+    before = w3.eth.get_block(max(0, head["number"] - 20))
+    interval = (head["timestamp"] - before["timestamp"]) / max(1, head["number"] - before["number"])
+    answer = w3.provider.make_request("eth_estimateGas", [{"data": "0x5b600056"}])  # JUMPDEST PUSH1 0 JUMP
+    message = str(answer.get("error", {}).get("message", ""))
+    cap = message.rsplit("(", 1)[-1].rstrip(")") if "allowance (" in message else "not stated"
+    cap = f"{int(cap):,}" if cap.isdigit() else cap
+    return (f"{w3.client_version.split('/')[0]} {w3.client_version.split('/')[1]}, block gas limit {head['gasLimit']:,}, "
+            f"{'instant mining' if interval < 0.5 else f'{interval:.1f} s between blocks'}, call gas cap {cap}")
 
 
 def run(*, derived: int = 1_000, acknowledgements: int = 100, mine: int = 20_000, genesis: int = 1_000_000,
-        histories: tuple[int, ...] = (1_000, 10_000), log=print) -> str:
-    """Measure everything on fresh anvil nodes; returns the markdown section."""
+        histories: tuple[int, ...] = (1_000, 10_000), network: str | None = None, records: Path | None = None,
+        log=print) -> str:
+    """Measure everything on fresh anvil nodes, or on `network` (a fresh deployment there;
+    without anvil's `anvil_mine` and tall genesis, so the trace is measured at the chain's own
+    height only); returns the markdown section."""
     with tempfile.TemporaryDirectory(prefix="pilotchain-bench-scale-reads-") as folder:
         work = Path(folder)
-        with _deployed_node(work, "main") as url:
+        with deployed_node(work, "reads", network=network, records=records) as url:
             session = counting_session(url)
+            node = node_description(session.w3)
             history_rows = []
             for events in histories:
                 [item] = commission_items(session, f"HISTORY{events}", 1)
@@ -192,18 +230,20 @@ def run(*, derived: int = 1_000, acknowledgements: int = 100, mine: int = 20_000
             log(f"  trace over {derived:,} items: {trace_rows[0]['seconds']:.2f} s from logs")
             ack_rows = _acknowledgement_rows(session, lot, outputs, acknowledgements)
             log(f"  acknowledgements: {ack_rows[0]['seconds']:.1f} s one by one, {ack_rows[1]['seconds']:.1f} s batched")
-            session.w3.provider.make_request("anvil_mine", [hex(mine)])
-            _index(url, db)
-            trace_rows += _trace_rows(session, lot, f"after anvil_mine of {mine:,} empty blocks", db)
-        with _deployed_node(work, "tall", "--number", str(genesis)) as url:
-            session = counting_session(url)
-            [lot] = commission_items(session, "LOT", 1, lot_amount=10 * derived)
-            derive(session, lot, "DERIVED", derived)
-            db = f"sqlite:///{work / 'tall.sqlite'}"
-            _index(url, db)
-            trace_rows += _trace_rows(session, lot, f"genesis at block {genesis:,}", db)
+            if network is None:
+                session.w3.provider.make_request("anvil_mine", [hex(mine)])
+                _index(url, db)
+                trace_rows += _trace_rows(session, lot, f"after anvil_mine of {mine:,} empty blocks", db)
+        if network is None:
+            with deployed_node(work, "tall", "--number", str(genesis)) as url:
+                session = counting_session(url)
+                [lot] = commission_items(session, "LOT", 1, lot_amount=10 * derived)
+                derive(session, lot, "DERIVED", derived)
+                db = f"sqlite:///{work / 'tall.sqlite'}"
+                _index(url, db)
+                trace_rows += _trace_rows(session, lot, f"genesis at block {genesis:,}", db)
         log(f"  traces: {[round(r['seconds'], 2) for r in trace_rows]}")
-    return section(history_rows, trace_rows, ack_rows, derived=derived)
+    return section(history_rows, trace_rows, ack_rows, derived=derived, node=node, network=network)
 
 
 def _acknowledgement_rows(session: Session, lot: bytes, outputs: list[bytes], count: int) -> list[dict]:
@@ -223,7 +263,8 @@ def _acknowledgement_rows(session: Session, lot: bytes, outputs: list[bytes], co
     return [before, after]
 
 
-def section(history_rows: list[dict], trace_rows: list[dict], ack_rows: list[dict], *, derived: int) -> str:
+def section(history_rows: list[dict], trace_rows: list[dict], ack_rows: list[dict], *, derived: int, node: str,
+            network: str | None = None) -> str:
     histories = "\n".join(
         f"| {r['events']:,} | {r['seconds']:.2f} | {r['requests']} | {r['verify_seconds'] * 1000:.1f} | "
         f"{r['verify_requests']} | {r['verify_gas']:,} |" for r in history_rows)  # fmt: skip
@@ -231,11 +272,12 @@ def section(history_rows: list[dict], trace_rows: list[dict], ack_rows: list[dic
                        f"{r['requests']} |" for r in trace_rows)  # fmt: skip
     acks = "\n".join(f"| {r['how']} | {r['seconds']:.2f} | {r['transactions']} | {r['requests']:,} |" for r in ack_rows)
     worst = max(r["seconds"] for r in trace_rows)
-    return f"""## Library reads and per-item writes
+    command = "python -m pilotchain.bench.scale_reads" + (f" --network {network}" if network else "")
+    return f"""## Library reads and per-item writes {heading_node(network)}
 
-Measured by `python -m pilotchain.bench.scale_reads` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC
-({platform.machine()}, {os.cpu_count()} cores shared with other work; anvil dev nodes, instant
-mining). Requests are every JSON-RPC request the library made, counted by its provider. Single
+Measured by `{command}` on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC
+({platform.machine()}, {os.cpu_count()} cores shared with other work; {node}).
+Requests are every JSON-RPC request the library made, counted by its provider. Single
 runs, not best-of.
 
 ### One item's history
@@ -273,12 +315,19 @@ per transaction), all in flight at once. Before this change (issue 16): 100 took
 """
 
 
+def heading_node(network: str | None) -> str:
+    """What a section's heading says of where it was measured."""
+    return f"(on {network})" if network else "(on anvil)"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--derived", type=int, default=1_000, help="items derived from the recalled lot (default 1,000)")
     parser.add_argument("--mine", type=int, default=20_000, help="empty blocks mined before the second trace")
+    parser.add_argument("--network", help="measure on this running network (e.g. pilot-poa-16410) instead of anvil")
+    parser.add_argument("--records", type=Path, help="keep the deployment records in this folder (default: a temporary one)")
     args = parser.parse_args(argv)
-    print(run(derived=args.derived, mine=args.mine))  # `make bench-scale` writes it into reports/scale.md
+    print(run(derived=args.derived, mine=args.mine, network=args.network, records=args.records))  # `make bench-scale` writes it into reports/scale.md
     return 0
 
 

@@ -58,7 +58,8 @@ def show(args):
     arg("--entity", help="entity id (every action but admit)"),
     arg("--validator", type=address, help="add-validator, remove-validator: the validator's signer address"),
     arg("--reason", default="", help="reason, kept on chain as a hash"),
-    arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins"),
+    arg("--csv", type=Path, help="admit: a roster CSV (code,name,kind,region,city,capabilities) plus --admins; "
+        "a roster too large for one block is proposed in batches, one proposal each"),
     arg("--admins", type=Path, help="admit: a CSV of code,admin_address"),
     shared=(*SESSION, "yes"),
 )
@@ -69,20 +70,30 @@ def propose(args):
     if args.action == "admit":
         if not args.csv or not args.admins:
             raise ConfigError("admit needs --csv (the entities) and --admins (code,admin_address)")
-        kind, payload = ActionKind.Admit, registry.admit_payload(registry.admissions_from_files(args.csv, args.admins))
+        return _propose_admissions(session, registry.admissions_from_files(args.csv, args.admins))
+    if not args.entity or not args.entity.isdigit():
+        raise ConfigError(f"{args.action} needs --entity ID")
+    if args.action in VALIDATOR_ACTIONS:
+        if not args.validator:
+            raise ConfigError(f"{args.action} needs --validator ADDRESS (the node's signer address)")
+        kind = VALIDATOR_ACTIONS[args.action]
+        payload = registry.validator_payload(int(args.entity), args.validator)
     else:
-        if not args.entity or not args.entity.isdigit():
-            raise ConfigError(f"{args.action} needs --entity ID")
-        if args.action in VALIDATOR_ACTIONS:
-            if not args.validator:
-                raise ConfigError(f"{args.action} needs --validator ADDRESS (the node's signer address)")
-            kind = VALIDATOR_ACTIONS[args.action]
-            payload = registry.validator_payload(int(args.entity), args.validator)
-        else:
-            kind = ENTITY_ACTIONS[args.action]
-            payload = registry.action_payload(kind, int(args.entity), args.reason)
+        kind = ENTITY_ACTIONS[args.action]
+        payload = registry.action_payload(kind, int(args.entity), args.reason)
     return {"proposal": registry.propose(session, kind, payload), "action": kind.name,
             "payload": "0x" + payload.hex()}
+
+
+def _propose_admissions(session, entities: list) -> list[dict]:
+    """One Admit proposal per batch that fits a block and a transaction
+    (`registry.admission_batches`), in the roster's order: a row per proposal."""
+    rows = []
+    for batch in registry.admission_batches(entities, registry.block_gas_limit(session)):
+        proposal = registry.propose(session, ActionKind.Admit, registry.admit_payload(batch))
+        rows.append({"proposal": proposal, "action": ActionKind.Admit.name, "entities": len(batch),
+                     "first": batch[0].code, "last": batch[-1].code})
+    return rows
 
 
 @command("entity validators", "the validator set the council governs (validators of active entities)",

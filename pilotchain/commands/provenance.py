@@ -14,6 +14,7 @@ from pilotchain.cli import arg, command, confirm, print_table, to_plain
 from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
+from pilotchain.journal import Journal
 from pilotchain.epcis.store import DEFAULT_PATH, PATH_ENV, EventStore
 from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
 from pilotchain.resolve import account_store, entity_id
@@ -158,12 +159,31 @@ def recall(args):
     return {"recalled": recalled, "epc": names.epc(prov.as_item_id(args.item)), "affected": affected}
 
 
+def _render_acknowledgements(result: dict) -> None:
+    print(f"recall of {result['recalled']}: {len(result['acknowledged'])} items acknowledged in "
+          f"{len(result['transactions'])} transactions, {len(result['already'])} acknowledged before")  # fmt: skip
+    for item in result["acknowledged"]:
+        print(f"acknowledged {item}")
+    for tx in result["transactions"]:
+        print(f"transaction {tx}")
+
+
 @command(
-    "provenance acknowledge", "as custodian of an item made from a recalled lot, acknowledge the recall",
-    ITEM, arg("--recalled", required=True, help="the recalled lot or item (URI or 0x id)"), shared=SESSION,
+    "provenance acknowledge",
+    "as custodian of items made from a recalled lot (or of the item itself), acknowledge the recall on each: "
+    "multicall batches sized from the block gas limit, sent together",
+    arg("items", nargs="+", metavar="item", help="EPC URIs (urn:epc:id:sgtin:…) or 0x item ids"),
+    arg("--recalled", required=True, help="the recalled lot or item (URI or 0x id)"),
+    arg("--journal", type=Path, help="a file recording the signed batches: a run stopped halfway, run again with "
+        "it, sends those again (or finds them mined) and only the rest anew"),
+    shared=SESSION, render=_render_acknowledgements,
 )
 def acknowledge(args):
-    return prov.acknowledge_recall(open_session(args.network, args.account), args.item, args.recalled)
+    session = open_session(args.network, args.account)
+    journal = Journal(args.journal, session) if args.journal else None
+    done = prov.acknowledge_recalls(session, args.items, args.recalled, journal=journal)
+    return to_plain({"recalled": done.recalled, "acknowledged": done.acknowledged, "already": done.already,
+                     "transactions": done.transactions})
 
 
 def _render_import(result: dict) -> None:

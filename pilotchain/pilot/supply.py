@@ -6,7 +6,8 @@ two cell lots; a test lab certifies them; a logistics firm carries them
 to a car maker (two-phase custody at each hand-over); the car maker builds one pack from each
 lot (transformations) and installs each pack in a vehicle (aggregation); the dealer takes the
 vehicles. Then the regulator recalls one cell lot: tracing forward from the lot finds its pack
-and vehicle — and not the other ones — the dealer acknowledges, and a QR-style verification of
+and vehicle — and not the other ones — the dealer acknowledges (`acknowledge_recalls`: its
+affected vehicles in multicall batches), and a QR-style verification of
 each vehicle shows which is recalled, its history checked against the on-chain hash chain.
 """
 
@@ -88,12 +89,12 @@ def run_supply(crew: Crew, roster: list[RosterEntry], council: list[str], log) -
     recalled_lot = CELLS[0]
     pv.recall(s[regulator.code], recalled_lot, "thermal-runaway-risk")
     reached = pv.trace(s[dealer.code], recalled_lot, "forward")
-    affected = {"0x" + bytes(i).hex() for i in reached.items}
-    for vehicle in VEHICLES:
-        if "0x" + item_id(vehicle).hex() in affected:
-            pv.acknowledge_recall(s[dealer.code], vehicle, recalled_lot)
+    affected = {bytes(i) for i in reached.items}
+    acknowledged = pv.acknowledge_recalls(s[dealer.code], [item_id(v) for v in VEHICLES if item_id(v) in affected],
+                                          recalled_lot)  # fmt: skip
     log(f"  {regulator.name} recalled {recalled_lot.rsplit('.', 1)[-1]}; the trace reaches "
-        f"{len(reached.items)} items; the dealer acknowledged")
+        f"{len(reached.items)} items; the dealer acknowledged it on {len(acknowledged.acknowledged)} of its vehicles "
+        f"({len(acknowledged.transactions)} multicall transaction{'s' * (len(acknowledged.transactions) != 1)})")
 
     scans = {}
     for vehicle in VEHICLES:
@@ -109,7 +110,7 @@ def run_supply(crew: Crew, roster: list[RosterEntry], council: list[str], log) -
         "custody hand-overs": 2 * len(CELLS) + len(VEHICLES),
         "certificates": len(CELLS),
         "recall": f"{recalled_lot} reaches {len(reached.items)} items",
-        "recall reaches the vehicle": "0x" + item_id(VEHICLES[0]).hex() in affected,
+        "recall reaches the vehicle": item_id(VEHICLES[0]) in affected,
         "other vehicle untouched": pv.verify(s[dealer.code], VEHICLES[1]).status == Status.Active,
         **{f"scan {name}": result for name, result in scans.items()},
     }

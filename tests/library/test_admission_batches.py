@@ -65,3 +65,9 @@ def test_full_batch_uses_no_more_gas_than_the_admission_model(council_sessions, 
     executed = proposer.logs("EntityRegistry", "ProposalExecuted", argument_filters={"proposalId": pid})
     used = proposer.w3.eth.get_transaction_receipt(executed[0]["transactionHash"])["gasUsed"]
     assert used <= registry.ADMIT_CALL_GAS + sum(admission_gas(e) for e in batch)
+
+
+def test_batch_payload_fits_a_transaction_geth_accepts():
+    for batch in admission_batches(ENTITIES, 300_000_000):
+        assert len(admit_payload(batch)) + registry.ADMIT_TX_OVERHEAD_BYTES <= registry.TX_MAX_BYTES
+    assert len(admission_batches(ENTITIES, 300_000_000)) > 1

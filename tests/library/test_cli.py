@@ -5,8 +5,10 @@ import re
 
 import pytest
 
+from pilotchain import registry
 from pilotchain.accounts import AccountStore
-from pilotchain.endpoints import resolve
+from pilotchain.bench.scale_members import synthetic_entity
+from pilotchain.endpoints import open_session, resolve
 from tests.library.cli_run import run, run_json
 
 
@@ -110,3 +112,25 @@ def test_irreversible_command_asks_on_a_terminal_and_sends_nothing_when_declined
     code, _out, err = run(capsys, "entity", "propose", "revoke", "--entity", 5, "--network", network, "--account", "council-1")
     assert (code, err) == (1, "error: cancelled; nothing was sent\n")
     assert run_json(capsys, "entity", "proposals", "--all", "--network", network) == before
+
+
+def test_admission_roster_larger_than_a_block_is_proposed_in_batches(capsys, network, deployed, tmp_path):
+    entities = [synthetic_entity(n) for n in range(1, 601)]
+    roster, admins = tmp_path / "roster.csv", tmp_path / "admins.csv"
+    roster.write_text("code,name,kind,region,city,capabilities\n" + "".join(
+        f"{e.code},{e.name},{e.kind.name},{e.region},Beijing,\n" for e in entities))
+    admins.write_text("code,admin_address\n" + "".join(f"{e.code},{e.admin}\n" for e in entities))
+    session = open_session(network, "council-1")
+    snapshot_id = session.w3.provider.make_request("evm_snapshot", [])["result"]
+    try:
+        rows = run_json(capsys, "entity", "propose", "admit", "--csv", roster, "--admins", admins,
+                        "--network", network, "--account", "council-1")
+        proposed = registry.admissions_from_files(roster, admins)
+        batches = registry.admission_batches(proposed, registry.block_gas_limit(session))
+        assert len(rows) == len(batches) > 1
+        assert [(r["entities"], r["first"], r["last"]) for r in rows] == [
+            (len(b), b[0].code, b[-1].code) for b in batches]
+        assert [registry.proposal_payload(session, r["proposal"]) for r in rows] == [
+            registry.admit_payload(b) for b in batches]
+    finally:
+        assert session.w3.provider.make_request("evm_revert", [snapshot_id])["result"]

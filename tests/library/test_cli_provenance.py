@@ -50,7 +50,14 @@ def test_cells_to_vehicle_recall_and_verification(capsys, network, deployed, tmp
     backward = cli_json(capsys, "provenance", "trace", VIN, "--direction", "backward", *net)
     assert [edge["from"] for edge in backward] == [_id(PACK), _id(CELLS)]
 
-    cli_json(capsys, "provenance", "acknowledge", VIN, "--recalled", CELLS, *net, *dealer)
+    code = main(["provenance", "acknowledge", VIN, "--recalled", CELLS, *net, *regulator])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Provenance" in err  # not its custodian
+    acknowledged = cli_json(capsys, "provenance", "acknowledge", VIN, "--recalled", CELLS, *net, *dealer)
+    assert (acknowledged["recalled"], acknowledged["acknowledged"], acknowledged["already"]) == (_id(CELLS), [_id(VIN)], [])
+    assert len(acknowledged["transactions"]) == 1
+    again = cli_json(capsys, "provenance", "acknowledge", VIN, "--recalled", CELLS, *net, *dealer)
+    assert (again["acknowledged"], again["already"], again["transactions"]) == ([], [_id(VIN)], [])
     scan = cli_json(capsys, "provenance", "verify", VIN, *net)
     assert (scan["known"], scan["status"], scan["custodian"], scan["history_verified"]) == (True, "Recalled", 3, True)
 
