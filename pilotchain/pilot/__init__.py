@@ -1,8 +1,9 @@
 """The pilot: the whole consortium scenario, run through the library on one network.
 
 `run_pilot` brings up (or reuses) the network, deploys the suite with
-`brownie run scripts/deploy.py`, onboards the roster by council vote, runs the data-sharing and
-provenance scenarios and returns a summary. Every transaction goes through per-account journals
+`brownie run scripts/deploy.py`, onboards the roster by council vote, puts a PoA network's
+validators under the council (`pilot.validators`), runs the data-sharing and provenance
+scenarios and returns a summary. Every transaction goes through per-account journals
 (`.pilotchain/journals/…`), so a second run on the same deployment resumes or sends nothing.
 """
 
@@ -30,6 +31,7 @@ from pilotchain.pilot.onboarding import onboard
 from pilotchain.pilot.roster import load_roster
 from pilotchain.pilot.sharing import run_sharing
 from pilotchain.pilot.supply import run_supply
+from pilotchain.pilot.validators import name_validators
 
 PILOT_PERIOD = 1  # block period of a network the pilot creates (`chain init` defaults to 2 s)
 JOURNALS = Path(os.environ.get("PILOTCHAIN_JOURNALS") or toolchain.ROOT / ".pilotchain" / "journals")
@@ -106,6 +108,12 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
             result = onboard(crew, roster, council, progress=bar.update)
         log(f"  admitted through proposals {', '.join(map(str, result.proposals))}; {result.operators} operator accounts added")
 
+        governed = None
+        if endpoint.local_poa:
+            signers = [node.address for node in chain.Network.load(chain.network_dir()).genesis_signers]
+            governed = _once(journal_dir, "validators", lambda: name_validators(
+                crew.session(council[0]), [crew.session(n) for n in council[1:]],
+                [crew.session(n) for n in council], signers), log)
         sharing = _once(journal_dir, "data sharing", lambda: run_sharing(crew, roster, council, log), log)
         supply = _once(journal_dir, "provenance", lambda: run_supply(crew, roster, council, log), log)
 
@@ -118,6 +126,8 @@ def run_pilot(network: str = "pilot-poa", *, log: Callable[[str], None] = print,
             members_by_city=dict(Counter(_city(m.region) for m in members).most_common()),
             proposals=result.proposals,
         )
+        if governed:
+            summary.sections["validators"] = governed
         summary.sections["data sharing"] = sharing
         summary.sections["provenance"] = supply
         if not endpoint.command:  # a dev node started for the run ends with it: nothing to serve later
