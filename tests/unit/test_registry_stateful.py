@@ -3,10 +3,10 @@
 Rules: propose (admit / suspend / reinstate / revoke), vote, execute, cancel, a whole decision
 on a council member in one step, add and remove accounts. Each rule predicts the outcome
 from the model: it either succeeds and updates the model, or asserts the named error.
-Invariants compare every entity, the council, the open proposals with their tallies, and the
-memberships of every account the rules touch; and check that no sequence of suspensions
-locks the council: a proposal of every action kind opened now can pass with the votes of
-the council members that are active.
+Invariants compare every entity (and its bit in the registry's active-entity bitmap), the
+council, the open proposals with their tallies, and the memberships of every account the
+rules touch; and check that no sequence of suspensions locks the council: a proposal of every
+action kind opened now can pass with the votes of the council members that are active.
 
 The model of the electorate, in words: a proposal's voting set is the council members that
 are active when it is opened. A suspended member stays in the voting sets it was in; once
@@ -256,6 +256,11 @@ class Governance:
         model = {i: (s, i in self.council, self.admins[i]) for i, s in self.status.items()}
         assert chain_view == model
         assert self.registry.councilSize() == len(self.council)
+        # memberOfAndActive reads a bitmap kept beside the statuses: it must agree for every id.
+        asker, asker_id = next((a, i) for a, i in self.voter_accounts if self.status[i] == EntityStatus.Active)
+        for i in range(0, max(self.status) + 2):
+            active = self.status.get(i) == EntityStatus.Active
+            assert tuple(self.registry.memberOfAndActive(asker, i)) == (asker_id, active)
         assert self.registry.electorateSize() == len(self._electorate())
 
     def invariant_every_rule_reachable(self):
@@ -291,6 +296,7 @@ class Governance:
             if entity_id == 0 or self.status[entity_id] != EntityStatus.Active:
                 entity_id, role = 0, AccountRole.None_
             assert tuple(self.registry.memberOf(account))[:2] == (entity_id, role)
+            assert self.registry.memberOfAndActive(account, 1)[0] == entity_id
 
 def test_membership_and_governance(state_machine_runner, registry, council, hospital_admin, members, accounts, consortium):
     voter_accounts = [(account, i + 1) for i, account in enumerate(council)] + [(hospital_admin, 6)]
