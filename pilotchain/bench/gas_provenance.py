@@ -1,14 +1,16 @@
 """Provenance gas: an observation of an item with history, a batch of
-100 observations, a custody hand-over, a transformation with 3 inputs and 1 output, and the other
-operations, against the targets of the provenance issue."""
+100 observations, a custody hand-over, a transformation with 3 inputs and 1 output, a recall
+acknowledged alone and in a `multicall` of 100, and the other operations, against the targets of
+the provenance issue."""
 
 from __future__ import annotations
 
 from pilotchain.bench.gas import GasRow
-from pilotchain.provenance import EventData, Quantity, derivation_path, item_id
+from pilotchain.provenance import EventData, Quantity, derivation_path, derivation_paths, item_id
 
 SECTION = "Provenance"
 BATCH = 100
+ACK_BATCH = 100  # acknowledgements in one multicall, as `pilotchain.provenance.acknowledge_recalls` sends them
 LOCATION = item_id("urn:epc:id:sgln:4012345.00001.0")
 SHIPPING, RECEIVING, ASSEMBLING, INSPECTING = 33, 24, 3, 17
 IN_PROGRESS, ACTIVE = 14, 1
@@ -76,6 +78,7 @@ def measure(project, consortium) -> list[GasRow]:
     path = derivation_path(_session(consortium, provenance, cellmaker), vehicle, lots[0].item_id)
     ack = provenance.acknowledgeRecall(vehicle, lots[0].item_id, path, {"from": cellmaker})
     row("acknowledge a recall (flags the derived item)", ack.gas_used, note="2-hop derivation proof (packing, transformation) checked on chain; 42,965 before the forged-acknowledgement fix (issue 9): ~19,000 proof calldata and hashing, ~22,000 the per-recall record a withdrawal needs (a fresh slot per item and recall: zero to non-zero costs 20,000 whatever the packing). Not brought back: either cost goes only with the check issue 9 asks for or with the release of a withdrawn recall")
+    rows.append(_acknowledgements_in_batch(consortium, provenance, cellmaker))
     withdraw = provenance.withdrawRecall(lots[0].item_id, b"resolved".ljust(32, b"\0"), {"from": cellmaker})
     row("withdraw a recall", withdraw.gas_used)
     release = provenance.releaseRecall(vehicle, lots[0].item_id, {"from": cellmaker})
@@ -83,6 +86,26 @@ def measure(project, consortium) -> list[GasRow]:
     unpacking = provenance.unpack(vehicle, [pack[0]], _data("remove", 18), {"from": cellmaker})
     row("unpack 1 child", unpacking.gas_used)
     return rows
+
+
+def _acknowledgements_in_batch(consortium, provenance, cellmaker) -> GasRow:
+    """Per acknowledgement in one `multicall` of ACK_BATCH, each over the single row's 2-hop path:
+    packs made from one lot by one transformation, each packed into its own vehicle."""
+    lot = item_id("urn:epc:class:lgtin:4012345.011111.LB")
+    provenance.commission(Quantity.of_lot(lot, 1_000_000, "KGM").as_tuple(), _data("lot-batch"), {"from": cellmaker})
+    packs = [item_id(f"urn:epc:id:sgtin:4012345.055555.PB-{n}") for n in range(ACK_BATCH)]
+    provenance.transform([Quantity.of_lot(lot, 12_500, "KGM").as_tuple()], [Quantity.item(p).as_tuple() for p in packs],
+                         _data("assembly-batch", ASSEMBLING, IN_PROGRESS), {"from": cellmaker})  # fmt: skip
+    vehicles = [item_id(f"urn:epc:id:sgtin:4012345.066666.VB-{n}") for n in range(ACK_BATCH)]
+    provenance.multicall([provenance.pack.encode_input(v, [p], _data(f"install-{n}", 18))
+                          for n, (v, p) in enumerate(zip(vehicles, packs))], {"from": cellmaker})  # fmt: skip
+    provenance.recall(lot, b"thermal-runaway".ljust(32, b"\0"), {"from": cellmaker})
+    paths = derivation_paths(_session(consortium, provenance, cellmaker), vehicles, lot)
+    batch = provenance.multicall([provenance.acknowledgeRecall.encode_input(v, lot, paths[v]) for v in vehicles],
+                                 {"from": cellmaker})  # fmt: skip
+    assert len(batch.events["RecallAcknowledged"]) == ACK_BATCH
+    return GasRow(SECTION, f"acknowledge a recall in a multicall of {ACK_BATCH}, per acknowledgement",
+                  batch.gas_used // ACK_BATCH, note=f"{batch.gas_used:,} in all; same 2-hop path as above, one lot")  # fmt: skip
 
 
 def _session(consortium, provenance, account):
