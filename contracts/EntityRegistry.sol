@@ -476,7 +476,7 @@ contract EntityRegistry is IEntityRegistry {
     /// its caller so that a batch writes each word once).
     function _setActiveBits(uint32 first, uint32 last) private {
         for (uint256 id = first; id <= last; id = (id | 0xff) + 1) {
-            uint256 top = last | 0xff == id | 0xff ? last & 0xff : 0xff;
+            uint256 top = (last | 0xff) == (id | 0xff) ? last & 0xff : 0xff; // the last word stops at `last`
             uint256 low = id & 0xff;
             _activeBits[id >> 8] |= (type(uint256).max >> (255 - top + low)) << low;
         }

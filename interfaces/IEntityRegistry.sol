@@ -343,7 +343,8 @@ interface IEntityRegistry {
     /// @return entityId the account's entity if it is active, else 0
     /// @return otherActive whether entity `other` is active (false whenever entityId is 0)
     /// @dev Reads the account's slot and one word of the active-entity bitmap, which serves both
-    /// entities when their ids share it (ids below 256); the registry's status answer, never a cache.
+    /// entities when their ids share it (ids below 256). The registry writes the bitmap with every
+    /// status change; no other contract keeps a copy.
     function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive);
 
     /// @notice The entity an account belongs to, whatever the entity's status.
