@@ -77,6 +77,6 @@ def measure(project, consortium) -> list[GasRow]:
             "second registry call, 16,590 with one (`memberOfAndActive`, issue 16); met again since the registry "
             "keeps a bitmap of active entities beside their statuses: one word answers for the account's entity and "
             "the owner (ids below 256). Cold reads: registry account 2,600 + four slots 8,400 (membership, bitmap "
-            "word, asset, grant) + ~700 calldata. Paid for by +5,169 on each suspension, reinstatement, revocation",
+            "word, asset, grant) + ~700 calldata. Paid for by ~5,000 on each status change (see execute (suspend))",
         ),
     ]
