@@ -48,7 +48,7 @@ def measure(project, c: Consortium) -> list[GasRow]:
     rows.append(GasRow(SECTION, "execute (suspend)", execute.gas_used, note=(
         "43,691 before issue 9, 43,911 before the active-entity bitmap (issue 9's gas follow-up): +5,169 "
         "(+12 %) to clear the entity's bit, a second cold slot (2,100 + 2,900); every suspension, "
-        "reinstatement and revocation (the same write, not measured) pays it so that `canAccess` and every "
+        "reinstatement and revocation (a revocation is the same write, not measured) pays it so that `canAccess` and every "
         "access receipt read one slot fewer")))
     reinstate = c.pass_proposal(ActionKind.Reinstate, status_payload(c.entity_ids["bank"], "audit closed"))[-1]
     rows.append(GasRow(SECTION, "execute (reinstate)", reinstate.gas_used,
