@@ -11,7 +11,7 @@ GETH_VERSION := v1.13.15
 TOXIPROXY := $(CURDIR)/.cache/bin/toxiproxy-server
 TOXIPROXY_VERSION := v2.5.0
 NETWORK ?= pilot-poa
-# The Brownie anvil network of `coverage` and `fuzz` (another one, e.g. per engineer, on a shared machine).
+# The Brownie anvil network of `coverage`, `fuzz` and `gas` (another one, e.g. per engineer, on a shared machine).
 ANVIL_NETWORK ?= pilot-anvil
 
 export PATH := $(CURDIR)/node_modules/.bin:$(CURDIR)/.cache/bin:$(BIN):$(PATH)
@@ -208,7 +208,7 @@ chain-status: $(TOOLS)
 ## ---- benchmarks (write to reports/) ---------------------------------------------------------
 
 gas: $(TOOLS)
-	brownie run scripts/bench_gas.py --network pilot-anvil
+	brownie run scripts/bench_gas.py --network $(ANVIL_NETWORK)
 
 bench-poa: $(TOOLS) $(GETH)
 	$(BIN)/python -m pilotchain.bench.poa

@@ -9,7 +9,8 @@ import {ECDSA} from "./lib/ECDSA.sol";
 /// @notice Data assets, access requests, consent grants (direct, approved or EIP-712 signed) and
 /// access receipts between consortium entities. See IDataSharing for the API docs.
 /// @dev Membership is never cached: every call asks the EntityRegistry. Per use, the registry
-/// costs one call (two cold slots) for the caller and one more slot per other entity checked.
+/// costs one call (two cold slots) for the caller; `memberOfAndActive` answers for one other
+/// entity in the same two slots (ids below 256), any further check costs a call and a slot.
 contract DataSharing is IDataSharing {
     // ---------------------------------------------------------------- storage
 
@@ -293,8 +294,7 @@ contract DataSharing is IDataSharing {
         bytes32 deliveryHash,
         bytes32 gatewayRequestId
     ) external {
-        (uint32 recorder,,) = _registry.memberOf(msg.sender);
-        uint64 allowed = _receiptPurposes(recorder, assetId, grantee);
+        (uint32 recorder, uint64 allowed) = _receiptPurposes(assetId, grantee);
         if ((allowed >> purpose) & 1 == 0) revert DataSharingNoValidGrant(assetId, grantee, purpose);
         emit AccessRecorded(assetId, recorder, grantee, purpose, deliveryHash, gatewayRequestId);
     }
@@ -302,7 +302,7 @@ contract DataSharing is IDataSharing {
     /// @inheritdoc IDataSharing
     function recordAccessBatch(AccessReceipt[] calldata receipts) external {
         if (receipts.length == 0) revert DataSharingEmptyBatch();
-        (uint32 recorder,,) = _registry.memberOf(msg.sender);
+        uint32 recorder;
         uint256 assetId;
         uint32 grantee;
         uint64 allowed;
@@ -311,7 +311,7 @@ contract DataSharing is IDataSharing {
             if (i == 0 || r.assetId != assetId || r.grantee != grantee) {
                 assetId = r.assetId;
                 grantee = r.grantee;
-                allowed = _receiptPurposes(recorder, assetId, grantee);
+                (recorder, allowed) = _receiptPurposes(assetId, grantee);
             }
             if ((allowed >> r.purpose) & 1 == 0) revert DataSharingNoValidGrant(assetId, grantee, r.purpose);
             emit AccessRecorded(assetId, recorder, grantee, r.purpose, r.deliveryHash, r.gatewayRequestId);
@@ -498,16 +498,19 @@ contract DataSharing is IDataSharing {
         emit GrantIssued(assetId, owner, grantee, purposes, validFrom, validUntil, holdUntil);
     }
 
-    /// @dev The purposes a receipt by an account of entity `recorder` may name: those of the
-    /// grantee's current grant, provided the asset is the recorder's and active and the grantee
-    /// entity is active. `recorder` comes from `memberOf`, so it is 0 while the owner is not
-    /// active: that the owner is active costs no extra read here.
-    function _receiptPurposes(uint32 recorder, uint256 assetId, uint32 grantee) private view returns (uint64) {
+    /// @dev The caller's entity (`recorder`) and the purposes a receipt by it may name: those of
+    /// the grantee's current grant, provided the asset is the recorder's and active and the
+    /// grantee entity is active. One registry call (`memberOfAndActive`) answers for both
+    /// entities; `recorder` is 0 while the caller's entity is not active, so that the owner is
+    /// active costs no extra read here.
+    function _receiptPurposes(uint256 assetId, uint32 grantee) private view returns (uint32 recorder, uint64 allowed) {
+        bool granteeActive;
+        (recorder, granteeActive) = _registry.memberOfAndActive(msg.sender, grantee);
         Asset storage a = _requireAsset(assetId);
         if (a.owner != recorder) _refuseOwnerAccount(a.owner, assetId, false);
         if (a.retired) revert DataSharingAssetRetired(assetId);
-        if (!_isActiveEntity(grantee)) revert DataSharingEntityNotActive(grantee);
-        return _currentPurposes(_grants[assetId][grantee]);
+        if (!granteeActive) revert DataSharingEntityNotActive(grantee);
+        allowed = _currentPurposes(_grants[assetId][grantee]);
     }
 
     /// @dev The grant's purposes while it is current, else none.

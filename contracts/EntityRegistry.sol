@@ -5,7 +5,8 @@ import {IEntityRegistry, CAP_INSPECTOR, CAP_RECALL_AUTHORITY} from "../interface
 
 /// @title EntityRegistry
 /// @notice Consortium membership and council governance. See IEntityRegistry for the API docs.
-/// @dev Storage per entity: one packed `Entity` slot, the code index, one slot per account.
+/// @dev Storage per entity: one packed `Entity` slot, the code index, one slot per account, one
+/// bit of `_activeBits`.
 /// Proposals commit to their payload by hash; the executor supplies the payload again.
 contract EntityRegistry is IEntityRegistry {
     // ---------------------------------------------------------------- storage
@@ -40,6 +41,11 @@ contract EntityRegistry is IEntityRegistry {
     mapping(uint256 => Proposal) private _proposals;
     uint40 private immutable _votingPeriod;
     mapping(ActionKind => VotingRule) private _rules;
+    /// @dev Entity id >> 8 => one bit per entity (id & 0xff), set while its status is Active: a
+    /// mirror of `Entity.status`, written where a status is (`_transition`, and `_setActiveBits`
+    /// after `_admit`), so that `memberOfAndActive` reads one word for an account's entity and
+    /// another entity when their ids share it.
+    mapping(uint256 => uint256) private _activeBits;
 
     /// @dev A validator's entity (kept after its removal) and its 1-based position in
     /// `_validators` (0 once removed).
@@ -67,6 +73,7 @@ contract EntityRegistry is IEntityRegistry {
             founder.council = true;
             _admit(founder, i);
         }
+        _setActiveBits(1, _entityCount);
     }
 
     // ---------------------------------------------------------------- membership (hot path)
@@ -103,10 +110,14 @@ contract EntityRegistry is IEntityRegistry {
     }
 
     /// @inheritdoc IEntityRegistry
+    /// @dev Reads the account's slot and `_activeBits` (one word for both entities below id 256).
     function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive) {
         uint32 id = _members[account].entityId;
-        if (id == 0 || _entities[id].status != EntityStatus.Active) return (0, false);
-        return (id, _entities[other].status == EntityStatus.Active);
+        if (id == 0) return (0, false);
+        uint256 word = _activeBits[id >> 8];
+        if ((word >> (id & 0xff)) & 1 == 0) return (0, false);
+        if (other >> 8 != id >> 8) word = _activeBits[other >> 8];
+        return (id, (word >> (other & 0xff)) & 1 != 0);
     }
 
     /// @inheritdoc IEntityRegistry
@@ -400,11 +411,13 @@ contract EntityRegistry is IEntityRegistry {
     function _perform(ActionKind kind, bytes calldata payload) private {
         if (kind == ActionKind.Admit) {
             NewEntity[] memory batch = abi.decode(payload, (NewEntity[]));
+            uint32 first = _entityCount + 1;
             for (uint256 i; i < batch.length; ++i) {
                 // Council seats take the stricter AddCouncil vote, never a plain admission.
                 if (batch[i].council) revert RegistryInvalidEntity(i, "council");
                 _admit(batch[i], i);
             }
+            _setActiveBits(first, _entityCount);
         } else if (kind == ActionKind.Suspend) {
             (uint32 id, bytes32 reason) = abi.decode(payload, (uint32, bytes32));
             Entity storage e = _transition(id, EntityStatus.Active, EntityStatus.Suspended, reason);
@@ -504,7 +517,20 @@ contract EntityRegistry is IEntityRegistry {
         if (e.status != from) revert RegistryInvalidTransition(id, e.status, to);
         e.status = to;
         e.updatedAt = uint40(block.timestamp);
+        uint256 bit = 1 << (id & 0xff);
+        if (to == EntityStatus.Active) _activeBits[id >> 8] |= bit;
+        else _activeBits[id >> 8] &= ~bit;
         emit EntityStatusChanged(id, to, reason);
+    }
+
+    /// @dev Sets the active bits of ids `first`..`last`, just admitted (`_admit` leaves them to
+    /// its caller so that a batch writes each word once).
+    function _setActiveBits(uint32 first, uint32 last) private {
+        for (uint256 id = first; id <= last; id = (id | 0xff) + 1) {
+            uint256 top = (last | 0xff) == (id | 0xff) ? last & 0xff : 0xff; // the last word stops at `last`
+            uint256 low = id & 0xff;
+            _activeBits[id >> 8] |= (type(uint256).max >> (255 - top + low)) << low;
+        }
     }
 
     /// @dev Joins the voting set of proposals created from now on (ids > current count) on

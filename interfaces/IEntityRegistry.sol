@@ -11,7 +11,8 @@ uint8 constant CAP_RECALL_AUTHORITY = 2;
 /// @notice The single source of truth for who is in the consortium. DataSharing and Provenance
 /// ask `memberOf` at every use, so suspending an entity stops all of its accounts everywhere.
 /// @dev Bulky text (names, dossier URIs) lives only in events; storage holds one packed slot
-/// per entity, one per account, and the registration-code index.
+/// per entity, one per account, the registration-code index, and one bit per entity that is set
+/// while it is active (256 entities to a word).
 interface IEntityRegistry {
     // ---------------------------------------------------------------- types
 
@@ -368,6 +369,9 @@ interface IEntityRegistry {
     /// @param other any entity id
     /// @return entityId the account's entity if it is active, else 0
     /// @return otherActive whether entity `other` is active (false whenever entityId is 0)
+    /// @dev Reads the account's slot and one word of the active-entity bitmap, which serves both
+    /// entities when their ids share it (ids below 256). The registry writes the bitmap with every
+    /// status change; no other contract keeps a copy.
     function memberOfAndActive(address account, uint32 other) external view returns (uint32 entityId, bool otherActive);
 
     /// @notice The entity an account belongs to, whatever the entity's status.

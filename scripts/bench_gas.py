@@ -1,4 +1,4 @@
-"""Gas benchmark: `brownie run scripts/bench_gas.py --network pilot-anvil` (or `make gas`)."""
+"""Gas benchmark: `make gas` (= `brownie run scripts/bench_gas.py --network pilot-anvil`, or the ANVIL_NETWORK given)."""
 
 from brownie import accounts, network, project
 

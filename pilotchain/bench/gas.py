@@ -1,7 +1,7 @@
 """Whole-transaction gas of every contract operation, written to reports/gas.md.
 
 Run through Brownie so the contracts are compiled and a dev chain is started:
-`make gas` (= `brownie run scripts/bench_gas.py --network pilot-anvil`). Each `gas_*` module
+`make gas` (= `brownie run scripts/bench_gas.py --network $(ANVIL_NETWORK)`, pilot-anvil by default). Each `gas_*` module
 in this package contributes one section: `measure(project, consortium) -> list[GasRow]`.
 Gas is `gasUsed` of the receipt (the 21,000 base included) unless a row says otherwise.
 """

@@ -56,15 +56,27 @@ def measure(project, consortium) -> list[GasRow]:
             "one access receipt",
             one.gas_used,
             35_000,
-            "floor of the required live checks: 21,000 base + ~1,500 calldata + registry call with 3 cold "
-            "slots (recorder, its entity, grantee entity) 8,900 + asset and grant slots 4,200 + LOG4 2,643",
+            "missed before issue 9 as well (42,586 in the first report and before issue 9); 42,663 until one "
+            "registry call (`memberOfAndActive`) answered for the recorder and the grantee from the active-entity "
+            "bitmap. The floor of the live checks: 21,000 base + ~1,500 calldata + registry call with 2 cold slots "
+            "(recorder's account, the bitmap word) 6,800 + asset and grant slots 4,200 + LOG4 2,643",
         ),
         GasRow(
             SECTION,
             f"access receipts in a batch of {BATCH}, per receipt",
             batch.gas_used // BATCH,
             6_000,
-            f"{batch.gas_used:,} for the batch (same asset and grantee)",
+            f"{batch.gas_used:,} for the batch (same asset and grantee); 5,303 before the registry's one call",
         ),
-        GasRow(SECTION, "canAccess (eth_estimateGas - 21,000)", check, 15_000, "execution gas of the view. 14,759 before the suspended-owner check (issue 9), 17,868 with it as a second registry call; one call for the account and the owner since issue 16 (`memberOfAndActive`). The floor is the cold reads: registry account 2,600 + five slots 10,500 (membership, its entity, the owner entity, asset, grant) + ~700 calldata; 15,000 needs one cold slot fewer, i.e. the owner's status cached in DataSharing (a write on every suspension) or no owner check"),
+        GasRow(
+            SECTION,
+            "canAccess (eth_estimateGas - 21,000)",
+            check,
+            15_000,
+            "execution gas of the view. 14,759 before the suspended-owner check (issue 9), 17,868 with it as a "
+            "second registry call, 16,590 with one (`memberOfAndActive`, issue 16); met again since the registry "
+            "keeps a bitmap of active entities beside their statuses: one word answers for the account's entity and "
+            "the owner (ids below 256). Cold reads: registry account 2,600 + four slots 8,400 (membership, bitmap "
+            "word, asset, grant) + ~700 calldata. Paid for by ~5,000 on each status change (see execute (suspend))",
+        ),
     ]

@@ -1,11 +1,17 @@
-"""The build-time tools: the Slither gate's triage, Brownie's patched code check, fuzz budgets."""
+"""The build-time tools: the Slither gate's triage, Brownie's patched code check, fuzz budgets
+and statistics."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import pytest
 
 from pilotchain.devtools.brownie_coverage import code_matches, immutable_placeholders
 from pilotchain.devtools.slither_gate import gate, load_triage, parse_findings
+from pilotchain.toolchain import ROOT
 from tests.fixtures.fuzzing import FUZZ_EXAMPLES_ENV, fuzz_settings
 
 
@@ -129,3 +135,33 @@ def test_a_receipt_served_late_is_waited_for_and_a_missing_one_is_not(monkeypatc
     late = Eth(served_after=3)
     assert brownie_dropped_tx._receipt_served(late, "0xab") is True and late.asked == 3
     assert brownie_dropped_tx._receipt_served(Eth(served_after=None), "0xab") is False
+
+
+STATE_MACHINE_IN_A_PLAIN_TEST = '''
+from hypothesis import settings
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+
+
+class Counter(RuleBasedStateMachine):
+    @rule()
+    def step(self):
+        pass
+
+
+def test_machine():
+    run_state_machine_as_test(Counter, settings=settings(max_examples=7, database=None))
+'''
+
+
+def test_fuzz_run_prints_statistics_of_a_state_machine_run_inside_a_plain_test(tmp_path):
+    # What a Brownie state machine is to pytest: a plain test that runs hypothesis inside.
+    (tmp_path / "test_machine.py").write_text(STATE_MACHINE_IN_A_PLAIN_TEST)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:pytest-brownie", "-p", "tests.fixtures.fuzzing", "-c", os.devnull,
+         "--rootdir", str(tmp_path), "--hypothesis-show-statistics", str(tmp_path / "test_machine.py")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    statistics = run.stdout.split("Hypothesis Statistics", 1)[1]
+    assert "test_machine.py::test_machine" in statistics
+    assert "7 passing examples" in statistics

@@ -108,3 +108,13 @@ def test_batch_checks_each_receipts_purpose(datasharing, granted, asset, univers
     receipts = [receipt(asset, university, n=1), receipt(asset, university, Purpose.PublicService, 2)]
     with brownie.reverts(revert_pattern=err("DataSharingNoValidGrant", asset, university, Purpose.PublicService)):
         datasharing.recordAccessBatch(receipts, {"from": hospital_operator})
+
+
+def test_batch_rejects_a_later_receipt_for_a_suspended_grantee(datasharing, grant_to, granted, suspend, asset, university, hospital_admin, entity_ids):
+    # Each (asset, grantee) run of a batch asks the registry again, for the recorder and that grantee.
+    bank = entity_ids["bank"]
+    grant_to(bank, purposes=[Purpose.CreditAssessment])
+    suspend(bank)
+    receipts = [receipt(asset, university, n=1), receipt(asset, bank, Purpose.CreditAssessment, 2)]
+    with brownie.reverts(revert_pattern=err("DataSharingEntityNotActive", bank)):
+        datasharing.recordAccessBatch(receipts, {"from": hospital_admin})

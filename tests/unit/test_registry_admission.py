@@ -147,6 +147,28 @@ def test_member_views_follow_entity_status(registry, hospital_status, hospital_a
     assert registry.activeAdminOf(hospital_admin) == (hospital if active else 0)
 
 
+def test_member_of_and_active_answers_for_account_and_other_entity(registry, hospital_status, hospital_admin, bank_admin, entity_ids):
+    active = hospital_status == EntityStatus.Active
+    hospital, bank = entity_ids["hospital"], entity_ids["bank"]
+    assert tuple(registry.memberOfAndActive(hospital_admin, bank)) == ((hospital, True) if active else (0, False))
+    assert tuple(registry.memberOfAndActive(bank_admin, hospital)) == (bank, active)
+
+
+def test_member_of_and_active_reports_reinstated_entity_active(registry, suspend, bank_admin, entity_ids):
+    suspend(entity_ids["hospital"])
+    suspend(entity_ids["hospital"], reinstate=True)
+    assert tuple(registry.memberOfAndActive(bank_admin, entity_ids["hospital"])) == (entity_ids["bank"], True)
+
+
+@pytest.mark.parametrize("other", [0, 16, 99])
+def test_member_of_and_active_reports_unknown_entity_inactive(registry, bank_admin, entity_ids, other):
+    assert tuple(registry.memberOfAndActive(bank_admin, other)) == (entity_ids["bank"], False)
+
+
+def test_member_of_and_active_answers_nothing_for_outsider(registry, outsider, entity_ids):
+    assert tuple(registry.memberOfAndActive(outsider, entity_ids["bank"])) == (0, False)
+
+
 def test_suspension_stops_every_account_of_entity_at_once(registry, suspend, hospital_accounts, entity_ids):
     tx = suspend(entity_ids["hospital"])
     assert tx.events["EntityStatusChanged"]["status"] == EntityStatus.Suspended

@@ -134,6 +134,30 @@ def test_last_entity_id_is_admitted(registry, approve):
     payload = admit_payload([new_entity(address_for("last"))])
     tx = registry.execute(approve(ActionKind.Admit, payload), payload)
     assert tx.events["EntityAdmitted"]["entityId"] == cap
+    assert tuple(registry.memberOfAndActive(address_for("last"), cap)) == (cap, True)
+
+
+def test_admission_across_a_bitmap_word_boundary_marks_every_entity_active(registry, approve):
+    set_entity_count(registry, 254)
+    admins = [address_for(f"word boundary {i}") for i in range(3)]
+    payload = admit_payload([new_entity(admin) for admin in admins])
+    registry.execute(approve(ActionKind.Admit, payload), payload)
+    ids = [255, 256, 257]  # the last bit of word 0 and the first two of word 1
+    for admin, entity_id in zip(admins, ids):
+        assert [tuple(registry.memberOfAndActive(admin, other)) for other in ids + [258]] == [
+            (entity_id, True), (entity_id, True), (entity_id, True), (entity_id, False)
+        ]
+
+
+def test_suspension_in_second_bitmap_word_clears_only_its_entity(registry, approve, enact):
+    set_entity_count(registry, 254)
+    admins = [address_for(f"word boundary {i}") for i in range(3)]
+    payload = admit_payload([new_entity(admin) for admin in admins])
+    registry.execute(approve(ActionKind.Admit, payload), payload)
+    enact(ActionKind.Suspend, status_payload(256, "bit test"))
+    assert tuple(registry.memberOfAndActive(admins[1], 255)) == (0, False)
+    assert tuple(registry.memberOfAndActive(admins[0], 256)) == (255, False)
+    assert tuple(registry.memberOfAndActive(admins[2], 255)) == (257, True)
 
 
 def test_admin_count_grows_past_sixteen_bits(registry, hospital_admin, entity_ids):

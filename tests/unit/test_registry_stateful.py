@@ -4,9 +4,10 @@ Rules: propose (admit / suspend / reinstate / revoke), vote, execute, cancel, a 
 on a council member in one step, add and remove accounts. Each rule predicts the outcome
 from the model: it either succeeds and updates the model, or asserts the named error.
 Invariants compare every entity, the council, the open proposals with their tallies, and the
-memberships of every account the rules touch; and check that no sequence of suspensions
-locks the council: a proposal of every action kind opened now can pass with the votes of
-the council members that are active.
+memberships of every account the rules touch; and check that no sequence of suspensions locks
+the council: a proposal of every action kind opened now can pass with the votes of the council
+members that are active. The end of each example compares every entity's bit in the registry's
+active-entity bitmap.
 
 The model of the electorate, in words: a proposal's voting set is the council members that
 are active when it is opened. A suspended member stays in the voting sets it was in; once
@@ -284,6 +285,15 @@ class Governance:
         assert chain_view == model
         assert self.registry.proposalCount() == self.proposal_count
 
+    def teardown(self):
+        """At the end of each example: `memberOfAndActive` reads a bitmap that the registry writes
+        beside the statuses; it must agree with the model for every id, and for the next unknown
+        one. (Once per example: after every step it would add a call per entity to each step.)"""
+        asker, asker_id = next((a, i) for a, i in self.voter_accounts if self.status[i] == EntityStatus.Active)
+        for i in range(0, max(self.status) + 2):
+            active = self.status.get(i) == EntityStatus.Active
+            assert tuple(self.registry.memberOfAndActive(asker, i)) == (asker_id, active)
+
     def invariant_memberships(self):
         """memberOf of every account the rules add, remove or admit (active entities only)."""
         for account in POOL + [a for a in self.accounts if a not in POOL]:
@@ -291,6 +301,7 @@ class Governance:
             if entity_id == 0 or self.status[entity_id] != EntityStatus.Active:
                 entity_id, role = 0, AccountRole.None_
             assert tuple(self.registry.memberOf(account))[:2] == (entity_id, role)
+            assert self.registry.memberOfAndActive(account, 1)[0] == entity_id
 
 def test_membership_and_governance(state_machine_runner, registry, council, hospital_admin, members, accounts, consortium):
     voter_accounts = [(account, i + 1) for i, account in enumerate(council)] + [(hospital_admin, 6)]

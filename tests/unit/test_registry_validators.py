@@ -13,7 +13,7 @@ from tests.fixtures.registry import pass_proposal
 from tests.fixtures.registry_extra import address_for, emitted, err, open_proposal
 from tests.fixtures.storage import read_word, write_word
 
-VALIDATORS_SLOT = 7  # address[] _validators: its length (after _rules at 5, _validatorRecords at 6)
+VALIDATORS_SLOT = 8  # address[] _validators: its length (after _rules at 5, _activeBits at 6, _validatorRecords at 7)
 
 
 @pytest.fixture
