@@ -269,18 +269,34 @@ def add_node(net: Network, *, validator: bool) -> Node:
 
 def write_node_configs(net: Network) -> None:
     """Each node's config.toml: p2p on the node's own address only (geth's --port would listen
-    on every interface), every other node a static and trusted peer (discovery is off)."""
+    on every interface), every other node a trusted peer and the ones it dials (`dialled_peers`)
+    static peers (discovery is off)."""
     for node in net.nodes:
         node_config(net, node, net.node_dir(node) / "config.toml")
 
 
+def dialled_peers(net: Network, node: Node) -> list[Node]:
+    """The nodes `node` dials: those listed before it in the network file; the others dial it.
+
+    Each pair of nodes is dialled from one side only. When two geth nodes dial each other at
+    once, each may keep the connection it made and refuse the other's as "already connected",
+    which drops both; each then re-dials only when its dial history lets it, ~35 s after its
+    first dial, that is at the same moment again. Hosts joining a network together did this
+    (a pair still apart a minute after `chain join`). A node added later dials every node
+    already there, which need not know it yet."""
+    return net.nodes[: net.nodes.index(node)]
+
+
 def node_config(net: Network, node: Node, path: Path) -> None:
     """Write `node`'s config.toml to `path` (see `write_node_configs`)."""
-    peers = ", ".join(json.dumps(node.enode_for(n)) for n in net.nodes if n is not node)
+    def enodes(peers: list[Node]) -> str:
+        return ", ".join(json.dumps(node.enode_for(n)) for n in peers)
+
     limits = f"MaxPeers = {net.max_peers}\nDialRatio = 1\n" if net.max_peers is not None else ""
     path.write_text(
         f'[Node.P2P]\nListenAddr = "{node.host}:{node.p2p_port}"\n{limits}'
-        f"StaticNodes = [{peers}]\nTrustedNodes = [{peers}]\n"
+        f"StaticNodes = [{enodes(dialled_peers(net, node))}]\n"
+        f"TrustedNodes = [{enodes([n for n in net.nodes if n is not node])}]\n"
     )
 
 

@@ -23,7 +23,7 @@ from web3 import IPCProvider, Web3
 from web3._utils.threads import Timeout as IpcTimeout  # what IPCProvider raises when no answer comes
 from web3.exceptions import Web3Exception
 
-from pilotchain.chain.network import MAX_VALIDATORS, Network, Node, geth_binary, port_is_free
+from pilotchain.chain.network import MAX_VALIDATORS, Network, Node, dialled_peers, geth_binary, port_is_free
 from pilotchain.chain.seal import recent_sealers
 from pilotchain.connection import connect
 from pilotchain.errors import ChainError, ChainStalled, ConnectionFailed
@@ -168,9 +168,10 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
     and has caught up with those already running: a validator sealing alone after a restart
     forks the chain, and geth resolves such forks only on its 10-second sync cycle. They begin
     in the order of `sealing_order`. `start` returns once every running node has passed the
-    head it started from by `PROOF_BLOCKS`; a head that stops moving is recovered (see
-    `_until_grown`), else `ChainStalled` says in one line what happened and what to do. With every named node
-    already running, it only checks that the chain grows (and recovers it if not).
+    highest head a started node came back with by `PROOF_BLOCKS`; a head that stops moving is
+    recovered (see `_until_grown`), else `ChainStalled` says in one line what happened and what
+    to do. With every named node already running, it only checks that the chain grows (and
+    recovers it if not).
     Returns the nodes started. If one fails, those started by this call are stopped again.
     """
     selected = [net.node(n) for n in names] if names else net.nodes
@@ -199,17 +200,19 @@ def start(net: Network, names: list[str] | None = None, *, timeout: float = 60.0
 
     try:
         for node in pending:
-            # One at a time: each node dials the peers already up, and no two nodes dial each
-            # other at once (geth then may drop both connections and redial only ~30 s later).
+            # One at a time, in the network file's order: each node dials those before it
+            # (`dialled_peers`), which are up by then.
             log_offsets[node.name] = _launch(net, node)
             wait([node], "answer RPC", lambda w3: True)
         wait(pending, "connect to every node and catch up",
              lambda w3: w3.net.peer_count >= peers_needed and w3.eth.block_number >= target)
+        # The highest head: after a SIGKILL a node may come back blocks behind the others, and
+        # with fewer than five peers geth syncs it only on its 10-second cycle.
         try:
-            head = min(_head(n) for n in pending)
+            head = max(_head(n) for n in pending)
         except (ConnectionFailed, OSError):  # a node went down just now: report it with its log
             wait(pending, "answer RPC", lambda w3: True)
-            head = min(_head(n) for n in pending)
+            head = max(_head(n) for n in pending)
         try:
             _start_sealing(net, sealing_order(net, [n for n in pending if n.validator], head))
         except ChainError:  # a node went down while asked: report it with its log if so
@@ -297,14 +300,15 @@ def _await_other_sealers(net: Network, node: Node, until: float) -> None:
 
 
 def _redial(net: Network, nodes: list[Node], log_offsets: dict[str, int], deadline: float) -> None:
-    """Drop and re-dial every peer of `nodes` (see `_reconnect`: the handshake announces the
-    real total difficulty); the peers on other hosts are out of reach, so only this side dials."""
+    """Drop every peer of `nodes` and dial again the ones they dial (see `_reconnect`: the
+    handshake announces the real total difficulty); the others, on hosts out of reach, dial
+    them again on their own."""
     for node in nodes:
-        peers = [node.enode_for(other) for other in net.nodes if other is not node]
-        for enode in peers:
-            _ipc_call(net, node, "admin_removePeer", enode)
-        for enode in peers:
-            _ipc_call(net, node, "admin_addPeer", enode)
+        for other in net.nodes:
+            if other is not node:
+                _ipc_call(net, node, "admin_removePeer", node.enode_for(other))
+        for other in dialled_peers(net, node):
+            _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
     _wait_for(net, nodes, log_offsets, deadline, "reconnect to a peer",
               lambda w3: w3.net.peer_count >= min(1, len(net.nodes) - len(nodes)))
 
@@ -434,16 +438,12 @@ def _reconnect(net: Network, nodes: list[Node], log_offsets: dict[str, int], dea
             if other is not node:
                 _ipc_call(net, node, "admin_removePeer", node.enode_for(other))
     _wait_for(net, nodes, log_offsets, deadline, "drop its peers", lambda w3: w3.net.peer_count == 0)
-    # One side dials (two nodes dialling each other at once may both drop the connection), then
-    # the other side puts the peer back in its static set, a no-op dial once connected.
-    for i, node in enumerate(nodes):
-        for other in nodes[i + 1:]:
-            _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
+    for node in nodes:  # each pair from one side, as configured (`dialled_peers`)
+        for other in dialled_peers(net, node):
+            if other in nodes:
+                _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
     _wait_for(net, nodes, log_offsets, deadline, "reconnect to every node",
               lambda w3: w3.net.peer_count >= len(nodes) - 1)
-    for i, node in enumerate(nodes):
-        for other in nodes[:i]:
-            _ipc_call(net, node, "admin_addPeer", node.enode_for(other))
 
 
 def _stall_message(net: Network, nodes: list[Node], stalled: _Stalled, tried: list[str]) -> str:
