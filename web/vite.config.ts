@@ -1,4 +1,3 @@
-import { relative } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Everything the console loads is in dist/ (no CDN); `pilotchain serve` serves it at `/`.
@@ -10,9 +9,10 @@ export default defineConfig({
     target: "es2022", outDir: "dist", emptyOutDir: true, sourcemap: false, manifest: true,
     rolldownOptions: {
       output: {
-        chunkFileNames: (chunk) => chunk.facadeModuleId?.includes("/src/")
-          ? `assets/${relative("src", chunk.facadeModuleId.slice(chunk.facadeModuleId.indexOf("/src/") + 1)).replace(/\.ts$/, "").replaceAll("/", "-")}-[hash].js`
-          : "assets/[name]-[hash].js",
+        chunkFileNames: ({ facadeModuleId }) => {
+          const page = facadeModuleId?.match(/\/src\/(.+)\.ts$/)?.[1];
+          return page ? `assets/${page.replaceAll("/", "-")}-[hash].js` : "assets/[name]-[hash].js";
+        },
       },
     },
   },
