@@ -65,3 +65,12 @@ def test_page_whose_code_cannot_be_fetched_says_so(page, console_url):
     page.goto(f"{console_url}/governance")
     expect(page.get_by_role("alert")).to_contain_text("This page could not be loaded")
     expect(page.get_by_role("button", name="Reload")).to_be_visible()
+
+
+def test_verification_page_code_arrives_gzipped_and_cached_for_good(page, console_url):
+    scripts = []
+    page.on("response", lambda response: scripts.append(response) if response.request.resource_type == "script" else None)
+    page.goto(f"{console_url}/verify/{CELLS}")
+    expect(page.get_by_test_id("chain-check")).to_be_visible()
+    assert scripts and {response.headers.get("content-encoding") for response in scripts} == {"gzip"}
+    assert {response.headers["cache-control"] for response in scripts} == {"public, max-age=31536000, immutable"}
