@@ -92,7 +92,7 @@ build/contracts/Provenance.json: $(TOOLS) $(wildcard contracts/*.sol contracts/*
 ## ---- the web console (web/: its own package.json, package-lock.json and node_modules) --------
 
 WEB_STAMP := web/node_modules/.installed
-WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json web/scripts/gen-abi.mjs
+WEB_SOURCES := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json $(wildcard web/scripts/*.mjs)
 CHROMIUM := /usr/bin/chromium
 
 $(WEB_STAMP): web/package.json web/package-lock.json

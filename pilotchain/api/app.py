@@ -24,7 +24,7 @@ from pilotchain.api.auth import Authenticator, Member, connection_member
 from pilotchain.api.common import ApiState
 from pilotchain.api.limits import BodySizeLimit, RateLimit
 from pilotchain.api.routers import auth, deployment, entities, items, proposals, recalls, rpc, sharing, stats, status
-from pilotchain.api.web import console_router
+from pilotchain.api.web import ApiGZip, console_router
 from pilotchain.deployments import Deployment
 from pilotchain.indexer import DEFAULT_CONFIRMATIONS
 from pilotchain.epcis.store import DEFAULT_PATH as DEFAULT_EVENTSTORE
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     problems.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RateLimit, rate=settings.rate_per_second, burst=settings.rate_burst)
+    app.add_middleware(ApiGZip)
 
     api = APIRouter(prefix=API_PREFIX)
     for module in (entities, proposals, items, recalls, status, stats, deployment, rpc, auth, sharing):

@@ -1,6 +1,8 @@
-"""The request-size and rate limits, and the web console with SPA routing."""
+"""The request-size and rate limits, compressed answers, and the web console with SPA routing and caching."""
 
 from __future__ import annotations
+
+import gzip
 
 import pytest
 from fastapi import FastAPI, Request
@@ -58,18 +60,40 @@ def test_the_api_applies_its_configured_limits(index_url, w3, deployment):
         assert [client.get("/api/v1/entities").status_code for _ in range(2)] == [200, 429]  # a burst of 2
 
 
+APP_JS = b"console.log('pilotchain');\n" * 40
+INDEX_HTML = b"<!doctype html><title>pilotchain</title>"
+
+
+def test_a_large_api_answer_is_gzipped_for_a_client_that_accepts_gzip_and_decodes_to_the_same_json(client):
+    plain, plain_body = _raw(client, "/api/v1/deployment", "identity")
+    packed, packed_body = _raw(client, "/api/v1/deployment", "gzip")
+    assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+    assert packed.headers["content-type"] == plain.headers["content-type"] == "application/json"
+    assert gzip.decompress(packed_body) == plain_body and len(packed_body) < len(plain_body) / 4
+
+
 @pytest.fixture
 def console(tmp_path):
+    """A build as `npm run build` leaves it: hashed assets, index.html, and the gzip of each text file."""
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
-    (dist / "index.html").write_text("<!doctype html><title>pilotchain</title>")
-    (dist / "assets" / "app.js").write_text("console.log('pilotchain')")
+    (dist / "index.html").write_bytes(INDEX_HTML)
+    (dist / "index.html.gz").write_bytes(gzip.compress(INDEX_HTML, 9))
+    (dist / "assets" / "app-C3rGwPmu.js").write_bytes(APP_JS)
+    (dist / "assets" / "app-C3rGwPmu.js.gz").write_bytes(gzip.compress(APP_JS, 9))
+    (dist / "assets" / "logo-BhiJ5AW-.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     return dist
+
+
+def _raw(client: TestClient, path: str, accept_encoding: str):
+    """The answer to GET `path` and its body as sent (httpx would otherwise decompress it)."""
+    with client.stream("GET", path, headers={"Accept-Encoding": accept_encoding}) as answer:
+        return answer, b"".join(answer.iter_raw())
 
 
 def test_the_console_serves_its_files_and_index_html_for_every_other_path(index_url, w3, deployment, console):
     with TestClient(create_app(settings(index_url, w3, deployment, web_dir=console))) as client:
-        assert client.get("/assets/app.js").text == "console.log('pilotchain')"
+        assert client.get("/assets/app-C3rGwPmu.js").content == APP_JS
         for path in ("/", "/verify/urn:epc:id:sgtin:6901234.055555.PACK-3", "/items/0x01"):
             answer = client.get(path)
             assert answer.status_code == 200 and "<title>pilotchain</title>" in answer.text
@@ -87,3 +111,35 @@ def test_a_console_that_is_not_built_is_a_problem_saying_how_to_build_it(client)
     answer = client.get("/")
     assert answer.status_code == 404 and answer.json()["type"] == "urn:pilotchain:problem:console-not-built"
     assert "npm run build" in answer.json()["detail"]
+
+
+def test_a_client_that_accepts_gzip_gets_the_compressed_file(index_url, w3, deployment, console):
+    with TestClient(create_app(settings(index_url, w3, deployment, web_dir=console))) as client:
+        answer, body = _raw(client, "/assets/app-C3rGwPmu.js", "gzip, deflate, br")
+    assert answer.headers["content-encoding"] == "gzip" and answer.headers["vary"] == "Accept-Encoding"
+    assert int(answer.headers["content-length"]) == len(body) < len(APP_JS)
+    assert gzip.decompress(body) == APP_JS and answer.headers["content-type"].startswith("text/javascript")
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip;q=0", "br", "*, gzip;q=0"])
+def test_a_client_that_refuses_gzip_gets_the_plain_file(index_url, w3, deployment, console, accept_encoding):
+    with TestClient(create_app(settings(index_url, w3, deployment, web_dir=console))) as client:
+        answer, body = _raw(client, "/assets/app-C3rGwPmu.js", accept_encoding)
+    assert "content-encoding" not in answer.headers and answer.headers["vary"] == "Accept-Encoding"
+    assert body == APP_JS
+
+
+def test_a_file_the_build_left_uncompressed_is_sent_as_it_is(index_url, w3, deployment, console):
+    with TestClient(create_app(settings(index_url, w3, deployment, web_dir=console))) as client:
+        answer, body = _raw(client, "/assets/logo-BhiJ5AW-.png", "gzip")
+    assert "content-encoding" not in answer.headers and answer.headers["content-type"] == "image/png"
+    assert body == (console / "assets" / "logo-BhiJ5AW-.png").read_bytes()
+
+
+def test_hashed_assets_are_cached_for_good_and_index_html_is_revalidated(index_url, w3, deployment, console):
+    with TestClient(create_app(settings(index_url, w3, deployment, web_dir=console))) as client:
+        asset = client.get("/assets/app-C3rGwPmu.js")
+        pages = [client.get(path) for path in ("/", "/index.html", "/verify/urn:epc:id:sgtin:6901234.055555.PACK-3")]
+    assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert [page.headers["cache-control"] for page in pages] == ["no-cache"] * 3
+    assert all(page.content == INDEX_HTML and page.headers["content-encoding"] == "gzip" for page in pages)

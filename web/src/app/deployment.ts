@@ -1,11 +1,20 @@
-/** The deployment export (`GET /api/v1/deployment`), fetched once per page load, and its Chain. */
+/** The deployment export (`GET /api/v1/deployment`), fetched once per page load, and its read-only chain. */
 import { api } from "../lib/api";
-import { Chain, type Deployment } from "../lib/contracts";
+import type { Deployment } from "../lib/deployment";
+import { ChainReader } from "../lib/reader";
 
-let chain: Promise<Chain> | null = null;
+let deployment: Promise<Deployment> | null = null;
+let reader: Promise<ChainReader> | null = null;
 
-export function getChain(): Promise<Chain> {
-  chain ??= api<Deployment>("/deployment").then((deployment) => new Chain(deployment));
-  chain.catch(() => (chain = null));
-  return chain;
+export function getDeployment(): Promise<Deployment> {
+  deployment ??= api<Deployment>("/deployment");
+  deployment.catch(() => (deployment = null));
+  return deployment;
+}
+
+/** The chain for reading only (the verification page): no ethers provider or contract code. */
+export function getReader(): Promise<ChainReader> {
+  reader ??= getDeployment().then((found) => new ChainReader(found));
+  reader.catch(() => (reader = null));
+  return reader;
 }

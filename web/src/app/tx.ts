@@ -1,7 +1,7 @@
 /** Transactions signed in the page by the signed-in member's key and sent to the chain's RPC. */
 import type { Contract, ContractTransactionResponse } from "ethers";
 import { api } from "../lib/api";
-import { getChain } from "./deployment";
+import { getChain } from "./chain";
 import { currentSigner } from "./session";
 import type { Chain } from "../lib/contracts";
 import { t } from "../i18n";

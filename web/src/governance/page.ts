@@ -10,7 +10,7 @@ import { api, type Page } from "../lib/api";
 import { progress } from "../lib/charts";
 import { h, replace } from "../lib/dom";
 import { send } from "../app/tx";
-import { getChain } from "../app/deployment";
+import { getChain } from "../app/chain";
 import { currentSigner, session } from "../app/session";
 import { entityNames, nameIn } from "../app/names";
 import { member } from "../directory/page";

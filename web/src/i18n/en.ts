@@ -3,6 +3,8 @@ export const en = {
   "app.title": "pilotchain console",
   "app.skip": "Skip to content",
   "app.language": "Language",
+  "app.pageUnavailable": "This page could not be loaded: the connection may have dropped, or the console was updated since this tab opened.",
+  "app.reload": "Reload",
   "nav.main": "Main",
   "nav.directory": "Directory",
   "nav.governance": "Governance",

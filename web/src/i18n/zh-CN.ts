@@ -5,6 +5,8 @@ export const zhCN: Record<MessageKey, string> = {
   "app.title": "pilotchain 控制台",
   "app.skip": "跳到正文",
   "app.language": "语言",
+  "app.pageUnavailable": "无法加载此页面：网络连接可能已中断，或本标签页打开后控制台已更新。",
+  "app.reload": "重新加载",
   "nav.main": "主导航",
   "nav.directory": "成员名录",
   "nav.governance": "治理",

@@ -1,34 +1,11 @@
 /**
- * Typed access to the deployed contracts: addresses and the RPC URL come from the deployment
- * export at run time (`GET /api/v1/deployment`, the hardhat-deploy shape plus `rpc`), the types
- * from the ABIs generated at build time (src/abi/generated.ts), read through abitype the way
- * wagmi does. ethers decodes every integer as a bigint, so abitype is told the same.
+ * Typed access to the deployed contracts through ethers (provider, contracts, signers) for the
+ * members' pages: addresses and the RPC URL come from the deployment export at run time, the
+ * types from the generated ABIs (deployment.ts). The verification page reads through the lighter
+ * `ChainReader` (reader.ts).
  */
-import type { Abi, AbiParametersToPrimitiveTypes, ExtractAbiFunction, ExtractAbiFunctionNames } from "abitype";
 import { Contract, JsonRpcProvider, type ContractRunner, type InterfaceAbi } from "ethers";
-import { DataSharingAbi, EntityRegistryAbi, ProvenanceAbi } from "../abi/generated";
-
-declare module "abitype" {
-  interface Register {
-    intType: bigint;
-    bigIntType: bigint;
-  }
-}
-
-export const ABIS = { EntityRegistry: EntityRegistryAbi, Provenance: ProvenanceAbi, DataSharing: DataSharingAbi } as const;
-export type ContractName = keyof typeof ABIS;
-
-/** The deployment export as the API serves it. */
-export interface Deployment {
-  chainId: number | string;
-  rpc: string;
-  contracts: Record<ContractName, { address: string; abi: unknown[] }>;
-}
-
-type ViewName<A extends Abi> = ExtractAbiFunctionNames<A, "view" | "pure">;
-export type ViewArgs<A extends Abi, F extends ViewName<A>> = AbiParametersToPrimitiveTypes<ExtractAbiFunction<A, F>["inputs"]>;
-export type ViewResult<A extends Abi, F extends ViewName<A>> =
-  AbiParametersToPrimitiveTypes<ExtractAbiFunction<A, F>["outputs"]>[0];
+import { ABIS, addressOf, rpcUrl, type ContractName, type Deployment, type ViewArgs, type ViewName, type ViewResult } from "./deployment";
 
 /** One deployed contract with typed views: `provenance.view("verify", [id])`. */
 export class Deployed<N extends ContractName> {
@@ -62,17 +39,11 @@ export class Chain {
   readonly sharing: Deployed<"DataSharing">;
 
   constructor(readonly deployment: Deployment) {
-    // hardhat-deploy writes the chain id as a string; a relative RPC URL is on the page's origin.
-    this.chainId = Number(deployment.chainId);
-    this.rpc = typeof location === "undefined" ? deployment.rpc : new URL(deployment.rpc, location.href).href;
+    this.chainId = Number(deployment.chainId); // hardhat-deploy writes it as a string
+    this.rpc = rpcUrl(deployment);
     this.provider = new JsonRpcProvider(this.rpc, this.chainId, { staticNetwork: true });
-    const at = (name: ContractName) => {
-      const entry = deployment.contracts[name];
-      if (!entry) throw new Error(`the deployment export has no ${name}`);
-      return entry.address;
-    };
-    this.registry = new Deployed("EntityRegistry", at("EntityRegistry"), this.provider);
-    this.provenance = new Deployed("Provenance", at("Provenance"), this.provider);
-    this.sharing = new Deployed("DataSharing", at("DataSharing"), this.provider);
+    this.registry = new Deployed("EntityRegistry", addressOf(deployment, "EntityRegistry"), this.provider);
+    this.provenance = new Deployed("Provenance", addressOf(deployment, "Provenance"), this.provider);
+    this.sharing = new Deployed("DataSharing", addressOf(deployment, "DataSharing"), this.provider);
   }
 }

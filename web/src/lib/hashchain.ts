@@ -9,6 +9,9 @@
  */
 import { AbiCoder, concat, dataSlice, EventFragment, Interface, keccak256, type Log, type Result } from "ethers";
 
+/** What folding reads of a log: ethers' `Log` and the verification page's `ChainLog` both have it. */
+export type FoldedLog = Pick<Log, "topics" | "data" | "blockNumber" | "index" | "transactionHash">;
+
 export const ZERO_HEAD = "0x" + "00".repeat(20);
 
 export interface ChainedEvent {
@@ -41,7 +44,7 @@ export function nextHead(head: string, hash: string): string {
 }
 
 /** Decode `logs` (any order, any events), keep the chained ones and fold them, oldest first. */
-export function foldLogs(iface: Interface, logs: readonly Log[]): ChainedEvent[] {
+export function foldLogs(iface: Interface, logs: readonly FoldedLog[]): ChainedEvent[] {
   const chained = chainedEvents(iface);
   const ordered = [...logs].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   let head = ZERO_HEAD;

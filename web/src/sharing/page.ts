@@ -7,7 +7,7 @@
  */
 import { api, type Page } from "../lib/api";
 import { h, replace } from "../lib/dom";
-import { getChain } from "../app/deployment";
+import { getChain } from "../app/chain";
 import { entityNames, nameIn } from "../app/names";
 import { currentSigner, session } from "../app/session";
 import { send } from "../app/tx";

@@ -7,7 +7,7 @@ import { BrowserProvider, Wallet, type Eip1193Provider, type Signer } from "ethe
 import { api } from "../lib/api";
 import { h, replace } from "../lib/dom";
 import { siweMessage } from "../lib/siwe";
-import { getChain } from "../app/deployment";
+import { getChain } from "../app/chain";
 import { signIn, type SignedIn } from "../app/session";
 import { t } from "../i18n";
 

@@ -7,7 +7,7 @@ import { api, ApiError, enc } from "../lib/api";
 import { h, replace, short } from "../lib/dom";
 import { identifierProblem } from "../lib/epc";
 import { qrSvg } from "../lib/qr";
-import { getChain } from "../app/deployment";
+import { getReader } from "../app/deployment";
 import { formatDate, formatDateTime, t, tEnum } from "../i18n";
 import { compareStory, readChainStory, resolveItemId, type ChainStory, type ServerStory } from "./story";
 
@@ -57,7 +57,7 @@ async function showResult(result: HTMLElement, identifier: string): Promise<void
   let rpc = "";
   let chainId = 0;
   try {
-    const chain = await getChain();
+    const chain = await getReader();
     rpc = chain.rpc;
     chainId = chain.chainId;
     story = await readChainStory(chain, await resolveItemId(chain, identifier));

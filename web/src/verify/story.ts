@@ -5,9 +5,9 @@
  * `EntityAdmitted` events), certificates and open recalls. Then the server's story is compared
  * with it field by field: the page trusts the server for nothing the chain can prove.
  */
-import { getBytes, Interface, toUtf8String, type InterfaceAbi, type Log } from "ethers";
+import { getBytes, Interface, toUtf8String, type InterfaceAbi } from "ethers";
 import { EntityRegistryAbi, ProvenanceAbi, ProvenanceStatus } from "../abi/generated";
-import type { Chain } from "../lib/contracts";
+import type { ChainLog, ChainReader } from "../lib/reader";
 import { candidatePrefixes, itemId, isItemIdHex, prefixKey } from "../lib/epc";
 import { checkChain, foldLogs, type ChainCheck, type ChainedEvent } from "../lib/hashchain";
 
@@ -58,7 +58,7 @@ export interface ChainStory {
  * Digital Link does not say where its company prefix ends, so every possible prefix is looked up
  * in the contract's prefix registry (`prefixOwner`) and the longest registered one is used.
  */
-export async function resolveItemId(chain: Chain, identifier: string): Promise<string> {
+export async function resolveItemId(chain: ChainReader, identifier: string): Promise<string> {
   if (isItemIdHex(identifier)) return identifier.toLowerCase();
   const candidates = candidatePrefixes(identifier);
   const owners = await Promise.all(candidates.map((p) => chain.provenance.view("prefixOwner", [`0x${prefixKey(p)}`])));
@@ -113,23 +113,23 @@ export function openRecallsOf(itemIdHex: string, events: readonly ChainedEvent[]
   return [...open.values()];
 }
 
-async function logsOf(chain: Chain, address: string, topics: (string | null)[], last: number): Promise<Log[]> {
+async function logsOf(chain: ChainReader, address: string, topics: (string | string[] | null)[], last: number): Promise<ChainLog[]> {
   const ranges: [number, number][] = [];
   for (let start = 0; start <= last; start += LOG_CHUNK) ranges.push([start, Math.min(start + LOG_CHUNK - 1, last)]);
   const chunks = await Promise.all(
-    ranges.map(([fromBlock, toBlock]) => chain.provider.getLogs({ address, topics, fromBlock, toBlock })),
+    ranges.map(([fromBlock, toBlock]) => chain.getLogs({ address, topics, fromBlock, toBlock })),
   );
   return chunks.flat();
 }
 
 /** Entity names from their `EntityAdmitted` events (names live in logs, not in storage). */
-async function entityNames(chain: Chain, ids: Iterable<bigint>, last: number): Promise<Map<bigint, string>> {
+async function entityNames(chain: ChainReader, ids: Iterable<bigint>, last: number): Promise<Map<bigint, string>> {
   const wanted = [...new Set(ids)].filter((id) => id !== 0n);
   const names = new Map<bigint, string>();
   if (!wanted.length) return names;
   const admitted = registryInterface.getEvent("EntityAdmitted")!;
   const topics = [admitted.topicHash, wanted.map((id) => "0x" + id.toString(16).padStart(64, "0"))];
-  const logs = await logsOf(chain, chain.registry.address, topics as unknown as string[], last);
+  const logs = await logsOf(chain, chain.registry.address, topics, last);
   for (const log of logs) {
     const args = registryInterface.decodeEventLog(admitted, log.data, log.topics);
     names.set(args.entityId as bigint, args.name as string);
@@ -137,8 +137,8 @@ async function entityNames(chain: Chain, ids: Iterable<bigint>, last: number): P
   return names;
 }
 
-export async function readChainStory(chain: Chain, id: string): Promise<ChainStory> {
-  const block = await chain.provider.getBlockNumber();
+export async function readChainStory(chain: ChainReader, id: string): Promise<ChainStory> {
+  const block = await chain.blockNumber();
   const [verification, logs] = await Promise.all([
     chain.provenance.view("verify", [id as `0x${string}`]),
     logsOf(chain, chain.provenance.address, [null, id], block),
@@ -169,10 +169,10 @@ export async function readChainStory(chain: Chain, id: string): Promise<ChainSto
   };
 }
 
-async function blockTimesOf(chain: Chain, blocks: number[]): Promise<Map<number, number>> {
+async function blockTimesOf(chain: ChainReader, blocks: number[]): Promise<Map<number, number>> {
   const distinct = [...new Set(blocks)];
-  const found = await Promise.all(distinct.map((n) => chain.provider.getBlock(n)));
-  return new Map(found.map((b, i) => [distinct[i], b ? b.timestamp : 0]));
+  const found = await Promise.all(distinct.map((n) => chain.blockTimestamp(n)));
+  return new Map(found.map((timestamp, i) => [distinct[i], timestamp]));
 }
 
 /** The index's account of the item, as `GET /api/v1/items/{epc}/verify` gives it (`index`, with the top-level `item_id`). */
