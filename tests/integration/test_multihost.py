@@ -31,6 +31,7 @@ JOIN_TIMEOUT = 120
 TRANSFERS = 20
 CONFIRMATIONS = 3
 RECIPIENT = "0x000000000000000000000000000000000000dEaD"
+DIAL_RETRY_S = 35  # geth 1.13 dials a node again only this long after its last dial (p2p/dial.go)
 
 
 @dataclass
@@ -135,7 +136,7 @@ def test_five_validators_on_five_hosts_seal_and_serve_transactions(consortium):
         status = chain.status(consortium.net)
         return status if all(n.peers == 4 for n in status.nodes) else None
 
-    status = wait_until(meshed, timeout=60, what="every host peered with the other four")
+    status = wait_until(meshed, timeout=2 * DIAL_RETRY_S + 20, what="every host peered with the other four")
     assert all(n.running and n.sealing for n in status.nodes), status.nodes
     assert sorted(status.signers) == sorted(n.address for n in consortium.net.validators)
 
