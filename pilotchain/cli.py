@@ -24,7 +24,9 @@ def arg(*flags: str, **kwargs: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     return flags, kwargs
 
 
-INDEX_ENV = "PILOTCHAIN_INDEX"
+# The URL of the index the reading commands use, as the migrations' `alembic` takes it too
+# ($PILOTCHAIN_INDEX is the folder where `pilotchain index` keeps its default SQLite files).
+INDEX_ENV = "PILOTCHAIN_INDEX_URL"
 
 SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "network": arg(
@@ -71,8 +73,8 @@ def command(path: str, help: str, *arguments, shared: tuple[str, ...] = ("json",
 
 
 def index_url(args: argparse.Namespace) -> str | None:
-    """The index a reading command's session reads from: `--index`, else $PILOTCHAIN_INDEX, else
-    none (logs only)."""
+    """The index a reading command's session reads from: `--index`, else $PILOTCHAIN_INDEX_URL,
+    else none (logs only)."""
     return getattr(args, "index", None) or os.environ.get(INDEX_ENV) or None
 
 

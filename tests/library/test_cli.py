@@ -67,9 +67,9 @@ def test_entity_list_with_index_reads_the_admissions_from_it(capsys, network, ma
     assert index_reads == ["EntityRegistry"]
 
 
-def test_the_index_environment_variable_serves_entity_show(capsys, network, make_index, index_reads, monkeypatch):
+def test_the_index_url_environment_variable_serves_entity_show(capsys, network, make_index, index_reads, monkeypatch):
     from_logs = run_json(capsys, "entity", "show", 4, "--network", network)
-    monkeypatch.setenv("PILOTCHAIN_INDEX", make_index())
+    monkeypatch.setenv("PILOTCHAIN_INDEX_URL", make_index())
     assert run_json(capsys, "entity", "show", 4, "--network", network) == from_logs
     assert index_reads == ["EntityRegistry"] * 2  # its admission, then its accounts
 
