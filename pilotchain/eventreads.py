@@ -8,7 +8,9 @@ height it covers, from logs above it (and from logs alone without an index).
 Every read is fixed at the head the reader saw when it was made. The index answers only for an
 index of this deployment whose last block is still on the chain (`IndexSource.coverage`), so a
 lagging index is a smaller share of the answer, never a stale one. Both sources give the same
-events in chain order, with the arguments as web3 gives them (bytes as bytes, structs as dicts).
+events in chain order, with the arguments as web3 gives them (bytes as bytes, structs as dicts);
+logs are decoded by the compiled `EventDecoder`, not web3's log formatters (about 14 ms an event
+there: 10 s for the admissions of 700 entities).
 """
 
 from __future__ import annotations
