@@ -489,6 +489,7 @@ def votes_needed(session: Session, kind: ActionKind, electorate: int) -> int:
     return max(-(-threshold * electorate // 10_000), -(-quorum * electorate // 10_000), 1)
 
 
+EVERYONE = (False, 0, False, 0, False, 0)  # the EntityFilter of `listEntities` that matches every entity
 PAGE_READERS = 4  # segments of the id range `members` reads at once (by default)
 
 
@@ -637,8 +638,7 @@ def find_member(session: Session, entity: str) -> Member:
     if entity_id == 0:
         raise ConfigError(f"no entity with registration code {entity}")
     session.call(registry.functions.entity(entity_id))  # RegistryUnknownEntity if absent
-    everyone = (False, 0, False, 0, False, 0)
-    [row], _cursor = call_rows(registry.functions.listEntities(everyone, entity_id, 1))
+    [row], _cursor = call_rows(registry.functions.listEntities(EVERYONE, entity_id, 1))
     return _members(session, [row], filtered=True)[0]
 
 
