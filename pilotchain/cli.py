@@ -1,7 +1,7 @@
 """The pilotchain command line: argument parsing plus one library call per command.
 
 Commands are declared with `@command("group name", ...)`; the shared options `--network`,
-`--account`, `--yes` and `--json` are defined once (`SHARED`) and opted into per command.
+`--account`, `--index`, `--yes` and `--json` are defined once (`SHARED`) and opted into per command.
 A handler returns plain data: `--json` prints it as JSON, otherwise its `render` prints it for
 people. Every `PilotchainError` becomes one line on stderr and exit status 1.
 """
@@ -24,6 +24,10 @@ def arg(*flags: str, **kwargs: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
     return flags, kwargs
 
 
+# The URL of the index the reading commands use, as the migrations' `alembic` takes it too
+# ($PILOTCHAIN_INDEX is the folder where `pilotchain index` keeps its default SQLite files).
+INDEX_ENV = "PILOTCHAIN_INDEX_URL"
+
 SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "network": arg(
         "--network",
@@ -35,6 +39,12 @@ SHARED: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         help="account name in the network's account store (`pilotchain accounts list`); accounts of a "
         "local dev network (deployer, operator-N, council-N, the pilot's) have generated passwords kept "
         "beside their keystores, others take $PILOTCHAIN_PASSWORD or a prompt (default: deployer)",
+    ),
+    "index": arg(
+        "--index",
+        metavar="DB_URL",
+        help="read events from this index (`pilotchain index --db DB_URL` builds it) for the blocks it "
+        f"covers, and logs only above them (default: ${INDEX_ENV}; without one, logs only)",
     ),
     "yes": arg("--yes", action="store_true", help="do not ask for confirmation"),
     "json": arg("--json", action="store_true", help="print machine-readable JSON"),
@@ -60,6 +70,12 @@ def command(path: str, help: str, *arguments, shared: tuple[str, ...] = ("json",
         return handler
 
     return register
+
+
+def index_url(args: argparse.Namespace) -> str | None:
+    """The index a reading command's session reads from: `--index`, else $PILOTCHAIN_INDEX_URL,
+    else none (logs only)."""
+    return getattr(args, "index", None) or os.environ.get(INDEX_ENV) or None
 
 
 def confirm(args: argparse.Namespace, action: str) -> None:

@@ -73,12 +73,18 @@ def connect(network: str) -> tuple[Web3, Endpoint]:
     return w3, endpoint
 
 
-def open_session(network: str, account: str | None = None, *, records_dir=None) -> Session:
+def open_session(network: str, account: str | None = None, *, records_dir=None, index: str | None = None) -> Session:
     """A Session on the deployed contracts of `network`, signing as store account `account`
-    (default: the store's `deployer`, or on a dev node its first unlocked account)."""
+    (default: the store's `deployer`, or on a dev node its first unlocked account); its reads
+    served from the index database at URL `index` where it covers the chain."""
     w3, endpoint = connect(network)
     deployment = deployments.for_chain(w3, records_dir)
-    return Session(w3, signer_for(w3, endpoint, account), deployment.addresses, start_blocks=deployment.start_blocks)
+    session = Session(w3, signer_for(w3, endpoint, account), deployment.addresses, start_blocks=deployment.start_blocks)
+    if index is not None:
+        from pilotchain.indexer.reads import IndexSource  # SQLAlchemy, only for sessions with an index
+
+        session.index = IndexSource(index)
+    return session
 
 
 def signer_for(w3: Web3, endpoint: Endpoint, account: str | None):

@@ -41,8 +41,7 @@ from pilotchain.epcis.codes import (
     unresolved_prefix,
 )
 from pilotchain.errors import ContractError, PilotchainError, TransactionFailed
-from pilotchain.eventdecode import EventDecoder
-from pilotchain.logscan import word
+from pilotchain.eventreads import Event, EventReader
 from pilotchain.registry import ActionKind, call_payload, entity_id_of, propose
 from pilotchain.session import Session
 
@@ -343,80 +342,13 @@ def text32(value: str | bytes) -> bytes:
 # ---------------------------------------------------------------- reading events: the index or logs
 
 
-@dataclass(frozen=True)
-class _Log:
-    """One Provenance event, decoded by its ABI (bytes as bytes, structs as dicts)."""
-
-    name: str
-    args: dict[str, Any]
-    block: int
-    log_index: int
-    tx_hash: bytes
-
-
-class _Reader:
-    """Where one read finds Provenance events, fixed at one head: the session's index up to the
-    height it covers (an index of this deployment whose last block is still on the chain), logs
-    from there to the head; logs alone without an index. Each query names events whose indexed
-    argument at one topic position is any of many values, so a whole frontier of items costs
-    one request, whatever the chain's height. A read given an explicit `from_block` reads logs
-    only, from there."""
+class _Reader(EventReader):
+    """Where one read finds Provenance events (`EventReader`), with the hashers of the chained
+    events that fold them into an item's head."""
 
     def __init__(self, session: Session, from_block: int | None = None):
-        self.session = session
-        self.head = session.w3.eth.block_number
-        self.covered = None
-        if session.index is not None and from_block is None:
-            self.covered = session.index.coverage(session, self.head)
-        start = session.start_blocks.get(CONTRACT, 0) if from_block is None else from_block
-        self.log_from = start if self.covered is None else max(start, self.covered + 1)
-        self.abis = {e["name"]: e for e in session.contract(CONTRACT).abi if e.get("type") == "event"}
-        self.decoders = {d.topic: d for d in map(EventDecoder, self.abis.values())}
+        super().__init__(session, CONTRACT, from_block)
         self.hashers = {name: _EventHasher(e) for name, e in self.abis.items() if name in CHAINED_EVENTS}
-        self.topic0 = {d.name: d.topic for d in self.decoders.values()}
-
-    def find(self, names: Iterable[str], argument: str, values: Iterable[bytes]) -> list[_Log]:
-        """Events `names` whose indexed `argument` is one of `values`, in chain order."""
-        names, words = list(names), list(dict.fromkeys(word(v) for v in values))
-        if not words:
-            return []
-        position = self._position(names, argument)
-        found = []
-        if self.covered is not None:
-            found += [self._native(row["event"], row["args"], row["block_number"], row["log_index"], row["tx_hash"])
-                      for row in self.session.index.events(CONTRACT, names, position, words, self.covered)]  # fmt: skip
-        if self.log_from <= self.head:
-            topics = [[self.topic0[n] for n in names], *([None] * (position - 1)), words]
-            for entry in self.session.scan(CONTRACT, topics, from_block=self.log_from, to_block=self.head):
-                decoder = self.decoders[entry["topics"][0]]
-                found.append(self._native(decoder.name, decoder.decode(entry["topics"], entry["data"]),
-                                          entry["blockNumber"], entry["logIndex"], entry["transactionHash"]))  # fmt: skip
-        return found
-
-    def _position(self, names: list[str], argument: str) -> int:
-        positions = {[i["name"] for i in self.abis[n]["inputs"] if i["indexed"]].index(argument) + 1 for n in names}
-        if len(positions) != 1:
-            raise PilotchainError(f"{argument} is not one topic position in {', '.join(names)}")
-        return positions.pop()
-
-    def _native(self, name: str, args: dict, block: int, log_index: int, tx_hash: str) -> _Log:
-        inputs = self.abis[name]["inputs"]
-        return _Log(name, {i["name"]: _native(i, args[i["name"]]) for i in inputs}, block, log_index,
-                    bytes.fromhex(tx_hash[2:]))  # fmt: skip
-
-
-def _native(param: dict, value: Any) -> Any:
-    """An argument from its JSON form (`pilotchain.indexer.decode`: bytes as 0x hex, structs as
-    dicts) as web3 gives it: bytes as bytes, structs as dicts, numbers and addresses as they are."""
-    kind = param["type"]
-    if kind.endswith("]"):
-        inner = {**param, "type": kind[: kind.rindex("[")]}
-        return [_native(inner, v) for v in value]
-    if kind == "tuple":
-        return {c["name"]: _native(c, value[c["name"]]) for c in param["components"]}
-    if kind.startswith("bytes"):
-        return bytes.fromhex(value[2:])
-    return value
 
 
 # ---------------------------------------------------------------- history and the hash chain
@@ -437,7 +369,7 @@ def histories(session: Session, items: Iterable[bytes | str], *, from_block: int
     ids = list(dict.fromkeys(resolve_item(session, i) for i in items))
     verifications = verify_batch(session, ids)
     reader = _Reader(session, from_block)
-    logs: dict[bytes, list[_Log]] = {i: [] for i in ids}
+    logs: dict[bytes, list[Event]] = {i: [] for i in ids}
     for log in reader.find(CHAINED_EVENTS, "itemId", ids):
         logs[bytes(log.args["itemId"])].append(log)
     found = {}

@@ -153,7 +153,8 @@ def _trace_rows(session: Session, lot: bytes, label: str, index_url: str | None)
     return rows
 
 
-def _index(network: str, db: str) -> None:
+def build_index(network: str, db: str) -> None:
+    """Index the deployment on `network` into `db` up to the head (or from where it stopped)."""
     w3 = _web3(network)
     with Indexer(w3, deployments.for_chain(w3), db, confirmations=0, batch_blocks=10_000_000) as indexer:
         indexer.sync()
@@ -225,14 +226,14 @@ def run(*, derived: int = 1_000, acknowledgements: int = 100, mine: int = 20_000
             outputs = derive(session, lot, "DERIVED", derived)
             prov.recall(session, lot, "bench")
             db = f"sqlite:///{work / 'index.sqlite'}"
-            _index(url, db)
+            build_index(url, db)
             trace_rows = _trace_rows(session, lot, "as recorded", db)
             log(f"  trace over {derived:,} items: {trace_rows[0]['seconds']:.2f} s from logs")
             ack_rows = _acknowledgement_rows(session, lot, outputs, acknowledgements)
             log(f"  acknowledgements: {ack_rows[0]['seconds']:.1f} s one by one, {ack_rows[1]['seconds']:.1f} s batched")
             if network is None:
                 session.w3.provider.make_request("anvil_mine", [hex(mine)])
-                _index(url, db)
+                build_index(url, db)
                 trace_rows += _trace_rows(session, lot, f"after anvil_mine of {mine:,} empty blocks", db)
         if network is None:
             with deployed_node(work, "tall", "--number", str(genesis)) as url:
@@ -240,7 +241,7 @@ def run(*, derived: int = 1_000, acknowledgements: int = 100, mine: int = 20_000
                 [lot] = commission_items(session, "LOT", 1, lot_amount=10 * derived)
                 derive(session, lot, "DERIVED", derived)
                 db = f"sqlite:///{work / 'tall.sqlite'}"
-                _index(url, db)
+                build_index(url, db)
                 trace_rows += _trace_rows(session, lot, f"genesis at block {genesis:,}", db)
         log(f"  traces: {[round(r['seconds'], 2) for r in trace_rows]}")
     return section(history_rows, trace_rows, ack_rows, derived=derived, node=node, network=network)

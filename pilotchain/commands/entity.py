@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from pilotchain import registry
-from pilotchain.cli import arg, command, confirm
+from pilotchain.cli import arg, command, confirm, index_url
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
 from pilotchain.registry import AccountRole, ActionKind, EntityKind, EntityStatus, Vote
 from pilotchain.resolve import address
 
 SESSION = ("network", "account", "json")
+READS = ("network", "account", "index", "json")  # commands that only read: served from an index when given
 ENTITY = arg("entity", help="entity id or registration code")
 STATUS_ACTIONS = {"suspend": ActionKind.Suspend, "reinstate": ActionKind.Reinstate, "revoke": ActionKind.Revoke}
 ENTITY_ACTIONS = {**STATUS_ACTIONS, "add-council": ActionKind.AddCouncil, "remove-council": ActionKind.RemoveCouncil}
@@ -31,10 +32,10 @@ def _member_rows(members):
     arg("--kind", choices=[k.name for k in EntityKind], help="only entities of this kind"),
     arg("--status", choices=[s.name for s in EntityStatus if s.value], help="only entities in this status"),
     arg("--region", type=int, help="administrative division code, e.g. 110000 (Beijing)"),
-    shared=SESSION,
+    shared=READS,
 )
 def list_entities(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     found = registry.members(
         session,
         kind=EntityKind[args.kind] if args.kind else None,
@@ -44,9 +45,9 @@ def list_entities(args):
     return _member_rows(found)
 
 
-@command("entity show", "one entity: details and accounts", ENTITY, shared=SESSION)
+@command("entity show", "one entity: details and accounts", ENTITY, shared=READS)
 def show(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     member = registry.find_member(session, args.entity)
     return {**_member_rows([member])[0], "capabilities": str(member.capabilities),
             "admins": member.admins, "accounts": registry.accounts_of(session, member.id)}
@@ -104,9 +105,9 @@ def validators(args):
 
 
 @command("entity proposals", "council proposals and their tallies",
-         arg("--all", action="store_true", help="also executed, cancelled and expired ones"), shared=SESSION)
+         arg("--all", action="store_true", help="also executed, cancelled and expired ones"), shared=READS)
 def proposals(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     return [
         {"id": p.id, "action": p.kind.name, "status": p.status.name, "yes": p.yes, "no": p.no,
          "abstain": p.abstain, "electorate": p.electorate, "passed": "yes" if p.passed else "", "document": p.payload_uri}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pilotchain import provenance as prov
 from pilotchain import registry
-from pilotchain.cli import arg, command, confirm, print_table, to_plain
+from pilotchain.cli import arg, command, confirm, index_url, print_table, to_plain
 from pilotchain.display import Names, amount, hex32
 from pilotchain.endpoints import open_session
 from pilotchain.errors import ConfigError
@@ -20,6 +20,7 @@ from pilotchain.pilot.supply import ITEMS as PILOT_ITEMS
 from pilotchain.resolve import account_store, entity_id
 
 SESSION = ("network", "account", "json")
+READS = ("network", "account", "index", "json")  # commands that only read: served from an index when given
 ITEM = arg("item", help="EPC URI (urn:epc:id:sgtin:…, urn:epc:class:lgtin:…) or a 0x item id")
 EVENT = (
     arg("--biz-step", help="CBV business step (shipping, receiving, inspecting, …) or a custom URI"),
@@ -285,9 +286,9 @@ VERIFIED_HOW = ("the item's on-chain logs fold into the hash-chain head the cont
 
 @command("provenance export", "an item's history as EPCIS 2.0 JSON, every event checked against the chain "
          "(how, on stderr; with --json in the document's `verification` field)",
-         ITEM, STORE, shared=SESSION, render=_render_document)
+         ITEM, STORE, shared=READS, render=_render_document)
 def export(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     _require_known(session, args.item)
     with EventStore(args.store) as store:
         document = prov.export_item(session, store, args.item)
@@ -308,10 +309,10 @@ def _render_trace(edges: list[dict]) -> None:
     "provenance trace", "what an item was made from (backward) or what was made from it (forward)",
     ITEM, arg("--direction", choices=["forward", "backward"], default="backward",
               help="backward: its inputs and contents; forward: what was made from it (default: backward)"),
-    STORE, shared=SESSION, render=_render_trace,
+    STORE, shared=READS, render=_render_trace,
 )
 def trace(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     _require_known(session, args.item)
     reach = prov.trace(session, args.item, args.direction)
     names = _names(session, args)
@@ -337,10 +338,10 @@ def _render_verification(v: dict) -> None:
 
 
 @command("provenance verify", "what a QR-code scan shows: status, owner, custodian, events, chain head; "
-         "the history is rebuilt from logs and checked against the head", ITEM, STORE, shared=SESSION,
+         "the history is rebuilt from logs and checked against the head", ITEM, STORE, shared=READS,
          render=_render_verification)
 def verify(args):
-    session = open_session(args.network, args.account)
+    session = open_session(args.network, args.account, index=index_url(args))
     _require_known(session, args.item)
     checked = prov.history(session, args.item)
     return {**_verification(checked.verification, _names(session, args)), "history_verified": True}

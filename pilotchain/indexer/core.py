@@ -15,22 +15,26 @@ import signal
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
 import sqlalchemy as sa
 from web3 import Web3
-from web3.exceptions import BlockNotFound, Web3Exception
+from web3.contract import Contract
+from web3.exceptions import BlockNotFound
 from web3.types import RPCEndpoint
 
 from pilotchain import artifacts, toolchain
 from pilotchain.chain.seal import raw_blocks
 from pilotchain.deployments import Deployment, chain_identity
-from pilotchain.errors import ConfigError, PilotchainError
+from pilotchain.errors import ConfigError, PilotchainError, TransactionFailed
 from pilotchain.indexer import schema as s
 from pilotchain.eventdecode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
 from pilotchain.indexer.store import connect_db
+from pilotchain.registry import ENTITY_FIELDS, EVERYONE
+from pilotchain.tx import call, call_rows
 
 DEFAULT_CONFIRMATIONS = 2
 DEFAULT_BATCH_BLOCKS = 500
@@ -68,8 +72,9 @@ class SyncResult:
 class _Batch:
     """The handlers' view of one batch: buffered inserts, journaled updates (see handlers.Context)."""
 
-    def __init__(self, indexer: Indexer, conn: sa.Connection, times: dict[int, int]):
+    def __init__(self, indexer: Indexer, conn: sa.Connection, times: dict[int, int], admitted: dict[int, tuple]):
         self.indexer, self.conn, self.times = indexer, conn, times
+        self.admitted = admitted  # entity id -> its stored Entity as of its admission block
         self.pending: dict[sa.Table, list[dict]] = {}
         self.origin: dict[str, Any] = {}
 
@@ -104,7 +109,7 @@ class _Batch:
         self.conn.execute(table.update().where(*_match(table, key)).values(**values))
 
     def entity_facts(self, entity_id: int, code: str) -> dict[str, Any]:
-        return self.indexer.entity_facts(entity_id, code, self.origin["block_number"])
+        return self.indexer.entity_facts(self.admitted[entity_id], code)
 
     def document(self, epcis_hash: str) -> dict | None:
         return self.indexer.document(epcis_hash)
@@ -125,6 +130,17 @@ def _topic(topics: list[str], position: int) -> str | None:
 
 def _match(table: sa.Table, key: dict[str, Any]) -> list:
     return [table.c[k] == v for k, v in key.items()]
+
+
+def _runs(ids: list[int], longest: int) -> list[tuple[int, int]]:
+    """Sorted `ids` as (first id, count) runs of consecutive ids, none longer than `longest`."""
+    runs: list[list[int]] = []
+    for n in ids:
+        if runs and n == sum(runs[-1]) and runs[-1][1] < longest:
+            runs[-1][1] += 1
+        else:
+            runs.append([n, 1])
+    return [(first, count) for first, count in runs]
 
 
 def _same_keys(table: sa.Table, rows: list[dict]) -> list[dict]:
@@ -230,20 +246,14 @@ class Indexer:
 
     # ------------------------------------------------------------------ enrichment for handlers
 
-    def entity_facts(self, entity_id: int, code: str, block: int) -> dict[str, Any]:
-        """Kind, region, capabilities and council seat of an entity (not in EntityAdmitted): the
-        registry's `entity` view as of the admission block (or latest, on a node without that
-        state); the city from data/entities.csv by registration code, else by region code."""
-        registry = self.w3.eth.contract(address=self.deployment.addresses["EntityRegistry"],
-                                        abi=artifacts.load("EntityRegistry").abi)
-        try:
-            view = registry.functions.entity(entity_id).call(block_identifier=block)
-        except (Web3Exception, ValueError):
-            view = registry.functions.entity(entity_id).call()
-        kind, _status, capabilities, council, region = view[:5]
+    def entity_facts(self, stored: tuple, code: str) -> dict[str, Any]:
+        """Kind, region, capabilities and council seat of an entity (not in EntityAdmitted) from
+        its stored Entity (see `_admitted`); the city from data/entities.csv by registration
+        code, else by region code."""
+        entity = dict(zip(ENTITY_FIELDS, stored))
         by_code, by_region = self._city_tables()
-        return {"kind": kind, "region": region, "capabilities": capabilities, "council": council,
-                "city": by_code.get(code) or by_region.get(region)}
+        return {**{k: entity[k] for k in ("kind", "region", "capabilities", "council")},
+                "city": by_code.get(code) or by_region.get(entity["region"])}
 
     def document(self, epcis_hash: str) -> dict | None:
         """The EPCIS event stored off chain under `epcis_hash`, if the event store has it."""
@@ -251,6 +261,39 @@ class Indexer:
         if store is None or epcis_hash not in store:
             return None
         return store.get(epcis_hash)
+
+    def _admitted(self, events: list[tuple[dict, str, str, dict]]) -> dict[int, tuple]:
+        """The stored Entity of each entity admitted by `events` (see `_decode`), by id, as the
+        registry's `listEntities` view returns it at the admission block: one call per block and
+        run of consecutive ids (the admissions of one block are one run), not one `entity` call
+        per entity, which cost 12-16 ms an admission in a catch-up. At the admission block, so
+        that a later change (capabilities, a council seat) reaches the row only through its own
+        event, which a reorg's rollback undoes; at the head only on a node that no longer keeps
+        the state of that block."""
+        by_block: dict[int, list[int]] = {}
+        for entry, contract, name, args in events:
+            if (contract, name) == ("EntityRegistry", "EntityAdmitted"):
+                by_block.setdefault(entry["blockNumber"], []).append(args["entityId"])
+        stored: dict[int, tuple] = {}
+        for block, ids in by_block.items():
+            for first, count in _runs(sorted(ids), self._entity_page):
+                view = self._registry.functions.listEntities(EVERYONE, first, count)
+                try:
+                    rows, _cursor = call_rows(view, block)
+                except TransactionFailed:
+                    rows, _cursor = call_rows(view)
+                stored.update(rows)
+        return stored
+
+    @cached_property
+    def _registry(self) -> Contract:
+        return self.w3.eth.contract(address=self.deployment.addresses["EntityRegistry"],
+                                    abi=artifacts.load("EntityRegistry").abi)
+
+    @cached_property
+    def _entity_page(self) -> int:
+        """The most rows one `listEntities` call returns (the registry's MAX_PAGE)."""
+        return call(self._registry.functions.MAX_PAGE())
 
     def _store(self):
         from pilotchain.epcis.store import DEFAULT_PATH, PATH_ENV, EventStore
@@ -302,9 +345,10 @@ class Indexer:
             for entry in logs:
                 if hashes[entry["blockNumber"]] != entry["blockHash"]:
                     raise _BlockChanged(f"block {entry['blockNumber']} changed while it was read")
-            batch = _Batch(self, conn, {n: ts for n, (_h, ts) in headers.items()})
-            for entry in logs:
-                self._apply(batch, entry)
+            events = [self._decode(entry) for entry in logs]
+            batch = _Batch(self, conn, {n: ts for n, (_h, ts) in headers.items()}, self._admitted(events))
+            for event in events:
+                self._apply(batch, *event)
             batch.flush()
             conn.execute(s.blocks.insert(), [{"number": n, "hash": h, "timestamp": ts}
                                              for n, (h, ts) in sorted(headers.items())])
@@ -337,14 +381,16 @@ class Indexer:
             headers[number] = (block["hash"], int(block["timestamp"], 16))
         return headers
 
-    def _apply(self, batch: _Batch, entry: dict) -> None:
+    def _decode(self, entry: dict) -> tuple[dict, str, str, dict]:
+        """(the log, its contract's name, the event's name, its arguments)."""
         address, topics = entry["address"].lower(), entry["topics"]
         decoder = self._decoders.get((address, topics[0] if topics else None))
         if decoder is None:  # an event this ABI does not know (a newer contract): kept undecoded
-            name, args = "Unknown", {"topics": topics, "data": entry["data"]}
-        else:
-            name, args = decoder.name, decoder.decode(topics, entry["data"])
-        contract = self._contracts[address]
+            return entry, self._contracts[address], "Unknown", {"topics": topics, "data": entry["data"]}
+        return entry, self._contracts[address], decoder.name, decoder.decode(topics, entry["data"])
+
+    def _apply(self, batch: _Batch, entry: dict, contract: str, name: str, args: dict) -> None:
+        topics = entry["topics"]
         batch.origin = {"block_number": entry["blockNumber"], "block_hash": entry["blockHash"],
                         "log_index": entry["logIndex"]}
         batch.pending.setdefault(s.events, []).append({

@@ -16,15 +16,15 @@ from pilotchain.errors import ConfigError
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _url(url: str) -> sa.URL:
+def database_url(url: str, option: str = "--db") -> sa.URL:
     try:
         parsed = sa.make_url(url)
     except sa.exc.ArgumentError:
-        raise ConfigError(f"--db {url!r} is not a database URL (sqlite:///path or postgresql://user@host/db)") from None
+        raise ConfigError(f"{option} {url!r} is not a database URL (sqlite:///path or postgresql://user@host/db)") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(f"--db {parsed.get_backend_name()}: only sqlite and postgresql are supported")
+        raise ConfigError(f"{option} {parsed.get_backend_name()}: only sqlite and postgresql are supported")
     return parsed
 
 
@@ -48,9 +48,10 @@ def migrate(engine: sa.Engine) -> None:
         command.upgrade(alembic_config(conn), "head")
 
 
-def connect_db(url: str) -> sa.Engine:
-    """An engine on `url`, migrated; SQLite files are created with their folder."""
-    parsed = _url(url)
+def connect_db(url: str, *, option: str = "--db") -> sa.Engine:
+    """An engine on `url`, migrated; SQLite files are created with their folder. `option` names
+    where the URL came from in the errors (`--db`, `--index`)."""
+    parsed = database_url(url, option)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed)

@@ -66,6 +66,14 @@ def activity(network, deployment, eventstore_path):
 
 
 @pytest.fixture
+def chain_restored(w3):
+    """The chain as it was before the test: a snapshot reverted after it."""
+    snapshot = w3.provider.make_request("evm_snapshot", [])["result"]
+    yield
+    assert w3.provider.make_request("evm_revert", [snapshot])["result"] is True
+
+
+@pytest.fixture
 def make_indexer(w3, deployment, eventstore_path, tmp_path):
     """Indexer factory on a fresh SQLite file per call (or the URL given); closed after the test."""
     opened = []

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from eth_account import Account
 from eth_utils import keccak
 
 from pilotchain import artifacts, datasharing, endpoints, provenance, registry
@@ -24,6 +25,7 @@ from pilotchain.epcis.store import EventStore
 from pilotchain.indexer import schema as s
 from pilotchain.eventdecode import EventDecoder
 from pilotchain.indexer.handlers import HANDLERS
+from pilotchain.registry import ActionKind, Capability, EntityKind, NewEntity
 from tests.indexer.conftest import CELLS, HOSPITAL, PACK, VIN, dump
 
 
@@ -182,6 +184,52 @@ def test_catch_up_decodes_every_event_into_the_tables(activity, make_indexer, w3
         for e in documented:
             stored = store.stored(e["epcis_hash"])
             assert stored.event == e["document"] and "0x" + stored.recomputed_hash().hex() == e["epcis_hash"]
+
+
+def _new_entity(n: int, kind: EntityKind, region: int, capabilities: Capability) -> NewEntity:
+    return NewEntity(name=f"Indexed Entity {n}", kind=kind, region=region, code=f"12000000MA0INDEX{n:02d}",
+                     admin=Account.from_key(keccak(text=f"indexer-entity-{n}")).address, capabilities=capabilities)
+
+
+def _admit(network: str, entities: list[NewEntity]) -> list:
+    council = [open_session(network, f"council-{n}") for n in range(1, 6)]
+    registry.pass_proposal(council[0], council[1:], ActionKind.Admit, registry.admit_payload(entities))
+    return council
+
+
+def test_entities_admitted_in_one_block_are_indexed_each_with_its_own_facts(activity, make_indexer, network,
+                                                                            chain_restored):
+    entities = [_new_entity(1, EntityKind.Bank, 310000, Capability(0)),
+                _new_entity(2, EntityKind.Regulator, 440100, Capability.INSPECTOR),
+                _new_entity(3, EntityKind.CarMaker, 110000, Capability.INSPECTOR | Capability.RECALL_AUTHORITY)]
+    _admit(network, entities)
+    indexer = make_indexer(confirmations=0)
+    indexer.sync()
+    rows = _rows(indexer.engine, s.entities, s.entities.c.code.in_([e.code for e in entities]))
+    assert len({r["block_number"] for r in rows}) == 1
+    assert {r["code"]: (r["kind"], r["region"], r["capabilities"], r["council"], r["city"]) for r in rows} == {
+        entities[0].code: (EntityKind.Bank, 310000, 0, False, "Shanghai"),
+        entities[1].code: (EntityKind.Regulator, 440100, 1, False, "Guangzhou"),
+        entities[2].code: (EntityKind.CarMaker, 110000, 3, False, "Beijing"),
+    }
+
+
+def test_an_admission_row_holds_the_facts_of_its_block_not_later_ones(activity, make_indexer, network, chain_restored):
+    entity = _new_entity(4, EntityKind.Hospital, 110000, Capability(0))
+    council = _admit(network, [entity])
+    entity_id = registry.find_member(council[0], entity.code).id
+    registry.pass_proposal(council[0], council[1:], ActionKind.SetCapabilities,
+                           registry.capabilities_payload(entity_id, Capability.INSPECTOR))
+    indexer = make_indexer(confirmations=0)
+    indexer.sync()
+    row = s.entities.c.entity_id == entity_id
+    assert _rows(indexer.engine, s.entities, row)[0]["capabilities"] == Capability.INSPECTOR
+
+    [changed] = [e for e in _rows(indexer.engine, s.events, s.events.c.event == "CapabilitiesChanged")
+                 if e["args"]["entityId"] == entity_id]
+    with indexer.engine.begin() as conn:  # back to the block before the change, as a reorg would
+        indexer._rollback(conn, changed["block_number"] - 1)
+    assert _rows(indexer.engine, s.entities, row)[0]["capabilities"] == 0
 
 
 def test_rows_within_the_confirmation_depth_are_not_final(activity, make_indexer, w3):

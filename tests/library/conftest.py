@@ -74,3 +74,22 @@ def deployer_session(network, deployed):
 @pytest.fixture
 def council_sessions(network, deployed):
     return [open_session(network, f"council-{i}") for i in range(1, 6)]
+
+
+@pytest.fixture
+def make_index(network, deployed, tmp_path):
+    """Indexes the deployment up to the head into a new SQLite file at each call; returns its URL."""
+    from pilotchain import deployments
+    from pilotchain.indexer import Indexer
+
+    made = []
+
+    def make() -> str:
+        url = f"sqlite:///{tmp_path / f'index-{len(made)}.sqlite'}"
+        w3, _ = endpoints.connect(network)
+        with Indexer(w3, deployments.for_chain(w3), url, confirmations=0) as indexer:
+            indexer.sync()
+        made.append(url)
+        return url
+
+    return make

@@ -9,6 +9,7 @@ from pilotchain import registry
 from pilotchain.accounts import AccountStore
 from pilotchain.bench.scale_members import synthetic_entity
 from pilotchain.endpoints import open_session, resolve
+from pilotchain.indexer.reads import IndexSource
 from tests.library.cli_run import run, run_json
 
 
@@ -43,6 +44,43 @@ def test_entity_list_filters_by_kind(capsys, network, deployed):
     rows = run_json(capsys, "entity", "list", "--kind", "Regulator", "--network", network)
     assert [r["id"] for r in rows] == [4]
     assert rows[0]["name"] == "State Administration for Market Regulation, Pilot Office"
+
+
+@pytest.fixture
+def index_reads(monkeypatch):
+    """The contracts whose events an index served, one entry a query."""
+    served = []
+    events = IndexSource.events
+
+    def spy(self, contract, *args):
+        served.append(contract)
+        return events(self, contract, *args)
+
+    monkeypatch.setattr(IndexSource, "events", spy)
+    return served
+
+
+def test_entity_list_with_index_reads_the_admissions_from_it(capsys, network, make_index, index_reads):
+    argv = ("entity", "list", "--kind", "Regulator", "--network", network)
+    from_logs = run_json(capsys, *argv)
+    assert run_json(capsys, *argv, "--index", make_index()) == from_logs
+    assert index_reads == ["EntityRegistry"]
+
+
+def test_the_index_url_environment_variable_serves_entity_show(capsys, network, make_index, index_reads, monkeypatch):
+    from_logs = run_json(capsys, "entity", "show", 4, "--network", network)
+    monkeypatch.setenv("PILOTCHAIN_INDEX_URL", make_index())
+    assert run_json(capsys, "entity", "show", 4, "--network", network) == from_logs
+    assert index_reads == ["EntityRegistry"] * 2  # its admission, then its accounts
+
+
+def test_provenance_verify_with_index_reads_the_history_from_it(capsys, network, make_index, index_reads):
+    item = "urn:epc:id:sgtin:6901234.077777.CLI-INDEX-1"
+    run_json(capsys, "provenance", "commission", item, "--network", network, "--account", "council-1")
+    argv = ("provenance", "verify", item, "--network", network)
+    from_logs = run_json(capsys, *argv)
+    assert run_json(capsys, *argv, "--index", make_index()) == from_logs
+    assert "Provenance" in index_reads  # the history (and the names of its entities: EntityRegistry)
 
 
 def test_export_abi_writes_one_loadable_file_per_chain(capsys, network, deployed, tmp_path):
@@ -82,6 +120,11 @@ ERRORS = [
     (["entity", "execute", "999", "--network", "{net}"], r"no proposal 999 on this chain"),
     (["entity", "account", "rotate", "0x0000000000000000000000000000000000000001", "--network", "{net}", "--account", "council-1"], r"rotate needs --new"),
     (["entity", "list", "--network", "{net}", "--account", "nobody"], r"no account 'nobody'|no keystore"),
+    (["entity", "list", "--network", "{net}", "--index", "mysql://nowhere/x"], r"--index mysql: only sqlite and postgresql"),
+    (["entity", "list", "--network", "{net}", "--index", "sqlite:////nonexistent/index.sqlite"],
+     r"--index: no index database at '/nonexistent/index.sqlite'"),
+    (["entity", "list", "--network", "{net}", "--index", "postgresql://nobody@127.0.0.1:9/index"],
+     r"cannot open the index database postgresql\+psycopg://nobody@127.0.0.1:9/index"),
     (["accounts", "create", "deployer", "--network", "{net}"], r"account 'deployer' already exists"),
     (["accounts", "create", "bad name!", "--network", "{net}"], r"invalid account name"),
     (["accounts", "import", "someone", "--network", "{net}"], r"no key: set PILOTCHAIN_IMPORT_KEY"),

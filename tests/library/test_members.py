@@ -1,14 +1,19 @@
-"""The member listing (`registry.members`, `registry.find_member`) over segments read at once."""
+"""The member listing (`registry.members`, `registry.find_member`) over segments read at once,
+joined with admission events from logs or from an index (the same answer)."""
 
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from pilotchain import registry
 from pilotchain.bench.scale_members import synthetic_entity
+from pilotchain.indexer import schema as s
+from pilotchain.indexer.reads import IndexSource
 from pilotchain.registry import EntityKind
 
 NEW = [synthetic_entity(n) for n in range(1, 25)]
+LATER = [synthetic_entity(n) for n in range(25, 28)]
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +53,64 @@ def test_find_member_by_code_reads_that_entity(admitted):
     entity = NEW[6]
     found = registry.find_member(admitted, entity.code)
     assert (found.name, found.kind, found.admin) == (entity.name, entity.kind, entity.admin)
+
+
+def _reads(session) -> tuple:
+    """Every registry read served from admission and membership events."""
+    entity = registry.find_member(session, NEW[6].code)
+    return (registry.members(session), registry.members(session, kind=EntityKind.Hospital), entity,
+            registry.accounts_of(session, entity.id), registry.proposals(session, open_only=False))
+
+
+@pytest.fixture
+def from_index(admitted):
+    """Sets the session's index for a test (a URL), closed and unset after it."""
+
+    def use(url: str) -> IndexSource:
+        admitted.index = IndexSource(url)
+        return admitted.index
+
+    yield use
+    if admitted.index is not None:
+        admitted.index.close()
+    admitted.index = None
+
+
+def test_reads_from_an_index_covering_the_head_equal_those_from_logs_and_read_no_log(admitted, make_index, from_index):
+    from_logs = _reads(admitted)
+    from_index(make_index())
+    before = admitted.scanner.requests
+    assert _reads(admitted) == from_logs
+    assert admitted.scanner.requests == before
+
+
+def test_entities_admitted_after_the_index_s_last_block_are_listed_from_logs(admitted, council_sessions, make_index,
+                                                                            from_index):
+    url = make_index()
+    w3 = admitted.w3
+    snapshot_id = w3.provider.make_request("evm_snapshot", [])["result"]
+    try:
+        registry.admit(council_sessions[0], council_sessions[1:], LATER)
+        from_logs = registry.members(admitted)
+        head = w3.eth.block_number
+        assert from_index(url).coverage(admitted, head) < head  # the index serves a part only
+        listed = registry.members(admitted)
+    finally:
+        assert w3.provider.make_request("evm_revert", [snapshot_id])["result"]
+    assert listed == from_logs
+    assert [(m.code, m.name) for m in listed[-len(LATER):]] == [(e.code, e.name) for e in LATER]
+
+
+def test_an_index_of_another_deployment_is_ignored(admitted, make_index, from_index):
+    url = make_index()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # another registry's index, whose admissions name other entities
+        identity = conn.execute(sa.select(s.meta.c.value).where(s.meta.c.key == "identity")).scalar_one()
+        identity["contracts"]["EntityRegistry"] = "0x" + "11" * 20
+        conn.execute(s.meta.update().where(s.meta.c.key == "identity").values(value=identity))
+        conn.execute(sa.text("UPDATE events SET args = json_set(args, '$.name', 'Elsewhere') "
+                             "WHERE event = 'EntityAdmitted'"))
+    engine.dispose()
+    from_logs = registry.members(admitted)
+    assert from_index(url).coverage(admitted, admitted.w3.eth.block_number) is None
+    assert registry.members(admitted) == from_logs

@@ -8,13 +8,10 @@ import itertools
 
 import pytest
 import sqlalchemy as sa
-from web3 import Web3
 
-from pilotchain import deployments
 from pilotchain import provenance as prov
 from pilotchain.bench.scale_reads import commission_items, derive
 from pilotchain.endpoints import open_session
-from pilotchain.indexer import Indexer
 from pilotchain.indexer import schema as s
 from pilotchain.indexer.reads import IndexSource
 from pilotchain.journal import Journal
@@ -41,19 +38,11 @@ def _recalled_lot(session, outputs: int, *, packed: int = 0):
     return lot, items, case
 
 
-def _index(network, db_url: str) -> None:
-    w3 = Web3(Web3.HTTPProvider(network))
-    with Indexer(w3, deployments.for_chain(w3), db_url, confirmations=0) as indexer:
-        indexer.sync()
-
-
 @pytest.fixture
-def indexed(producer, network, tmp_path):
+def indexed(producer, make_index):
     """A recalled lot with derived and packed items, and an index of the chain up to its head."""
     lot, items, case = _recalled_lot(producer, 4, packed=2)
-    url = f"sqlite:///{tmp_path / 'index.sqlite'}"
-    _index(network, url)
-    return lot, items, case, url
+    return lot, items, case, make_index()
 
 
 def test_a_trace_reads_a_whole_level_per_query_and_reaches_packing_and_transformations(producer):
