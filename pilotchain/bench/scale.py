@@ -5,9 +5,10 @@ markdown section: without a network it starts and stops its own anvil dev node; 
 `--network NAME` (`make bench-scale SCALE_NETWORK=NAME`, e.g. a geth Clique network made by
 `pilotchain chain init`, its accounts in PILOTCHAIN_ACCOUNTS) it deploys the suite afresh on
 that running network, the records in a folder of its own (`--records DIR` keeps them, to use
-the 10,000-entity deployment afterwards: PILOTCHAIN_DEPLOYMENTS=DIR/members/deployments). A run replaces the report's sections of the node it measured and keeps
-the other node's, so the anvil and geth figures stand side by side. The figures answer issue 16
-("Ten times the pilot and beyond").
+the 10,000-entity deployment afterwards: PILOTCHAIN_DEPLOYMENTS=DIR/members/deployments);
+`--section members` or `--section reads` measures one of the two. A run replaces the sections
+it measured and keeps the others, so the anvil and geth figures stand side by side. The figures
+answer issue 16 ("Ten times the pilot and beyond").
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pilotchain.bench.scale_reads import heading_node
 from pilotchain.toolchain import ROOT
 
 REPORT = ROOT / "reports" / "scale.md"
-SECTIONS = [scale_members.run, scale_reads.run]
+SECTIONS = {"members": scale_members.run, "reads": scale_reads.run}
 
 
 HEADER = """# Scale figures
@@ -37,24 +38,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", help="measure on this running network (e.g. pilot-poa-16410) instead of anvil")
     parser.add_argument("--records", type=Path, help="keep the deployment records here, one folder per section "
                         "(members/deployments holds the 10,000-entity registry; default: a temporary folder)")
+    parser.add_argument("--section", choices=list(SECTIONS), action="append",
+                        help="measure only this section (repeatable; default: all)")
     args = parser.parse_args(argv)
     sections = []
-    for run in SECTIONS:
+    for name in args.section or list(SECTIONS):
+        run = SECTIONS[name]
         print(f"{run.__module__}:")
         sections.append(run(network=args.network, records=args.records, log=print))
-    text = merged(REPORT.read_text() if REPORT.exists() else "", sections, args.network)
+    text = merged(REPORT.read_text() if REPORT.exists() else "", sections)
     REPORT.write_text(text)
     print(text)
     return 0
 
 
-def merged(report: str, sections: list[str], network: str | None) -> str:
-    """The report with `sections` (measured on `network`, None for anvil) in place of that
-    node's sections, the other nodes' kept; anvil's first. Sections without a node in their
-    heading (written before there were two) are dropped."""
-    here = heading_node(network)
+def merged(report: str, sections: list[str]) -> str:
+    """The report with `sections` in place of those of the same heading (title and node), the
+    others kept; anvil's first. Sections without a node in their heading (written before there
+    were two) are dropped."""
+    measured = {part.splitlines()[0] for part in sections}
     kept = [part for part in _sections(report)
-            if (node := re.search(r"\(on [^)]+\)$", part.splitlines()[0])) and node.group() != here]
+            if re.search(r"\(on [^)]+\)$", part.splitlines()[0]) and part.splitlines()[0] not in measured]
     ordered = sorted(sections + kept, key=lambda part: not part.splitlines()[0].endswith(heading_node(None)))
     return "\n".join([HEADER, *[part.rstrip("\n") + "\n" for part in ordered]])
 
