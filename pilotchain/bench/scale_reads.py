@@ -195,7 +195,8 @@ def node_description(w3: Web3) -> str:
     """The client, block gas limit, mean block interval and the gas cap of its calls, as the
     node answers them (the cap from the allowance it names when a call never ends)."""
     head = w3.eth.get_block("latest")
-    before = w3.eth.get_block(max(0, head["number"] - 20))
+    # From block 1: the genesis carries its file's timestamp (0 on a Clique network), not a seal's.
+    before = w3.eth.get_block(min(head["number"], max(1, head["number"] - 20)))
     interval = (head["timestamp"] - before["timestamp"]) / max(1, head["number"] - before["number"])
     answer = w3.provider.make_request("eth_estimateGas", [{"data": "0x5b600056"}])  # JUMPDEST PUSH1 0 JUMP
     message = str(answer.get("error", {}).get("message", ""))
