@@ -17,7 +17,7 @@ def run(monkeypatch, capsys, session_for):
     """`run(account, *argv)` -> (exit status, parsed JSON or stderr line)."""
 
     def invoke(account, *argv):
-        monkeypatch.setattr(commands, "open_session", lambda network, name: session_for(account))
+        monkeypatch.setattr(commands, "open_session", lambda network, name, index=None: session_for(account))
         capsys.readouterr()  # drop what fixtures printed
         status = cli.main([*argv, "--json"])
         out, err = capsys.readouterr()
