@@ -22,7 +22,27 @@ router = APIRouter(prefix="/items", tags=["items"])
 ItemKey = Annotated[str, Path(description="EPC URN, GS1 Digital Link or 0x item id", examples=[
     "urn:epc:id:sgtin:6901234.055555.PACK-3"])]
 MAX_DEPTH = 10
-INPUTS, OUTPUTS = s.lineage.alias("inputs"), s.lineage.alias("outputs")  # a transformation's two sides
+
+
+def _shared(alias: sa.Alias) -> sa.Alias:
+    """`alias` with its column collection built before request threads share it: SQLAlchemy
+    2.1.9 builds an alias's `.c` on first use, and threads building it at once can see it
+    half-built ("Can't determine which FROM clause to join from"; the item page asks for both
+    traces at once)."""
+    alias.c.keys()
+    return alias
+
+
+INPUTS, OUTPUTS = _shared(s.lineage.alias("inputs")), _shared(s.lineage.alias("outputs"))  # a transformation's two sides
+
+
+def transformation_edges(frontier: list[str], forward: bool) -> sa.Select:
+    """(source, target, via_id) of the transformations out of (`forward`) or into the frontier."""
+    inputs, outputs = INPUTS, OUTPUTS
+    transformed = inputs.c.item_id if forward else outputs.c.item_id
+    return (sa.select(inputs.c.item_id.label("source"), outputs.c.item_id.label("target"), inputs.c.via_id)
+            .select_from(inputs).join(outputs, outputs.c.via_id == inputs.c.via_id)
+            .where(inputs.c.kind == "input", outputs.c.kind == "output", transformed.in_(frontier)))
 
 
 class Item(Row):
@@ -134,11 +154,7 @@ def item_trace(epc: ItemKey, db: Db,
         for r in db.execute(sa.select(lineage.item_id, lineage.via_id).where(
                 lineage.kind == "pack", packed.in_(frontier))):
             found.append({"source": r.item_id, "target": r.via_id, "kind": "pack", "via": r.via_id})
-        inputs, outputs = INPUTS, OUTPUTS
-        transformed = inputs.c.item_id if forward else outputs.c.item_id
-        for r in db.execute(sa.select(inputs.c.item_id.label("source"), outputs.c.item_id.label("target"),
-                                      inputs.c.via_id).join(outputs, outputs.c.via_id == inputs.c.via_id)
-                            .where(inputs.c.kind == "input", outputs.c.kind == "output", transformed.in_(frontier))):
+        for r in db.execute(transformation_edges(frontier, forward)):
             found.append({"source": r.source, "target": r.target, "kind": "transformation", "via": r.via_id})
         following = []
         for edge in {(e["source"], e["target"], e["via"]): e for e in found}.values():
