@@ -132,12 +132,19 @@ def test_five_validators_on_five_hosts_seal_and_serve_transactions(consortium):
     # a host not listening yet dials it again ~35 s later (geth's dial history), so wait for the
     # full mesh. Each pair is dialled from one side only (`network.dialled_peers`), so no two
     # nodes ever drop each other's connection as a duplicate and wait on each other forever.
-    def meshed():
+    # A peer that arrives with a heavier chain starts the node's first downloader sync, and geth
+    # pauses sealing until it is done ("Mining aborted due to sync", miner/miner.go), so the
+    # mesh's last connection can catch a validator not sealing for a moment: wait for both.
+    def meshed_and_sealing():
         status = chain.status(consortium.net)
-        return status if all(n.peers == 4 for n in status.nodes) else None
+        return status if all(n.peers == 4 and n.running and n.sealing for n in status.nodes) else None
 
-    status = wait_until(meshed, timeout=2 * DIAL_RETRY_S + 20, what="every host peered with the other four")
-    assert all(n.running and n.sealing for n in status.nodes), status.nodes
+    try:
+        status = wait_until(meshed_and_sealing, timeout=2 * DIAL_RETRY_S + 20,
+                            what="every host peered with the other four and sealing")
+    except AssertionError as timeout:
+        nodes = [(n.name, n.peers, n.sealing) for n in chain.status(consortium.net).nodes]
+        raise AssertionError(f"{timeout}; (node, peers, sealing) now: {nodes}") from None
     assert sorted(status.signers) == sorted(n.address for n in consortium.net.validators)
 
     receipts = journal_client.send(consortium.node("beijing").rpc_url, consortium.account("operator-1"),
